@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli.h - the bollard command line: command table and shared helpers
+ *
+ * Each subcommand is int cmd_<name>(int argc, char **argv, struct cli_ctx *ctx)
+ * in cmd_<area>.c, registered in commands[] (main.c) and documented in
+ * docs/cli/<name>.md, whose Synopsis block must equal the command's -h output
+ * (tests/cli checks it).  argv[0] is the command name ("container validate").
+ * A command returns its exit status: 0 success, 1 failure, 2 usage error.
+ */
+#pragma once
+
+#include "compat.h"
+
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_FAIL  1
+#define CLI_EXIT_USAGE 2
+
+struct cli_ctx {
+    const char *progname;
+};
+
+typedef int (*cli_cmd_fn)(int argc, char **argv, struct cli_ctx *ctx);
+
+/*
+ * Print a usage array (NULL-terminated lines) to stdout for -h, or to stderr
+ * after an error.  Returns the exit status to use (0 or CLI_EXIT_USAGE).
+ */
+int cli_usage(const char *const *usage, bool error);
+
+/*
+ * Handle a lone -h / --help anywhere before "--": print the usage and return
+ * true (the command then returns 0).
+ */
+bool cli_wants_help(int argc, char **argv);
+
+/* Write s to out with bytes outside printable ASCII shown as \xNN. */
+void cli_put_escaped(FILE *out, const char *s, size_t n);
+
+int cmd_container_validate(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx);
+
+extern const char *const cmd_container_validate_usage[];
+extern const char *const cmd_sizetype_usage[];

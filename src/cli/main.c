@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main.c - the bollard executable: git-style subcommands
+ *
+ * Commands are rows of commands[]: a name of one or more words, the function,
+ * its usage text and a one-line summary for "bollard help".  The longest name
+ * that matches the leading arguments wins, so "container validate" is found
+ * from "bollard container validate ID".
+ */
+#include "compat.h"
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mem.h"
+#include "bol_version.h"
+
+struct cli_command {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *const *usage;
+    const char *summary;
+};
+
+static int cmd_help(int argc, char **argv, struct cli_ctx *ctx);
+static int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
+
+static const char *const cmd_help_usage[] = {
+    "usage: bollard help [COMMAND...]",
+    "",
+    "List the commands, or show the usage of one.",
+    NULL,
+};
+
+static const char *const cmd_version_usage[] = {
+    "usage: bollard version",
+    "",
+    "Print the version of bollard.",
+    NULL,
+};
+
+static const struct cli_command commands[] = {
+    { "container validate", cmd_container_validate, cmd_container_validate_usage,
+      "check ISO 6346 container numbers" },
+    { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
+    { "sizetype", cmd_sizetype, cmd_sizetype_usage, "decode ISO 6346 size-type codes" },
+    { "version", cmd_version, cmd_version_usage, "print the version" },
+};
+
+static const char *const main_usage[] = {
+    "usage: bollard COMMAND [ARGS...]",
+    "       bollard help [COMMAND...]",
+    "       bollard COMMAND -h",
+    NULL,
+};
+
+int cli_usage(const char *const *usage, bool error)
+{
+    FILE *out = error ? stderr : stdout;
+    size_t i;
+
+    for (i = 0; usage[i]; i++)
+        fprintf(out, "%s\n", usage[i]);
+    return error ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            return false;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return true;
+    }
+    return false;
+}
+
+void cli_put_escaped(FILE *out, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (c < 0x20 || c > 0x7e)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
+/* Number of words in a command name. */
+static int name_words(const char *name)
+{
+    int n = 1;
+
+    for (; *name; name++) {
+        if (*name == ' ')
+            n++;
+    }
+    return n;
+}
+
+/* Does the command name equal argv[0..words-1]? */
+static bool name_matches(const char *name, int argc, char **argv, int words)
+{
+    int i;
+
+    if (argc < words)
+        return false;
+    for (i = 0; i < words; i++) {
+        const char *sp = strchr(name, ' ');
+        size_t len = sp ? (size_t) (sp - name) : strlen(name);
+
+        if (strlen(argv[i]) != len || memcmp(argv[i], name, len) != 0)
+            return false;
+        name += len + (sp ? 1 : 0);
+    }
+    return true;
+}
+
+static const struct cli_command *find_command(int argc, char **argv, int *ret_words)
+{
+    const struct cli_command *best = NULL;
+    int best_words = 0;
+    size_t i;
+
+    for (i = 0; i < BOL_ARRAY_SIZE(commands); i++) {
+        int w = name_words(commands[i].name);
+
+        if (w > best_words && name_matches(commands[i].name, argc, argv, w)) {
+            best = &commands[i];
+            best_words = w;
+        }
+    }
+    *ret_words = best_words;
+    return best;
+}
+
+/* Commands whose first word is argv[0] (for "bollard container" alone). */
+static bool list_group(FILE *out, const char *word)
+{
+    size_t len = strlen(word);
+    bool any = false;
+    size_t i;
+
+    for (i = 0; i < BOL_ARRAY_SIZE(commands); i++) {
+        if (!strncmp(commands[i].name, word, len) && commands[i].name[len] == ' ') {
+            fprintf(out, "   %-22s %s\n", commands[i].name, commands[i].summary);
+            any = true;
+        }
+    }
+    return any;
+}
+
+static void list_commands(FILE *out)
+{
+    size_t i;
+
+    cli_usage(main_usage, out == stderr);
+    fprintf(out, "\nCommands:\n");
+    for (i = 0; i < BOL_ARRAY_SIZE(commands); i++)
+        fprintf(out, "   %-22s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'bollard COMMAND -h' for the usage of a command.\n");
+}
+
+static int cmd_help(int argc, char **argv, struct cli_ctx *ctx)
+{
+    const struct cli_command *c;
+    int words;
+
+    (void) ctx;
+    if (cli_wants_help(argc, argv))
+        return cli_usage(cmd_help_usage, false);
+    if (argc < 2) {
+        list_commands(stdout);
+        return CLI_EXIT_OK;
+    }
+    c = find_command(argc - 1, argv + 1, &words);
+    if (!c || words != argc - 1) {
+        if (argc == 2 && list_group(stdout, argv[1]))
+            return CLI_EXIT_OK;
+        bol_log_error("'%s' is not a bollard command; see 'bollard help'", argv[1]);
+        return CLI_EXIT_USAGE;
+    }
+    return cli_usage(c->usage, false);
+}
+
+static int cmd_version(int argc, char **argv, struct cli_ctx *ctx)
+{
+    (void) ctx;
+    if (cli_wants_help(argc, argv))
+        return cli_usage(cmd_version_usage, false);
+    if (argc > 1)
+        return cli_usage(cmd_version_usage, true);
+    printf("bollard %s (commit %s)\n", BOLLARD_VERSION, BOLLARD_COMMIT);
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_ctx ctx = { .progname = "bollard" };
+    const struct cli_command *c;
+    int words;
+    int r;
+
+    bol_log_init("bollard", BOL_LOG_INFO, BOL_LOG_TO_STDERR | BOL_LOG_NO_TIME);
+    /* jansson allocates through bollard's allocator, so its strings are freed with bol_free. */
+    json_set_alloc_funcs(bol_malloc, bol_free);
+    if (argc < 2) {
+        list_commands(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        list_commands(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version"))
+        return cmd_version(1, argv + 1, &ctx);
+    c = find_command(argc - 1, argv + 1, &words);
+    if (!c) {
+        if (list_group(stderr, argv[1])) {
+            fprintf(stderr, "\n'bollard %s' needs a subcommand, one of the above\n", argv[1]);
+            return CLI_EXIT_USAGE;
+        }
+        bol_log_error("'%s' is not a bollard command; see 'bollard help'", argv[1]);
+        return CLI_EXIT_USAGE;
+    }
+    /* The command sees its full name as argv[0]. */
+    argv[words] = (char *) c->name;
+    r = c->fn(argc - words, argv + words, &ctx);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        bol_log_error("cannot write output: %s", strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    return r;
+}
