@@ -3,10 +3,13 @@
 # bollard - the two commands a newcomer needs, and a few more for developers.
 #
 #   make demo    install what is missing, build, set up the demo and run it
-#   make check   install what is missing, build, run every test (normal build
-#                with warnings as errors, then the ASan+UBSan build)
+#   make check   install what is missing, start a throw-away PostgreSQL, build,
+#                run every test (normal build with warnings as errors, then the
+#                ASan+UBSan build); see scripts/check
 #
 #   make build   just build (build/)
+#   make bench   run the benchmarks at full size (scripts/bench)
+#   make soak    the crash and power-cut tests at full length (SOAK_RUNS each)
 #   make fuzz    run every fuzz target under libFuzzer for FUZZ_SECONDS each
 #   make format  format the C sources with the committed .clang-format
 #   make clean   remove the build directories
@@ -15,6 +18,7 @@
 
 SHARED_DIR   ?= ../shared
 FUZZ_SECONDS ?= 60
+SOAK_RUNS    ?= 200
 MESON_OPTS   ?=
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -22,7 +26,7 @@ BUILD      := build
 BUILD_ASAN := build-asan
 BUILD_FUZZ := build-fuzz
 
-.PHONY: all deps build demo check check-normal check-asan fuzz format clean
+.PHONY: all deps build demo check bench soak fuzz format clean
 
 all: build
 
@@ -39,23 +43,14 @@ demo: build
 	scripts/demo $(BUILD)/src/cli/bollard
 
 check: deps
-	$(MAKE) --no-print-directory check-normal check-asan
+	SHARED_DIR=$(SHARED_DIR) JOBS=$(JOBS) scripts/check
 
-check-normal: $(BUILD)/build.ninja
-	ninja -C $(BUILD)
-	meson test -C $(BUILD) --print-errorlogs --num-processes $(JOBS)
+bench: build
+	scripts/bench $(BUILD)
 
-$(BUILD_ASAN)/build.ninja:
-	meson setup $(BUILD_ASAN) --werror -Dshared_dir=$(SHARED_DIR) \
-	    -Db_sanitize=address,undefined -Db_lundef=false -Dhardening_check=false \
-	    -Dc_args='-fno-sanitize-recover=all -fno-omit-frame-pointer' $(MESON_OPTS)
-
-check-asan: $(BUILD_ASAN)/build.ninja
-	ninja -C $(BUILD_ASAN)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    meson test -C $(BUILD_ASAN) --print-errorlogs --num-processes $(JOBS) \
-	    --timeout-multiplier 4
+soak: build
+	BOL_CRASH_RUNS=$(SOAK_RUNS) $(BUILD)/tests/store/test_crash $(BUILD)/tests/store/crash_writer
+	BOL_POWERCUT_RUNS=$(SOAK_RUNS) $(BUILD)/tests/store/test_faults
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) -Dshared_dir=$(SHARED_DIR) \

@@ -38,7 +38,15 @@ bool cli_wants_help(int argc, char **argv);
 void cli_put_escaped(FILE *out, const char *s, size_t n);
 
 int cmd_container_validate(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_init(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx);
 
 extern const char *const cmd_container_validate_usage[];
+extern const char *const cmd_init_usage[];
+extern const char *const cmd_journal_replay_usage[];
+extern const char *const cmd_journal_show_usage[];
+extern const char *const cmd_journal_verify_usage[];
 extern const char *const cmd_sizetype_usage[];

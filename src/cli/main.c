@@ -10,6 +10,7 @@
 #include "compat.h"
 
 #include <jansson.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "log.h"
@@ -44,6 +45,12 @@ static const struct cli_command commands[] = {
     { "container validate", cmd_container_validate, cmd_container_validate_usage,
       "check ISO 6346 container numbers" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
+    { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
+    { "journal replay", cmd_journal_replay, cmd_journal_replay_usage,
+      "rebuild state from the journal and compare" },
+    { "journal show", cmd_journal_show, cmd_journal_show_usage, "print journal entries" },
+    { "journal verify", cmd_journal_verify, cmd_journal_verify_usage,
+      "check the journal's hashes and signed checkpoints" },
     { "sizetype", cmd_sizetype, cmd_sizetype_usage, "decode ISO 6346 size-type codes" },
     { "version", cmd_version, cmd_version_usage, "print the version" },
 };
@@ -208,6 +215,8 @@ int main(int argc, char **argv)
     int r;
 
     bol_log_init("bollard", BOL_LOG_INFO, BOL_LOG_TO_STDERR | BOL_LOG_NO_TIME);
+    /* Everything bollard creates (databases, keys, reports) is private to its user. */
+    umask(077);
     /* jansson allocates through bollard's allocator, so its strings are freed with bol_free. */
     json_set_alloc_funcs(bol_malloc, bol_free);
     if (argc < 2) {

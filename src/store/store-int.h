@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store-int.h - the store object, shared by the files of src/store
+ */
+#pragma once
+
+#include "buf.h"
+#include "compat.h"
+#include "db.h"
+#include "merkle.h"
+#include "note.h"
+#include "state.h"
+#include "store.h"
+
+struct bol_entry;
+
+#define STORE_PATH_MAX      4096
+#define STORE_SAVEPOINT_MAX 16
+
+/* Merkle subtrees of this level and above are stored in merkle_node. */
+#define STORE_NODE_LEVEL 8
+
+/* The journal head as of the current transaction. */
+struct store_head {
+    uint64_t cp_size;
+    int64_t cp_at_us;
+    struct bol_merkle_frontier f; /* f.size is the journal size */
+};
+
+/* SQL for one state table, built from its declaration. */
+struct table_sql {
+    const struct bol_table *t;
+    struct bol_sql put;
+    struct bol_sql del;
+    struct bol_sql all;
+    char *ddl;
+};
+
+struct bol_store {
+    struct bol_db *db;
+    char data_dir[STORE_PATH_MAX];
+    char location[STORE_PATH_MAX];
+    char db_url[STORE_PATH_MAX]; /* PostgreSQL URL (with its password), "" for SQLite */
+    char sqlite_vfs[64];
+    char origin[BOL_ORIGIN_MAX + 1];
+    struct bol_verifier pub;
+    struct bol_signer signer;
+    bool has_signer;
+    bool read_only;
+    uint32_t cp_every;
+    int64_t cp_interval_us;
+
+    /* Transaction state. */
+    bool head_loaded;
+    bool head_dirty;
+    struct store_head head;
+    struct {
+        struct store_head head;
+        bool loaded, dirty;
+    } saved[STORE_SAVEPOINT_MAX];
+    unsigned nsaved;
+
+    struct table_sql *tables;
+    size_t ntables;
+    struct bol_buf entry_buf; /* encoding scratch */
+};
+
+/* store.c: another read-only connection to the same database (for parallel reads). */
+BOL_MUST_CHECK int store_open_reader(struct bol_store *s, struct bol_db **ret,
+                                     struct bol_diag *diag);
+
+/* state.c */
+BOL_MUST_CHECK int store_tables_prepare(struct bol_store *s, struct bol_diag *diag);
+void store_tables_release(struct bol_store *s);
+/* Create missing state tables; when the declarations changed, drop and rebuild from the journal. */
+BOL_MUST_CHECK int store_tables_ensure(struct bol_store *s, struct bol_diag *diag);
+BOL_MUST_CHECK int store_apply(struct bol_store *s, const struct bol_entry *e,
+                               struct bol_diag *diag);
+/* For an entry being appended: check its payload and apply it (one parse). */
+BOL_MUST_CHECK int store_apply_new(struct bol_store *s, const struct bol_entry *e,
+                                   const struct bol_event_prep *prep, struct bol_diag *diag);
+
+/* journal.c */
+BOL_MUST_CHECK int store_head_load(struct bol_store *s, struct bol_diag *diag);
+BOL_MUST_CHECK int store_head_flush(struct bol_store *s, int64_t now_us, bool force_checkpoint,
+                                    struct bol_diag *diag);
+BOL_MUST_CHECK int store_meta_get(struct bol_store *s, const char *key, struct bol_buf *out,
+                                  struct bol_diag *diag);
+BOL_MUST_CHECK int store_meta_set(struct bol_store *s, const char *key, const char *value,
+                                  struct bol_diag *diag);

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store.h - the store contract: journal, state tables and credential store
+ *
+ * A store is a data directory plus a database, SQLite (the embedded default,
+ * DATA/bollard.db) or PostgreSQL (a postgres:// URL kept in DATA/bollard.conf).
+ * The same code runs on both through db.h.
+ *
+ *   journal      append-only entries (entry.h) under a Merkle tree (merkle.h),
+ *                with signed checkpoints every N entries or T seconds.  The
+ *                signing key is DATA/journal.key (mode 0600); its public half
+ *                is DATA/journal.pub and the journal's first entry.
+ *   state        tables core declares (state.h), changed only by applying
+ *                journal entries, in the same transaction as the append, so
+ *                state always equals a replay of the journal.
+ *   credentials  secrets that must never enter the journal (per-person
+ *                encryption keys today; password hashes and key hashes later).
+ *                Not journaled, not replicated.
+ *
+ * A write is: bol_store_begin, one or more bol_store_append, bol_store_commit.
+ * When commit returns 0 the entries are durable (SQLite: WAL fsync'd;
+ * PostgreSQL: its commit).  A struct bol_store is used by one thread at a time;
+ * committer.h shares one writer among many threads.
+ */
+#pragma once
+
+#include "buf.h"
+#include "compat.h"
+#include "merkle.h"
+#include "note.h"
+#include "str.h"
+
+struct bol_diag;
+struct bol_store;
+
+#define BOL_CHECKPOINT_EVERY_DEFAULT       1000
+#define BOL_CHECKPOINT_INTERVAL_US_DEFAULT (5 * 1000000LL)
+
+struct bol_store_config {
+    const char *data_dir;
+    const char *db_url;             /* init only: NULL for SQLite, or postgres://... */
+    const char *sqlite_vfs;         /* tests: a registered SQLite VFS, or NULL */
+    bool read_only;                 /* no key needed, no writes */
+    uint32_t checkpoint_every;      /* 0: default */
+    int64_t checkpoint_interval_us; /* 0: default */
+};
+
+/*
+ * Create a data directory: DATA (mode 0700), a new Ed25519 signing key named
+ * origin, the configuration, the database schema, and the journal's first
+ * entry (journal.genesis, naming the origin and public key) with its
+ * checkpoint.  Refuses a directory that already holds a store.  *ret_pub
+ * gets the public key to pin elsewhere.
+ */
+BOL_MUST_CHECK int bol_store_init(const struct bol_store_config *c, const char *origin,
+                                  int64_t now_us, struct bol_verifier *ret_pub,
+                                  struct bol_diag *diag);
+
+/* Open an initialised data directory. */
+BOL_MUST_CHECK int bol_store_open(const struct bol_store_config *c, struct bol_store **ret,
+                                  struct bol_diag *diag);
+
+/* Close; an open transaction is rolled back.  NULL is allowed. */
+void bol_store_close(struct bol_store *s);
+
+/* The journal's origin (checkpoint and key name) and public key. */
+const char *bol_store_origin(const struct bol_store *s);
+const struct bol_verifier *bol_store_verifier(const struct bol_store *s);
+/* Path of the SQLite file, or the PostgreSQL URL without its password. */
+const char *bol_store_location(const struct bol_store *s);
+
+/* Statements run that may have written (see bol_db_writes). */
+uint64_t bol_store_writes(const struct bol_store *s);
+
+/* ---- writing ---- */
+
+BOL_MUST_CHECK int bol_store_begin(struct bol_store *s, struct bol_diag *diag);
+
+/*
+ * Write a checkpoint if one is due (checkpoint_every entries, or
+ * checkpoint_interval_us since the last one with new entries), then commit.
+ * On failure everything since begin is gone.
+ */
+BOL_MUST_CHECK int bol_store_commit(struct bol_store *s, int64_t now_us, struct bol_diag *diag);
+void bol_store_rollback(struct bol_store *s);
+
+/* Savepoints inside the open transaction. */
+BOL_MUST_CHECK int bol_store_savepoint(struct bol_store *s, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_release(struct bol_store *s, struct bol_diag *diag);
+void bol_store_rollback_to(struct bol_store *s);
+
+struct bol_actor {
+    struct bol_str id;   /* "user:NAME", "key:ID", "system" */
+    struct bol_str addr; /* source address or "" */
+};
+
+struct bol_event_prep;
+
+struct bol_event {
+    struct bol_str type;
+    uint32_t ver;
+    struct bol_str terminal; /* "" for installation-wide events */
+    struct bol_str payload;  /* canonical JSON object */
+    /*
+     * Optional: the payload already checked by bol_event_prepare (events.h)
+     * on the caller's thread, so the writer only applies it.  Must have been
+     * prepared from these very bytes; NULL to check here.
+     */
+    const struct bol_event_prep *prep;
+};
+
+struct bol_append_result {
+    uint64_t first_seq;
+    uint64_t last_seq;
+    bool duplicate; /* the request id was seen before: nothing new was written */
+};
+
+/*
+ * Journal a command's events and apply them to state, inside the open
+ * transaction.  req is the client's request id ("" for none) and req_hash a
+ * hash of the command (NULL when req is ""): a repeated (req, hash) returns
+ * the first result with duplicate set and writes nothing; the same req with
+ * a different hash is BOL_E_CONFLICT.  Every event is checked
+ * (bol_event_check) before anything is written.  On error the transaction
+ * must be rolled back (or rolled back to the caller's savepoint).
+ */
+BOL_MUST_CHECK int bol_store_append(struct bol_store *s, const struct bol_actor *actor,
+                                    struct bol_str req, const uint8_t *req_hash, int64_t at_us,
+                                    const struct bol_event *events, size_t nevents,
+                                    struct bol_append_result *ret, struct bol_diag *diag);
+
+/*
+ * Outside a transaction: write a checkpoint now if one is due.  For a server's
+ * timer, so a quiet journal still gets its time-based checkpoint.
+ */
+BOL_MUST_CHECK int bol_store_checkpoint_if_due(struct bol_store *s, int64_t now_us,
+                                               struct bol_diag *diag);
+
+/* ---- reading ---- */
+
+BOL_MUST_CHECK int bol_store_size(struct bol_store *s, uint64_t *ret, struct bol_diag *diag);
+
+/* Called per entry in order; stop by returning non-zero (which read returns). */
+typedef int (*bol_entry_fn)(void *ctx, uint64_t seq, struct bol_str entry,
+                            const struct bol_hash *stored_leaf);
+
+/* Entries with from_seq <= seq, at most limit of them (0: no limit), in order. */
+BOL_MUST_CHECK int bol_store_read(struct bol_store *s, uint64_t from_seq, uint64_t limit,
+                                  bol_entry_fn fn, void *ctx, struct bol_diag *diag);
+
+typedef int (*bol_checkpoint_fn)(void *ctx, uint64_t size, int64_t at_us, struct bol_str note);
+
+/* Checkpoints with size >= from_size, in order of size. */
+BOL_MUST_CHECK int bol_store_checkpoints(struct bol_store *s, uint64_t from_size,
+                                         bol_checkpoint_fn fn, void *ctx, struct bol_diag *diag);
+
+/* Latest checkpoint note, appended to out; BOL_E_NOTFOUND when none. */
+BOL_MUST_CHECK int bol_store_latest_checkpoint(struct bol_store *s, struct bol_buf *out,
+                                               struct bol_diag *diag);
+
+/* Proofs over the stored tree (leaf index = seq - 1). */
+BOL_MUST_CHECK int bol_store_inclusion_proof(struct bol_store *s, uint64_t index, uint64_t size,
+                                             struct bol_merkle_proof *out, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_consistency_proof(struct bol_store *s, uint64_t old_size,
+                                               uint64_t new_size, struct bol_merkle_proof *out,
+                                               struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_root(struct bol_store *s, uint64_t size, struct bol_hash *out,
+                                  struct bol_diag *diag);
+
+/* ---- verifying and replaying ---- */
+
+enum bol_verify_flags {
+    /* Also decode every entry and check its payload is canonical JSON (slower). */
+    BOL_VERIFY_DEEP = 1 << 0,
+};
+
+struct bol_verify_report {
+    uint64_t entries;        /* entries read */
+    uint64_t checkpoints;    /* checkpoints verified */
+    uint64_t size;           /* tree size verified */
+    struct bol_hash root;    /* its root */
+    uint64_t bad_seq;        /* first bad entry, 0 when none */
+    uint64_t bad_checkpoint; /* size of the first bad checkpoint, 0 when none */
+    char what[256];          /* what is wrong, for a person */
+};
+
+/*
+ * Recompute the tree from the entries, compare every stored leaf hash,
+ * check every checkpoint's signature with key and its root against the
+ * recomputed tree (which also proves each consistent with the next), and
+ * check sequence numbers run 1..N without gaps.  0 when intact;
+ * BOL_E_CORRUPT with the report naming the first bad entry or checkpoint.
+ */
+BOL_MUST_CHECK int bol_store_verify(struct bol_store *s, const struct bol_verifier *key,
+                                    unsigned flags, struct bol_verify_report *rep,
+                                    struct bol_diag *diag);
+
+struct bol_table_digest {
+    char table[32];
+    uint64_t rows;
+    struct bol_hash hash;
+};
+
+#define BOL_STATE_TABLES_MAX 64
+
+struct bol_state_digest {
+    size_t n;
+    struct bol_table_digest t[BOL_STATE_TABLES_MAX];
+};
+
+/* Digest of every state table: rows hashed in primary-key order. */
+BOL_MUST_CHECK int bol_store_state_digest(struct bol_store *s, struct bol_state_digest *out,
+                                          struct bol_diag *diag);
+
+/*
+ * Rebuild state from the journal into a new SQLite database at path (which
+ * must not exist), and return its digest.  Reads src in batches; memory stays
+ * bounded whatever the journal's length.
+ */
+BOL_MUST_CHECK int bol_store_replay_into(struct bol_store *src, const char *path,
+                                         struct bol_state_digest *out, uint64_t *ret_events,
+                                         struct bol_diag *diag);
+
+/* ---- credential store: personal data keys (crypto-shredding) ---- */
+
+/*
+ * Seal personal data (a driver's name, a truck plate) for journaling under
+ * the person's key, creating the key on first use.  Appends
+ * "pii1:<person>:<base64>" to out.  person is [A-Za-z0-9_.:-], 1..64.
+ */
+BOL_MUST_CHECK int bol_store_pii_seal(struct bol_store *s, struct bol_str person,
+                                      struct bol_str field, struct bol_str plaintext,
+                                      struct bol_buf *out, struct bol_diag *diag);
+
+/* Open sealed text.  BOL_E_NOTFOUND when the person was erased; BOL_E_CORRUPT when tampered. */
+BOL_MUST_CHECK int bol_store_pii_open(struct bol_store *s, struct bol_str field,
+                                      struct bol_str sealed, struct bol_buf *out,
+                                      struct bol_diag *diag);
+
+/* Erase a person: delete the key (securely).  Their sealed data becomes unreadable; the journal still verifies. */
+BOL_MUST_CHECK int bol_store_pii_erase(struct bol_store *s, struct bol_str person,
+                                       struct bol_diag *diag);

@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# bollard init and bollard journal verify|show|replay on SQLite, with tampering
+# done behind bollard's back with the sqlite3 tool.
+. "$(dirname "$0")/lib.sh"
+
+data="$tmp/data"
+db="$data/bollard.db"
+# Run a command, show its output with the database path as DB, keep its exit status.
+dbsed() {
+    "$@" >"$tmp/out"
+    rc=$?
+    sed "s|$db|DB|" "$tmp/out"
+    return $rc
+}
+norm() { sed -e 's/([0-9.]* s)/(T s)/' -e 's/root [0-9a-f]*/root R/' -e 's/in [0-9.]* s$/in T s/'; }
+
+expect 0 '"$bollard" init --data "$data" --origin test.example/bollard | head -2 | sed "s|$data|DATA|"' <<'EOF'
+initialised a bollard store in DATA (SQLite)
+journal origin: test.example/bollard
+EOF
+expect 0 '"$bollard" init --data "$tmp/d2" --origin test.example/bollard | head -2 | sed "s|$tmp/d2|DATA|"' <<'EOF'
+initialised a bollard store in DATA (SQLite)
+journal origin: test.example/bollard
+EOF
+
+expect 0 'stat -c %a "$data" "$data/journal.key" "$data/bollard.conf"' <<'EOF'
+700
+600
+600
+EOF
+
+expect_stderr 1 '"$bollard" init --data "$data"' "already holds a bollard store"
+
+expect 0 '"$bollard" journal verify --data "$data" | norm' <<'EOF'
+journal intact: 1 entries, 1 checkpoints verified, root R (T s)
+EOF
+
+expect 0 '"$bollard" journal show --data "$data" | sed -e "s/^1  [0-9T:.Z-]*  /1  TIME  /" -e "s/\"key\":\"[^\"]*\"/\"key\":\"K\"/"' <<'EOF'
+1  TIME  system  journal.genesis v1
+    {"key":"K","origin":"test.example/bollard"}
+EOF
+
+expect 0 '"$bollard" journal show --data "$data" --json | cut -c1-24' <<'EOF'
+{"v":1,"seq":1,"at":"202
+EOF
+
+expect 0 '"$bollard" journal replay --data "$data" | norm' <<'EOF'
+replayed 1 entries in T s
+terminal                        0 rows  0cea2d3c51958330  same
+line                            0 rows  466efde892b0fec3  same
+state equals a replay of the journal
+EOF
+
+# Verify against a key pinned elsewhere: the right one, then another store's.
+expect 0 '"$bollard" journal verify --data "$data" --key "$data/journal.pub" | norm' <<'EOF'
+journal intact: 1 entries, 1 checkpoints verified, root R (T s)
+EOF
+expect 1 'dbsed "$bollard" journal verify --data "$data" --key "$tmp/d2/journal.pub"' <<'EOF'
+journal damaged: checkpoint at size 1: no signature by key 'test.example/bollard'
+first bad checkpoint: size 1
+store: DB
+EOF
+
+# Tamper with the genesis entry: verify names it and exits 1.
+sqlite3 "$db" "UPDATE journal SET entry = CAST(replace(CAST(entry AS TEXT), 'test.example', 'evil.example') AS BLOB) WHERE seq = 1"
+expect 1 'dbsed "$bollard" journal verify --data "$data"' <<'EOF'
+journal damaged: entry 1: its content does not match its stored hash (the entry was altered)
+first bad entry: 1
+store: DB
+EOF
+
+# A key readable by others is refused for writing.
+chmod 644 "$data/journal.key"
+expect_stderr 1 '"$bollard" init --data "$data"' "already holds"
+chmod 600 "$data/journal.key"
+
+expect_stderr 1 '"$bollard" journal verify --data "$tmp/nothing"' "not a bollard data directory"
+expect_stderr 2 '"$bollard" journal verify' "usage: bollard journal verify"
+expect_stderr 2 '"$bollard" journal show --data "$data" --from 0' "--from must be"
+expect_stderr 1 '"$bollard" init --data "$tmp/d3" --db mysql://x' "postgres://"
+
+finish
