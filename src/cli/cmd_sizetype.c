@@ -56,11 +56,26 @@ static void print_text(const struct bol_sizetype *st)
     printf("teu:     %s\n", teu);
 }
 
+/* Print one JSON object on a line and release it. */
+static int put_json_line(json_t *o)
+{
+    char *s;
+
+    if (!o)
+        return BOL_E_INVAL;
+    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!s)
+        return BOL_E_NOMEM;
+    puts(s);
+    bol_free(s);
+    return 0;
+}
+
 static int print_json(const struct bol_sizetype *st)
 {
     char teu[16];
     json_t *o;
-    char *s;
 
     teu_text(st->teu_x100, teu);
     o = json_pack("{s:s, s:s?, s:i, s:s, s:i, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:b, "
@@ -73,32 +88,13 @@ static int print_json(const struct bol_sizetype *st)
                   st->group_text, "detail", st->detail_text, "reefer",
                   (st->flags & BOL_ST_REEFER) != 0, "tank", (st->flags & BOL_ST_TANK) != 0,
                   "reduced_strength", (st->flags & BOL_ST_REDUCED_STRENGTH) != 0);
-    if (!o)
-        return BOL_E_NOMEM;
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!s)
-        return BOL_E_NOMEM;
-    puts(s);
-    bol_free(s);
-    return 0;
+    return put_json_line(o);
 }
 
 static int print_error_json(const char *input, const struct bol_diag *d)
 {
-    json_t *o = json_pack("{s:s%, s:s, s:s}", "input", input, strlen(input), "error", d->msg,
-                          "field", d->field);
-    char *s;
-
-    if (!o)
-        return BOL_E_INVAL;
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!s)
-        return BOL_E_NOMEM;
-    puts(s);
-    bol_free(s);
-    return 0;
+    return put_json_line(json_pack("{s:s%, s:s, s:s}", "input", input, strlen(input), "error",
+                                   d->msg, "field", d->field));
 }
 
 int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx)

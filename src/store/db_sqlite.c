@@ -86,14 +86,10 @@ static int64_t row_int(const struct bol_db_row *row, unsigned col)
 
 static struct bol_str row_bytes(const struct bol_db_row *row, unsigned col)
 {
-    const void *p;
-    int n;
+    /* column_blob returns the bytes of TEXT values too, without conversion. */
+    const void *p = sqlite3_column_blob(row->impl, (int) col);
+    int n = sqlite3_column_bytes(row->impl, (int) col);
 
-    if (sqlite3_column_type(row->impl, (int) col) == SQLITE_TEXT)
-        p = sqlite3_column_text(row->impl, (int) col);
-    else
-        p = sqlite3_column_blob(row->impl, (int) col);
-    n = sqlite3_column_bytes(row->impl, (int) col);
     return bol_str_make(p, p ? (size_t) n : 0);
 }
 

@@ -227,15 +227,11 @@ int bol_store_checkpoint_if_due(struct bol_store *s, int64_t now_us, struct bol_
     if (r < 0)
         return r;
     r = store_head_load(s, diag);
-    if (r == 0 && checkpoint_due(s, now_us))
-        r = store_head_flush(s, now_us, true, diag);
-    if (r == 0)
-        r = bol_db_commit(s->db, diag);
-    else
-        bol_db_rollback(s->db);
-    s->head_loaded = false;
-    s->head_dirty = false;
-    return r;
+    if (r < 0 || !checkpoint_due(s, now_us)) {
+        bol_store_rollback(s);
+        return r;
+    }
+    return store_commit(s, now_us, true, diag);
 }
 
 /* ---- appending ---- */

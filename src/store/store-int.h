@@ -65,6 +65,10 @@ struct bol_store {
     struct bol_buf entry_buf; /* encoding scratch */
 };
 
+/* store.c: flush the head (with a checkpoint when due or forced) and commit; the transaction ends either way. */
+BOL_MUST_CHECK int store_commit(struct bol_store *s, int64_t now_us, bool force_checkpoint,
+                                struct bol_diag *diag);
+
 /* store.c: another read-only connection to the same database (for parallel reads). */
 BOL_MUST_CHECK int store_open_reader(struct bol_store *s, struct bol_db **ret,
                                      struct bol_diag *diag);

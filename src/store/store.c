@@ -592,38 +592,45 @@ uint64_t bol_store_writes(const struct bol_store *s)
 
 /* ---- transactions ---- */
 
+/* The in-memory head belongs to one transaction only. */
+static void tx_reset(struct bol_store *s)
+{
+    s->head_loaded = false;
+    s->head_dirty = false;
+    s->nsaved = 0;
+}
+
 int bol_store_begin(struct bol_store *s, struct bol_diag *diag)
 {
     if (s->read_only)
         return bol_diag_fail(diag, BOL_E_PERM, "store", "store opened read-only");
-    s->head_loaded = false;
-    s->head_dirty = false;
-    s->nsaved = 0;
+    tx_reset(s);
     return bol_db_begin(s->db, true, diag);
 }
 
-int bol_store_commit(struct bol_store *s, int64_t now_us, struct bol_diag *diag)
+int store_commit(struct bol_store *s, int64_t now_us, bool force_checkpoint, struct bol_diag *diag)
 {
     int r = 0;
 
-    if (s->head_dirty)
-        r = store_head_flush(s, now_us, false, diag);
+    if (s->head_dirty || force_checkpoint)
+        r = store_head_flush(s, now_us, force_checkpoint, diag);
     if (r == 0)
         r = bol_db_commit(s->db, diag);
     else
         bol_db_rollback(s->db);
-    s->head_loaded = false;
-    s->head_dirty = false;
-    s->nsaved = 0;
+    tx_reset(s);
     return r;
+}
+
+int bol_store_commit(struct bol_store *s, int64_t now_us, struct bol_diag *diag)
+{
+    return store_commit(s, now_us, false, diag);
 }
 
 void bol_store_rollback(struct bol_store *s)
 {
     bol_db_rollback(s->db);
-    s->head_loaded = false;
-    s->head_dirty = false;
-    s->nsaved = 0;
+    tx_reset(s);
 }
 
 int bol_store_savepoint(struct bol_store *s, struct bol_diag *diag)

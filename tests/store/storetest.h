@@ -177,3 +177,26 @@ BOL_UNUSED static void fixture_destroy(struct fixture *f)
         pg_admin(sql);
     }
 }
+
+/* cmocka setup: a fresh store, opened (checkpoint every 10) when open is set. */
+BOL_UNUSED static int fixture_setup(void **state, bool open)
+{
+    struct fixture *f = bol_xcalloc(1, sizeof(*f));
+
+    if (fixture_make(f) < 0 || (open && fixture_open(f, 10, false) < 0)) {
+        fixture_destroy(f);
+        bol_free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+BOL_UNUSED static int fixture_teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    fixture_destroy(f);
+    bol_free(f);
+    return 0;
+}

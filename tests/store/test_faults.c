@@ -103,23 +103,12 @@ static void check_consistent(struct fixture *f, uint64_t acked)
 
 static int setup(void **state)
 {
-    struct fixture *f = bol_xcalloc(1, sizeof(*f));
-
-    if (fixture_make(f) < 0) {
-        bol_free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return fixture_setup(state, false);
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    fixture_destroy(f);
-    bol_free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static void test_power_cuts(void **state)

@@ -25,24 +25,12 @@ static const struct bol_actor actor = { { "user:tanaka", 11 }, { "192.0.2.10", 1
 
 static int setup(void **state)
 {
-    struct fixture *f = bol_xcalloc(1, sizeof(*f));
-
-    if (fixture_make(f) < 0 || fixture_open(f, 10, false) < 0) {
-        fixture_destroy(f);
-        bol_free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return fixture_setup(state, true);
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    fixture_destroy(f);
-    bol_free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 /* Canonical terminal.defined payload. */
