@@ -114,6 +114,16 @@ int bol_diag_fail(struct bol_diag *d, int code, const char *field, const char *f
     return code;
 }
 
+int bol_diag_wrap(struct bol_diag *d, int code, const char *field)
+{
+    char old[BOL_DIAG_MSG_MAX];
+
+    if (!d)
+        return code;
+    memcpy(old, d->msg, sizeof(old));
+    return bol_diag_fail(d, code, field, "'%s': %s", field, old);
+}
+
 const char *bol_diag_text(const struct bol_diag *d, char *out, size_t out_size)
 {
     if (!out_size)

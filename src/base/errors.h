@@ -75,6 +75,13 @@ int bol_diag_fail(struct bol_diag *d, int code, const char *field, const char *f
     BOL_PRINTF(4, 5);
 
 /*
+ * Put a field name in front of the message already recorded: the message
+ * becomes "'field': <old message>" and the field is set.  Returns code.
+ * For a caller that checked a value with a lower-level parser.
+ */
+int bol_diag_wrap(struct bol_diag *d, int code, const char *field);
+
+/*
  * Format "field: message" (or just the message) into out, for a person.
  * Returns out.  Does not include positions; callers add what fits their input.
  */

@@ -37,16 +37,24 @@ bool cli_wants_help(int argc, char **argv);
 /* Write s to out with bytes outside printable ASCII shown as \xNN. */
 void cli_put_escaped(FILE *out, const char *s, size_t n);
 
+int cmd_batch(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_container_show(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_container_validate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_init(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_report(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_yard_show(int argc, char **argv, struct cli_ctx *ctx);
 
+extern const char *const cmd_batch_usage[];
+extern const char *const cmd_container_show_usage[];
 extern const char *const cmd_container_validate_usage[];
 extern const char *const cmd_init_usage[];
 extern const char *const cmd_journal_replay_usage[];
 extern const char *const cmd_journal_show_usage[];
 extern const char *const cmd_journal_verify_usage[];
+extern const char *const cmd_report_usage[];
 extern const char *const cmd_sizetype_usage[];
+extern const char *const cmd_yard_show_usage[];

@@ -42,6 +42,9 @@ static const char *const cmd_version_usage[] = {
 };
 
 static const struct cli_command commands[] = {
+    { "batch", cmd_batch, cmd_batch_usage, "apply a file of operations, line by line" },
+    { "container show", cmd_container_show, cmd_container_show_usage,
+      "show a container: place, holds, work and history" },
     { "container validate", cmd_container_validate, cmd_container_validate_usage,
       "check ISO 6346 container numbers" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
@@ -51,8 +54,11 @@ static const struct cli_command commands[] = {
     { "journal show", cmd_journal_show, cmd_journal_show_usage, "print journal entries" },
     { "journal verify", cmd_journal_verify, cmd_journal_verify_usage,
       "check the journal's hashes and signed checkpoints" },
+    { "report", cmd_report, cmd_report_usage,
+      "inventory, vessel progress, work queues, dwell, reefers, holds" },
     { "sizetype", cmd_sizetype, cmd_sizetype_usage, "decode ISO 6346 size-type codes" },
     { "version", cmd_version, cmd_version_usage, "print the version" },
+    { "yard show", cmd_yard_show, cmd_yard_show_usage, "show a yard block as stacks" },
 };
 
 static const char *const main_usage[] = {

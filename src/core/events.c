@@ -2,8 +2,10 @@
 /*
  * events.c - the event registry: schema versions, upcasting, application
  *
- * To add an event type: write its check and apply functions, add a row to
- * events[], and declare any new state table in tables[].  To change a
+ * Event types are defined in ev_ref.c (reference data) and ev_ops.c
+ * (operations); see events-int.h.  To add one: write its check and apply
+ * functions, add a row to that file's events[], and list any new state table
+ * in tables[] here.  To change a
  * payload's schema: raise the row's version and append an upcast function
  * that turns the previous version's payload into the new one; never edit an
  * existing upcast, since journals written with it must keep replaying.
@@ -13,7 +15,10 @@
 #include <jansson.h>
 
 #include "errors.h"
+#include "events-int.h"
 #include "events.h"
+#include "jsonv.h"
+#include "buf.h"
 #include "locode.h"
 #include "mem.h"
 #include "sha256.h"
@@ -21,22 +26,12 @@
 
 /* ---- state tables ---- */
 
-static const struct bol_column terminal_cols[] = {
-    { "code", BOL_V_TEXT, false },       { "name", BOL_V_TEXT, false },
-    { "timezone", BOL_V_TEXT, false },   { "unlocode", BOL_V_TEXT, false },
-    { "defined_seq", BOL_V_INT, false },
+/* Every table, in a fixed order. */
+static const struct bol_table *const tables[] = {
+    &bol_t_terminal, &bol_t_line,    &bol_t_berth,       &bol_t_block,     &bol_t_equipment,
+    &bol_t_vessel,   &bol_t_visit,   &bol_t_container,   &bol_t_yard_slot, &bol_t_vessel_slot,
+    &bol_t_hold,     &bol_t_release, &bol_t_truck_visit, &bol_t_wi,        &bol_t_history,
 };
-static const struct bol_table terminal_table = { "terminal", terminal_cols, 5, 1 };
-
-static const struct bol_column line_cols[] = {
-    { "code", BOL_V_TEXT, false },
-    { "name", BOL_V_TEXT, false },
-    { "scac", BOL_V_TEXT, true },
-    { "defined_seq", BOL_V_INT, false },
-};
-static const struct bol_table line_table = { "line", line_cols, 4, 1 };
-
-static const struct bol_table *const tables[] = { &terminal_table, &line_table };
 
 const struct bol_table *const *bol_state_tables(size_t *ret_n)
 {
@@ -47,263 +42,79 @@ const struct bol_table *const *bol_state_tables(size_t *ret_n)
 void bol_state_fingerprint(char out[65])
 {
     static const char hex[] = "0123456789abcdef";
-    uint8_t h[BOL_SHA256_LEN];
-    struct bol_span parts[64];
-    size_t n = 0, t, c, i;
-    char types[BOL_ARRAY_SIZE(tables)][16][4];
+    struct bol_sha256_stream h;
+    uint8_t d[BOL_SHA256_LEN];
+    size_t n, t, c, i;
 
-    for (t = 0; t < BOL_ARRAY_SIZE(tables) && n + 2 < BOL_ARRAY_SIZE(parts); t++) {
-        parts[n++] = (struct bol_span){ tables[t]->name, strlen(tables[t]->name) + 1 };
-        for (c = 0; c < tables[t]->ncols && c < 16 && n + 2 < BOL_ARRAY_SIZE(parts); c++) {
-            const struct bol_column *col = &tables[t]->cols[c];
-
-            types[t][c][0] = (char) ('0' + col->type);
-            types[t][c][1] = col->nullable ? 'n' : 'N';
-            types[t][c][2] = c < tables[t]->nkey ? 'k' : '-';
-            types[t][c][3] = '\0';
-            parts[n++] = (struct bol_span){ col->name, strlen(col->name) + 1 };
-            parts[n++] = (struct bol_span){ types[t][c], 4 };
-        }
+    n = BOL_ARRAY_SIZE(tables);
+    if (bol_sha256_stream_init(&h) < 0) {
+        memset(out, '0', 64);
+        out[64] = '\0';
+        return;
     }
-    bol_sha256_parts(parts, n, h);
+    for (t = 0; t < n; t++) {
+        bol_sha256_stream_update(&h, tables[t]->name, strlen(tables[t]->name) + 1);
+        for (c = 0; c < tables[t]->ncols; c++) {
+            const struct bol_column *col = &tables[t]->cols[c];
+            char type[4];
+
+            type[0] = (char) ('0' + col->type);
+            type[1] = col->nullable ? 'n' : 'N';
+            type[2] = c < tables[t]->nkey ? 'k' : '-';
+            type[3] = '\0';
+            bol_sha256_stream_update(&h, col->name, strlen(col->name) + 1);
+            bol_sha256_stream_update(&h, type, 4);
+        }
+        for (i = 0; tables[t]->indexes && tables[t]->indexes[i]; i++)
+            bol_sha256_stream_update(&h, tables[t]->indexes[i], strlen(tables[t]->indexes[i]) + 1);
+        bol_sha256_stream_update(&h, "", 1);
+    }
+    bol_sha256_stream_final(&h, d);
     for (i = 0; i < BOL_SHA256_LEN; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
     }
     out[64] = '\0';
 }
 
-/* ---- payload helpers ---- */
+/* ---- helpers for the files that define events ---- */
 
-static int text_field(json_t *o, const char *key, size_t max, bool required, struct bol_str *ret,
-                      struct bol_diag *diag)
+int bol_ev_same(json_t *payload, json_t *decoded, const char *what, struct bol_diag *diag)
 {
-    json_t *v = json_object_get(o, key);
-    const char *s;
-    size_t n;
+    bool same = json_equal(payload, decoded);
 
-    if (!v) {
-        if (!required) {
-            *ret = bol_str_make(NULL, 0);
-            return 0;
-        }
-        return bol_diag_fail(diag, BOL_E_INVAL, key, "'%s' is required", key);
-    }
-    if (!json_is_string(v))
-        return bol_diag_fail(diag, BOL_E_INVAL, key, "'%s' must be a string", key);
-    s = json_string_value(v);
-    n = json_string_length(v);
-    if (!n || n > max || memchr(s, '\0', n))
-        return bol_diag_fail(diag, BOL_E_INVAL, key, "'%s' must be 1 to %zu bytes of text", key,
-                             max);
-    *ret = bol_str_make(s, n);
+    json_decref(decoded);
+    if (!same)
+        return bol_diag_fail(diag, BOL_E_INVAL, "payload",
+                             "the %s is not written in its canonical form", what);
     return 0;
 }
 
-/* Every key of o must be in the NULL-terminated list. */
-static int only_keys(json_t *o, const char *const *keys, struct bol_diag *diag)
+struct bol_value bol_ev_actor(const struct bol_entry *e)
 {
-    const char *k;
-    json_t *v;
-
-    json_object_foreach(o, k, v)
-    {
-        size_t i;
-        bool known = false;
-
-        (void) v;
-        for (i = 0; keys[i]; i++)
-            known = known || !strcmp(k, keys[i]);
-        if (!known)
-            return bol_diag_fail(diag, BOL_E_INVAL, k, "unknown field '%s'", k);
-    }
-    return 0;
-}
-
-/* ---- journal.genesis: the first entry of every journal ---- */
-
-static int genesis_check(json_t *p, struct bol_diag *diag)
-{
-    static const char *const keys[] = { "origin", "key", NULL };
-    struct bol_str s;
-    int r;
-
-    if ((r = only_keys(p, keys, diag)) < 0 ||
-        (r = text_field(p, "origin", 128, true, &s, diag)) < 0 ||
-        (r = text_field(p, "key", 256, true, &s, diag)) < 0)
-        return r;
-    return 0;
-}
-
-static int genesis_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
-                         struct bol_diag *diag)
-{
-    (void) e;
-    (void) sink;
-    return genesis_check(p, diag);
-}
-
-/* ---- terminal.defined ---- */
-
-static int tz_check(struct bol_str tz, struct bol_diag *diag)
-{
-    size_t i;
-
-    for (i = 0; i < tz.len; i++) {
-        char c = tz.p[i];
-
-        if (!bol_is_alpha(c) && !bol_is_digit(c) && !strchr("_/+-", c))
-            return bol_diag_fail(diag, BOL_E_INVAL, "timezone",
-                                 "'timezone' must be an IANA zone name such as Asia/Tokyo");
-    }
-    return 0;
-}
-
-static int terminal_fields(json_t *p, struct bol_str *code, struct bol_str *name,
-                           struct bol_str *tz, struct bol_str *loc, struct bol_diag *diag)
-{
-    static const char *const keys[] = { "code", "name", "timezone", "unlocode", NULL };
-    struct bol_locode l;
-    int r;
-
-    if ((r = only_keys(p, keys, diag)) < 0 ||
-        (r = text_field(p, "code", 8, true, code, diag)) < 0 ||
-        (r = text_field(p, "name", 128, true, name, diag)) < 0 ||
-        (r = text_field(p, "timezone", 64, true, tz, diag)) < 0 ||
-        (r = text_field(p, "unlocode", 5, true, loc, diag)) < 0)
-        return r;
-    if ((r = bol_terminal_code_check(*code, diag)) < 0 || (r = tz_check(*tz, diag)) < 0)
-        return r;
-    if (bol_locode_parse(*loc, &l, diag) < 0 || !bol_str_eq_cstr(*loc, l.s))
-        return bol_diag_fail(diag, BOL_E_INVAL, "unlocode",
-                             "'unlocode' must be a normalised UN/LOCODE");
-    for (size_t i = 0; i < code->len; i++) {
-        if (bol_to_upper(code->p[i]) != code->p[i])
-            return bol_diag_fail(diag, BOL_E_INVAL, "code", "'code' must be upper case");
-    }
-    return 0;
-}
-
-static int terminal_check(json_t *p, struct bol_diag *diag)
-{
-    struct bol_str code, name, tz, loc;
-
-    return terminal_fields(p, &code, &name, &tz, &loc, diag);
-}
-
-/* Version 1 had no time zone: such terminals are taken as keeping UTC. */
-static int terminal_v1_to_v2(json_t *p, struct bol_diag *diag)
-{
-    if (json_object_get(p, "timezone"))
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "timezone", "version 1 has no 'timezone'");
-    return json_object_set_new(p, "timezone", json_string("UTC")) == 0 ? 0 : BOL_E_NOMEM;
-}
-
-static int terminal_apply(const struct bol_entry *e, json_t *p,
-                          const struct bol_mutation_sink *sink, struct bol_diag *diag)
-{
-    struct bol_str code, name, tz, loc;
-    struct bol_value row[5];
-    int r;
-
-    r = terminal_fields(p, &code, &name, &tz, &loc, diag);
-    if (r < 0)
-        return r;
-    row[0] = BOL_VAL_TEXT(code);
-    row[1] = BOL_VAL_TEXT(name);
-    row[2] = BOL_VAL_TEXT(tz);
-    row[3] = BOL_VAL_TEXT(loc);
-    row[4] = BOL_VAL_INT(e->seq);
-    return sink->put(sink->ctx, &terminal_table, row);
-}
-
-/* ---- line.defined: a shipping line (SMDG liner code) ---- */
-
-static int line_fields(json_t *p, struct bol_str *code, struct bol_str *name, struct bol_str *scac,
-                       struct bol_diag *diag)
-{
-    static const char *const keys[] = { "code", "name", "scac", NULL };
-    size_t i;
-    int r;
-
-    if ((r = only_keys(p, keys, diag)) < 0 ||
-        (r = text_field(p, "code", 3, true, code, diag)) < 0 ||
-        (r = text_field(p, "name", 128, true, name, diag)) < 0 ||
-        (r = text_field(p, "scac", 4, false, scac, diag)) < 0)
-        return r;
-    for (i = 0; i < code->len; i++) {
-        if (!bol_is_upper(code->p[i]) && !bol_is_digit(code->p[i]))
-            return bol_diag_fail(diag, BOL_E_INVAL, "code",
-                                 "'code' must be an SMDG liner code (A-Z, 0-9)");
-    }
-    if (scac->len && scac->len < 2)
-        return bol_diag_fail(diag, BOL_E_INVAL, "scac", "'scac' must be 2 to 4 letters");
-    for (i = 0; i < scac->len; i++) {
-        if (!bol_is_upper(scac->p[i]))
-            return bol_diag_fail(diag, BOL_E_INVAL, "scac", "'scac' must be 2 to 4 letters");
-    }
-    return 0;
-}
-
-static int line_check(json_t *p, struct bol_diag *diag)
-{
-    struct bol_str code, name, scac;
-
-    return line_fields(p, &code, &name, &scac, diag);
-}
-
-static int line_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
-                      struct bol_diag *diag)
-{
-    struct bol_str code, name, scac;
-    struct bol_value row[4];
-    int r;
-
-    r = line_fields(p, &code, &name, &scac, diag);
-    if (r < 0)
-        return r;
-    row[0] = BOL_VAL_TEXT(code);
-    row[1] = BOL_VAL_TEXT(name);
-    row[2] = scac.len ? BOL_VAL_TEXT(scac) : BOL_VAL_NULL;
-    row[3] = BOL_VAL_INT(e->seq);
-    return sink->put(sink->ctx, &line_table, row);
+    return BOL_VAL_TEXT(e->actor);
 }
 
 /* ---- the registry ---- */
 
-typedef int (*upcast_fn)(json_t *payload, struct bol_diag *diag);
-
-struct event_def {
-    const char *type;
-    uint32_t version;
-    const upcast_fn *upcasts; /* upcasts[v - 1] turns version v into v + 1 */
-    int (*check)(json_t *payload, struct bol_diag *diag);
-    int (*apply)(const struct bol_entry *e, json_t *payload, const struct bol_mutation_sink *sink,
-                 struct bol_diag *diag);
-};
-
-static const upcast_fn terminal_upcasts[] = { terminal_v1_to_v2 };
-
-static const struct event_def events[] = {
-    { "journal.genesis", 1, NULL, genesis_check, genesis_apply },
-    { "line.defined", 1, NULL, line_check, line_apply },
-    { "terminal.defined", 2, terminal_upcasts, terminal_check, terminal_apply },
-};
-
-static const struct event_def *find(struct bol_str type)
+static const struct bol_event_def *find(struct bol_str type)
 {
     size_t i;
 
-    for (i = 0; i < BOL_ARRAY_SIZE(events); i++) {
-        if (bol_str_eq_cstr(type, events[i].type))
-            return &events[i];
+    for (i = 0; i < bol_ref_nevents; i++) {
+        if (bol_str_eq_cstr(type, bol_ref_events[i].type))
+            return &bol_ref_events[i];
+    }
+    for (i = 0; i < bol_ops_nevents; i++) {
+        if (bol_str_eq_cstr(type, bol_ops_events[i].type))
+            return &bol_ops_events[i];
     }
     return NULL;
 }
 
 uint32_t bol_event_version(struct bol_str type)
 {
-    const struct event_def *d = find(type);
+    const struct bol_event_def *d = find(type);
 
     return d ? d->version : 0;
 }
@@ -323,10 +134,10 @@ static int load_payload(struct bol_str payload, json_t **ret, struct bol_diag *d
 }
 
 /* Parse a new payload and check it against the current schema; *ret owns the JSON. */
-static int check_new(const struct event_def **ret_def, struct bol_str type, uint32_t ver,
+static int check_new(const struct bol_event_def **ret_def, struct bol_str type, uint32_t ver,
                      struct bol_str payload, json_t **ret, struct bol_diag *diag)
 {
-    const struct event_def *d = find(type);
+    const struct bol_event_def *d = find(type);
     json_t *j;
     int r;
 
@@ -358,7 +169,7 @@ static int check_new(const struct event_def **ret_def, struct bol_str type, uint
 int bol_event_check(struct bol_str type, uint32_t ver, struct bol_str payload,
                     struct bol_diag *diag)
 {
-    const struct event_def *d;
+    const struct bol_event_def *d;
     json_t *j;
     int r = check_new(&d, type, ver, payload, &j, diag);
 
@@ -368,18 +179,19 @@ int bol_event_check(struct bol_str type, uint32_t ver, struct bol_str payload,
 }
 
 struct bol_event_prep {
-    const struct event_def *def;
+    const struct bol_event_def *def;
     json_t *json;
     uint32_t ver;
     struct bol_str type;
     struct bol_str payload;
+    struct bol_buf text; /* the payload's bytes when built here */
 };
 
 int bol_event_prepare(struct bol_str type, uint32_t ver, struct bol_str payload,
                       struct bol_event_prep **ret, struct bol_diag *diag)
 {
     struct bol_event_prep *p;
-    const struct event_def *d;
+    const struct bol_event_def *d;
     json_t *j;
     int r = check_new(&d, type, ver, payload, &j, diag);
 
@@ -395,16 +207,70 @@ int bol_event_prepare(struct bol_str type, uint32_t ver, struct bol_str payload,
     p->ver = ver;
     p->type = type;
     p->payload = payload;
+    bol_buf_init(&p->text, NULL, 0);
     *ret = p;
     return 0;
+}
+
+int bol_event_prepare_built(const char *type, json_t *payload, struct bol_event_prep **ret,
+                            struct bol_diag *diag)
+{
+    const struct bol_event_def *d = find(bol_str_from(type));
+    struct bol_event_prep *p;
+    int r;
+
+    if (!payload)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "event", "out of memory");
+    if (!d) {
+        json_decref(payload);
+        return bol_diag_fail(diag, BOL_E_INTERNAL, "type", "unknown event type '%.64s'", type);
+    }
+    r = d->check(payload, diag);
+    if (r < 0) {
+        json_decref(payload);
+        return r;
+    }
+    p = bol_malloc(sizeof(*p));
+    if (!p) {
+        json_decref(payload);
+        return bol_diag_fail(diag, BOL_E_NOMEM, "event", "out of memory");
+    }
+    p->def = d;
+    p->json = payload;
+    p->ver = d->version;
+    p->type = bol_str_from(d->type);
+    bol_buf_init(&p->text, NULL, BOL_ENTRY_MAX);
+    r = jv_dump(payload, &p->text);
+    if (r < 0) {
+        bol_event_prep_free(p);
+        return bol_diag_fail(diag, r, "payload", "event payload too large or out of memory");
+    }
+    p->payload = bol_str_make(p->text.buf, p->text.len);
+    *ret = p;
+    return 0;
+}
+
+struct bol_str bol_event_prep_type(const struct bol_event_prep *p)
+{
+    return p->type;
+}
+
+uint32_t bol_event_prep_version(const struct bol_event_prep *p)
+{
+    return p->ver;
+}
+
+struct bol_str bol_event_prep_payload(const struct bol_event_prep *p)
+{
+    return p->payload;
 }
 
 bool bol_event_prep_matches(const struct bol_event_prep *p, struct bol_str type, uint32_t ver,
                             struct bol_str payload)
 {
-    /* The very same bytes: a prepared check says nothing about a copy that may differ. */
-    return p && p->ver == ver && p->type.p == type.p && p->type.len == type.len &&
-           p->payload.p == payload.p && p->payload.len == payload.len;
+    /* The very same payload bytes: a prepared check says nothing about a copy that may differ. */
+    return p && p->ver == ver && bol_str_eq(p->type, type) && p->payload.p == payload.p &&
+           p->payload.len == payload.len;
 }
 
 int bol_event_apply_prepared(const struct bol_event_prep *p, const struct bol_entry *e,
@@ -421,13 +287,14 @@ void bol_event_prep_free(struct bol_event_prep *p)
     if (!p)
         return;
     json_decref(p->json);
+    bol_buf_release(&p->text);
     bol_free(p);
 }
 
 int bol_event_check_apply(const struct bol_entry *e, const struct bol_mutation_sink *sink,
                           struct bol_diag *diag)
 {
-    const struct event_def *d;
+    const struct bol_event_def *d;
     json_t *j;
     int r = check_new(&d, e->type, e->ver, e->payload, &j, diag);
 
@@ -441,7 +308,7 @@ int bol_event_check_apply(const struct bol_entry *e, const struct bol_mutation_s
 int bol_event_apply(const struct bol_entry *e, const struct bol_mutation_sink *sink,
                     struct bol_diag *diag)
 {
-    const struct event_def *d = find(e->type);
+    const struct bol_event_def *d = find(e->type);
     json_t *j;
     uint32_t v;
     int r;

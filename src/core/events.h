@@ -40,7 +40,19 @@ struct bol_event_prep;
 BOL_MUST_CHECK int bol_event_prepare(struct bol_str type, uint32_t ver, struct bol_str payload,
                                      struct bol_event_prep **ret, struct bol_diag *diag);
 
-/* True when p was prepared from exactly this type, version and payload (same bytes). */
+/*
+ * Prepare a payload a command built in memory (payload is stolen): check it
+ * against the type's current schema and write its canonical text, which the
+ * prep owns.  Journal it with bol_event_prep_type / _version / _payload.
+ */
+struct json_t;
+BOL_MUST_CHECK int bol_event_prepare_built(const char *type, struct json_t *payload,
+                                           struct bol_event_prep **ret, struct bol_diag *diag);
+struct bol_str bol_event_prep_type(const struct bol_event_prep *p);
+uint32_t bol_event_prep_version(const struct bol_event_prep *p);
+struct bol_str bol_event_prep_payload(const struct bol_event_prep *p);
+
+/* True when p was prepared from this type and version and from these very payload bytes. */
 bool bol_event_prep_matches(const struct bol_event_prep *p, struct bol_str type, uint32_t ver,
                             struct bol_str payload);
 

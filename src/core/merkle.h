@@ -39,7 +39,7 @@ struct bol_hash {
 /* SHA-256(0x00 || data). */
 void bol_merkle_leaf_hash(const void *data, size_t n, struct bol_hash *out);
 
-/* SHA-256(0x01 || left || right). */
+/* SHA-256(0x01 || left || right).  out may be the same as left or right. */
 void bol_merkle_node_hash(const struct bol_hash *left, const struct bol_hash *right,
                           struct bol_hash *out);
 
@@ -99,8 +99,9 @@ BOL_MUST_CHECK int bol_merkle_frontier_load(struct bol_merkle_frontier *f, uint6
 
 /*
  * MTH of the leaves [begin, end) as RFC 6962 defines it for the sub-list
- * D[begin:end] (begin < end; begin need not be aligned).  BOL_E_INVAL for an
- * empty or reversed range.
+ * D[begin:end] (begin < end; begin need not be aligned, but an unaligned
+ * begin costs about (end - begin) / 2^t source calls, 2^t the largest power
+ * of two dividing begin).  BOL_E_INVAL for an empty or reversed range.
  */
 BOL_MUST_CHECK int bol_merkle_range_hash(const struct bol_merkle_source *src, uint64_t begin,
                                          uint64_t end, struct bol_hash *out);
@@ -118,6 +119,10 @@ BOL_MUST_CHECK int bol_merkle_inclusion_proof(const struct bol_merkle_source *sr
                                               uint64_t size, struct bol_merkle_proof *out);
 
 /*
+ * A proof is evidence about a root of a tree of a given size: a root means
+ * nothing without its size (checkpoints sign the two together), and a proof
+ * may also verify for a neighbouring size of the same shape.
+ *
  * Check an inclusion proof (RFC 9162 2.1.3.2): 0 when the leaf hash is at
  * `index` in the tree of `size` leaves with that root; BOL_E_CORRUPT when the
  * proof does not lead to the root; BOL_E_INVAL when index >= size or the

@@ -38,12 +38,19 @@ struct bol_column {
     bool nullable;
 };
 
-/* The first nkey columns form the primary key.  Table and column names are [a-z_]. */
+#define BOL_TABLE_COLS_MAX 32
+
+/*
+ * The first nkey columns form the primary key.  Table and column names are
+ * [a-z_].  indexes (NULL-terminated, or NULL) lists secondary indexes, each
+ * as its column names separated by commas: "equipment,status".
+ */
 struct bol_table {
     const char *name;
     const struct bol_column *cols;
     unsigned ncols;
     unsigned nkey;
+    const char *const *indexes;
 };
 
 /* Where applying an event sends its changes.  Each returns 0 or a BOL_E_* code. */
@@ -52,6 +59,12 @@ struct bol_mutation_sink {
     int (*put)(void *ctx, const struct bol_table *t, const struct bol_value *row);
     /* Delete the row with this key (t->nkey values); deleting a missing row is not an error. */
     int (*del)(void *ctx, const struct bol_table *t, const struct bol_value *key);
+    /*
+     * Set some columns of an existing row: row has t->ncols values, of which
+     * the key and the columns whose bit (1 << column index) is in cols are
+     * used.  BOL_E_NOTFOUND when no row has that key.
+     */
+    int (*upd)(void *ctx, const struct bol_table *t, const struct bol_value *row, uint32_t cols);
     void *ctx;
 };
 

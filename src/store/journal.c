@@ -296,6 +296,31 @@ static int check_command(const struct bol_actor *a, struct bol_str req, const st
     return 0;
 }
 
+int bol_store_request_find(struct bol_store *s, struct bol_str req, const uint8_t *req_hash,
+                           struct bol_append_result *ret, struct bol_diag *diag)
+{
+    struct bol_db_val p[1] = { BOL_DBV_STR(req) };
+    struct request_row rr;
+    int r;
+
+    if (!req.len)
+        return BOL_E_NOTFOUND;
+    memset(&rr, 0, sizeof(rr));
+    r = bol_db_query(s->db, &q_request, p, 1, take_request, &rr, diag);
+    if (r < 0)
+        return r;
+    if (!rr.found)
+        return BOL_E_NOTFOUND;
+    if (!req_hash || !rr.has_hash || memcmp(req_hash, rr.hash, BOL_SHA256_LEN) != 0)
+        return bol_diag_fail(diag, BOL_E_CONFLICT, "req",
+                             "request id '%.*s' was already used for a different command",
+                             (int) req.len, req.p);
+    ret->first_seq = rr.first;
+    ret->last_seq = rr.last;
+    ret->duplicate = true;
+    return 0;
+}
+
 int bol_store_append(struct bol_store *s, const struct bol_actor *actor, struct bol_str req,
                      const uint8_t *req_hash, int64_t at_us, const struct bol_event *events,
                      size_t nevents, struct bol_append_result *ret, struct bol_diag *diag)

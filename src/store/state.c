@@ -6,7 +6,9 @@
  * Each table's SQL is generated once per store from its declaration:
  *     put  INSERT ... ON CONFLICT (key) DO UPDATE SET other = excluded.other
  *     del  DELETE ... WHERE key = ...
+ *     upd  UPDATE ... SET some = ... WHERE key = ... (one per set of columns)
  *     all  SELECT ... ORDER BY key (byte order on both engines, for digests)
+ * plus the table's secondary indexes.
  * Table and column names come from core, never from input.
  */
 #include "compat.h"
@@ -59,6 +61,15 @@ static int build_sql(struct bol_store *s, struct table_sql *ts, struct bol_diag 
                           pg && col->type == BOL_V_TEXT ? " COLLATE \"C\"" : "");
     }
     r |= bol_buf_adds(&ddl, "))");
+    for (c = 0; t->indexes && t->indexes[c]; c++) {
+        const char *ix = t->indexes[c];
+        size_t k;
+
+        r |= bol_buf_addf(&ddl, ";\nCREATE INDEX IF NOT EXISTS %s_", t->name);
+        for (k = 0; ix[k]; k++)
+            r |= bol_buf_addf(&ddl, "%c", ix[k] == ',' ? '_' : ix[k]);
+        r |= bol_buf_addf(&ddl, " ON %s (%s)", t->name, ix);
+    }
     if (t->nkey == t->ncols) {
         r |= bol_buf_adds(&put, ") DO NOTHING");
     } else {
@@ -88,8 +99,11 @@ out:
 void store_tables_release(struct bol_store *s)
 {
     size_t i;
+    unsigned u;
 
     for (i = 0; i < s->ntables; i++) {
+        for (u = 0; u < s->tables[i].nupd; u++)
+            bol_free((void *) s->tables[i].upd[u].sql.text);
         bol_free((void *) s->tables[i].put.text);
         bol_free((void *) s->tables[i].del.text);
         bol_free((void *) s->tables[i].all.text);
@@ -133,25 +147,36 @@ static struct table_sql *find_table(struct bol_store *s, const struct bol_table 
     return NULL;
 }
 
+/* Column c's value as a statement parameter. */
+static int to_param(const struct bol_table *t, unsigned c, const struct bol_value *v,
+                    struct bol_db_val *p, struct bol_diag *diag)
+{
+    if (v->type == BOL_V_NULL) {
+        if (!t->cols[c].nullable)
+            return bol_diag_fail(diag, BOL_E_INTERNAL, t->cols[c].name, "%s.%s may not be null",
+                                 t->name, t->cols[c].name);
+        *p = BOL_DBV_NULL;
+    } else if (v->type != t->cols[c].type) {
+        return bol_diag_fail(diag, BOL_E_INTERNAL, t->cols[c].name, "%s.%s has the wrong type",
+                             t->name, t->cols[c].name);
+    } else if (v->type == BOL_V_INT) {
+        *p = BOL_DBV_INT(v->i);
+    } else {
+        *p = BOL_DBV_STR(v->s);
+    }
+    return 0;
+}
+
+/* The first n columns' values as parameters. */
 static int to_params(const struct bol_table *t, const struct bol_value *v, unsigned n,
                      struct bol_db_val *p, struct bol_diag *diag)
 {
     unsigned c;
+    int r;
 
     for (c = 0; c < n; c++) {
-        if (v[c].type == BOL_V_NULL) {
-            if (!t->cols[c].nullable)
-                return bol_diag_fail(diag, BOL_E_INTERNAL, t->cols[c].name, "%s.%s may not be null",
-                                     t->name, t->cols[c].name);
-            p[c] = BOL_DBV_NULL;
-        } else if (v[c].type != t->cols[c].type) {
-            return bol_diag_fail(diag, BOL_E_INTERNAL, t->cols[c].name, "%s.%s has the wrong type",
-                                 t->name, t->cols[c].name);
-        } else if (v[c].type == BOL_V_INT) {
-            p[c] = BOL_DBV_INT(v[c].i);
-        } else {
-            p[c] = BOL_DBV_STR(v[c].s);
-        }
+        if ((r = to_param(t, c, &v[c], &p[c], diag)) < 0)
+            return r;
     }
     return 0;
 }
@@ -187,10 +212,79 @@ static int sink_del(void *ctx, const struct bol_table *t, const struct bol_value
     return r ? r : bol_db_exec(sc->s->db, &ts->del, p, t->nkey, sc->diag);
 }
 
+/* The UPDATE statement for this set of columns, built on first use. */
+static const struct bol_sql *upd_sql(struct table_sql *ts, uint32_t cols, struct bol_diag *diag)
+{
+    const struct bol_table *t = ts->t;
+    struct bol_buf b = BOL_BUF_INIT(8192);
+    unsigned u, c, n = 0;
+    int r = 0;
+
+    for (u = 0; u < ts->nupd; u++) {
+        if (ts->upd[u].cols == cols)
+            return &ts->upd[u].sql;
+    }
+    if (ts->nupd == TABLE_UPD_MAX) {
+        bol_diag_fail(diag, BOL_E_INTERNAL, "state", "too many kinds of update on '%s'", t->name);
+        return NULL;
+    }
+    /* Keys are $1..$nkey; the columns set follow in column order. */
+    r |= bol_buf_addf(&b, "UPDATE %s SET ", t->name);
+    for (c = t->nkey; c < t->ncols; c++) {
+        if (cols & (1u << c)) {
+            r |= bol_buf_addf(&b, "%s%s = $%u", n ? ", " : "", t->cols[c].name, t->nkey + n + 1);
+            n++;
+        }
+    }
+    r |= bol_buf_adds(&b, " WHERE ");
+    for (c = 0; c < t->nkey; c++)
+        r |= bol_buf_addf(&b, "%s%s = $%u", c ? " AND " : "", t->cols[c].name, c + 1);
+    if (r || !n) {
+        bol_buf_release(&b);
+        bol_diag_fail(diag, BOL_E_INTERNAL, "state", "cannot build an update of '%s'", t->name);
+        return NULL;
+    }
+    ts->upd[ts->nupd].sql.text = bol_strndup(b.buf, b.len);
+    bol_buf_release(&b);
+    if (!ts->upd[ts->nupd].sql.text) {
+        bol_diag_fail(diag, BOL_E_NOMEM, "state", "out of memory");
+        return NULL;
+    }
+    ts->upd[ts->nupd].cols = cols;
+    return &ts->upd[ts->nupd++].sql;
+}
+
+static int sink_upd(void *ctx, const struct bol_table *t, const struct bol_value *row,
+                    uint32_t cols)
+{
+    struct sink_ctx *sc = ctx;
+    struct table_sql *ts = find_table(sc->s, t);
+    struct bol_db_val p[BOL_DB_PARAMS_MAX];
+    const struct bol_sql *q;
+    unsigned c, n;
+    int r;
+
+    if (!ts || t->ncols > BOL_DB_PARAMS_MAX || t->ncols > 32)
+        return bol_diag_fail(sc->diag, BOL_E_INTERNAL, "state", "unknown table");
+    q = upd_sql(ts, cols, sc->diag);
+    if (!q)
+        return sc->diag ? sc->diag->code : BOL_E_INTERNAL;
+    r = to_params(t, row, t->nkey, p, sc->diag);
+    for (c = t->nkey, n = t->nkey; r == 0 && c < t->ncols; c++) {
+        if (cols & (1u << c))
+            r = to_param(t, c, &row[c], &p[n++], sc->diag);
+    }
+    if (r == 0)
+        r = bol_db_exec(sc->s->db, q, p, n, sc->diag);
+    if (r == 0 && bol_db_changes(sc->s->db) == 0)
+        return BOL_E_NOTFOUND;
+    return r;
+}
+
 int store_apply(struct bol_store *s, const struct bol_entry *e, struct bol_diag *diag)
 {
     struct sink_ctx sc = { s, diag };
-    struct bol_mutation_sink sink = { sink_put, sink_del, &sc };
+    struct bol_mutation_sink sink = { sink_put, sink_del, sink_upd, &sc };
 
     return bol_event_apply(e, &sink, diag);
 }
@@ -199,7 +293,7 @@ int store_apply_new(struct bol_store *s, const struct bol_entry *e,
                     const struct bol_event_prep *prep, struct bol_diag *diag)
 {
     struct sink_ctx sc = { s, diag };
-    struct bol_mutation_sink sink = { sink_put, sink_del, &sc };
+    struct bol_mutation_sink sink = { sink_put, sink_del, sink_upd, &sc };
 
     if (prep)
         return bol_event_apply_prepared(prep, e, &sink, diag);

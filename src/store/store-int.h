@@ -27,6 +27,8 @@ struct store_head {
     struct bol_merkle_frontier f; /* f.size is the journal size */
 };
 
+#define TABLE_UPD_MAX 16
+
 /* SQL for one state table, built from its declaration. */
 struct table_sql {
     const struct bol_table *t;
@@ -34,6 +36,12 @@ struct table_sql {
     struct bol_sql del;
     struct bol_sql all;
     char *ddl;
+    /* UPDATE statements, one per set of columns, built on first use. */
+    struct {
+        uint32_t cols;
+        struct bol_sql sql;
+    } upd[TABLE_UPD_MAX];
+    unsigned nupd;
 };
 
 struct bol_store {

@@ -130,6 +130,16 @@ BOL_MUST_CHECK int bol_store_append(struct bol_store *s, const struct bol_actor 
                                     struct bol_append_result *ret, struct bol_diag *diag);
 
 /*
+ * Look a request id up before running its command: 0 with the first result
+ * (duplicate set) when (req, req_hash) was carried out before, BOL_E_NOTFOUND
+ * when req is new (or empty), BOL_E_CONFLICT when req was used for a
+ * different command.
+ */
+BOL_MUST_CHECK int bol_store_request_find(struct bol_store *s, struct bol_str req,
+                                          const uint8_t *req_hash, struct bol_append_result *ret,
+                                          struct bol_diag *diag);
+
+/*
  * Outside a transaction: write a checkpoint now if one is due.  For a server's
  * timer, so a quiet journal still gets its time-based checkpoint.
  */

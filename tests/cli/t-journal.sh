@@ -49,6 +49,19 @@ expect 0 '"$bollard" journal replay --data "$data" | norm' <<'EOF'
 replayed 1 entries in T s
 terminal                        0 rows  0cea2d3c51958330  same
 line                            0 rows  466efde892b0fec3  same
+berth                           0 rows  23559ceb15716e87  same
+block                           0 rows  dc46e5e0d8a0c563  same
+equipment                       0 rows  0433c10978c93054  same
+vessel                          0 rows  de61ea0c58e5ec8f  same
+visit                           0 rows  9b0479fbe6251fe4  same
+container                       0 rows  7c073f903816737e  same
+yard_slot                       0 rows  d755062b39b6c7f9  same
+vessel_slot                     0 rows  8d1db53d597b4a29  same
+hold                            0 rows  d805072ec9de4198  same
+delivery_release                0 rows  59967d764871f051  same
+truck_visit                     0 rows  806de68de1de33ef  same
+wi                              0 rows  b89618e897164c4b  same
+history                         0 rows  9a0943174f6b6e98  same
 state equals a replay of the journal
 EOF
 

@@ -18,6 +18,7 @@ usage: bollard COMMAND [ARGS...]
 EOF
 
 expect 0 '"$bollard" help container' <<'EOF'
+   container show         show a container: place, holds, work and history
    container validate     check ISO 6346 container numbers
 EOF
 

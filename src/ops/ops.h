@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ops.h - the command service: every change to a terminal runs through here
+ *
+ * bol_ops owns the store's writer for a data directory (through a group
+ * committer, committer.h).  A command (commands.h) runs on the writer thread
+ * inside a transaction: its request id is looked up, the rules read current
+ * state through the store's view, the events are journaled and applied, and
+ * the batch commits; only then is the caller told.  A command that fails
+ * changes nothing.  Many threads may submit at once: their commands share
+ * commits but each is all-or-nothing and they are applied one after another
+ * in the order they were queued.
+ *
+ * Queries do not go through here: open the data directory read-only
+ * (bol_ops_reader) and call query.h on it, on any thread.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "committer.h"
+#include "compat.h"
+#include "errors.h"
+#include "sha256.h"
+#include "store.h"
+
+struct bol_ops;
+
+struct bol_ops_opts {
+    const char *data_dir;
+    const char *sqlite_vfs;         /* tests: a registered SQLite VFS, or NULL */
+    unsigned max_batch;             /* commands per commit; 0: 100 */
+    int64_t max_wait_us;            /* how long a commit waits for company; 0: none */
+    uint32_t checkpoint_every;      /* journal checkpoints; 0: the store's default */
+    int64_t checkpoint_interval_us; /* 0: the store's default */
+    /* The time commands are taken at (UTC microseconds); NULL: the system clock. */
+    int64_t (*clock)(void *ctx);
+    void *clock_ctx;
+};
+
+BOL_MUST_CHECK int bol_ops_open(const struct bol_ops_opts *o, struct bol_ops **ret,
+                                struct bol_diag *diag);
+
+/* Finish queued commands and close.  NULL is allowed. */
+void bol_ops_close(struct bol_ops *ops);
+
+struct bol_ops_result {
+    uint64_t first_seq, last_seq; /* the journal entries written (or written the first time) */
+    unsigned events;
+    bool duplicate;      /* the request id was carried out before: nothing new */
+    uint64_t id;         /* what the command created (a work instruction, a truck visit) */
+    const char *id_name; /* "wi", "truck", or NULL */
+};
+
+/*
+ * A command on its way.  Fill actor, req (the client's request id, may be
+ * empty), cmd (kept referenced until done) and done; the rest is the
+ * service's.  done runs on the writer thread once the command is durable or
+ * has failed: result is 0 or a BOL_E_* code with the reason in diag.
+ */
+struct bol_ops_call {
+    struct bol_actor actor;
+    struct bol_str req;
+    json_t *cmd;
+    void (*done)(struct bol_ops_call *call, int result);
+    void *user;
+
+    struct bol_ops_result res;
+    struct bol_diag diag;
+
+    /* private */
+    struct bol_ops *ops;
+    struct bol_unit unit;
+    uint8_t hash[BOL_SHA256_LEN];
+};
+
+/* Queue a command.  0, or an error (then done is not called). */
+BOL_MUST_CHECK int bol_ops_submit(struct bol_ops *ops, struct bol_ops_call *call);
+
+/* Run a command and wait until it is durable or has failed. */
+BOL_MUST_CHECK int bol_ops_run(struct bol_ops *ops, const struct bol_actor *actor,
+                               struct bol_str req, json_t *cmd, struct bol_ops_result *res,
+                               struct bol_diag *diag);
+
+/* Open the same data directory read-only, for queries on the calling thread. */
+BOL_MUST_CHECK int bol_ops_reader(struct bol_ops *ops, struct bol_store **ret,
+                                  struct bol_diag *diag);
+
+const char *bol_ops_data_dir(const struct bol_ops *ops);
+
+void bol_ops_stats(struct bol_ops *ops, struct bol_committer_stats *out);
+
+/* The result as JSON: {"seq": [first, last], "events": n, "duplicate": b, "wi": id ...}. */
+json_t *bol_ops_result_json(const struct bol_ops_result *res);

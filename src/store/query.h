@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * query.h - what clerks, planners and supervisors ask of current state
+ *
+ * Each query reads the state tables (never the journal) and answers with a
+ * JSON object, the same for the CLI, the API and the UI.  Times are ISO 8601
+ * UTC text; masses kg; temperatures as set-point text in degrees C.  Any
+ * store handle will do, typically one opened read-only per thread.  0,
+ * BOL_E_NOTFOUND when the thing asked about does not exist, or a store error.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "compat.h"
+#include "store.h"
+
+struct bol_diag;
+
+/*
+ * A container: master data, current place, holds (active and lifted), the
+ * delivery release, its work instructions and its full history.
+ */
+BOL_MUST_CHECK int bol_query_container(struct bol_store *s, const char *id, int64_t now_us,
+                                       json_t **ret, struct bol_diag *diag);
+
+/*
+ * A yard block as stacks: every bay (or just bay20 when not 0: a 20 ft bay
+ * number, or a 40 ft one for both of its 20 ft bays), every row, the boxes
+ * from the ground up.
+ */
+BOL_MUST_CHECK int bol_query_yard(struct bol_store *s, const char *terminal, const char *block,
+                                  unsigned bay, json_t **ret, struct bol_diag *diag);
+
+/* Per block: boxes, TEU, full/empty, reefers, DG and capacity; and boxes on quay and trucks. */
+BOL_MUST_CHECK int bol_query_inventory(struct bol_store *s, const char *terminal, json_t **ret,
+                                       struct bol_diag *diag);
+
+/* A vessel visit and its progress: discharge and load moves per crane, planned and done. */
+BOL_MUST_CHECK int bol_query_visit(struct bol_store *s, const char *visit, json_t **ret,
+                                   struct bol_diag *diag);
+
+/* Open work of a piece of equipment in the order it is to be done ("" for unassigned work). */
+BOL_MUST_CHECK int bol_query_queue(struct bol_store *s, const char *terminal, const char *equipment,
+                                   json_t **ret, struct bol_diag *diag);
+
+/* Boxes in the yard, longest stay first, with the summary per category (at most limit rows). */
+BOL_MUST_CHECK int bol_query_dwell(struct bol_store *s, const char *terminal, int64_t now_us,
+                                   unsigned limit, json_t **ret, struct bol_diag *diag);
+
+/* Running reefers in the terminal: where, set point, and whether their slot has a plug. */
+BOL_MUST_CHECK int bol_query_reefers(struct bol_store *s, const char *terminal, json_t **ret,
+                                     struct bol_diag *diag);
+
+/* Active holds on boxes in (or expected at) the terminal; all terminals when terminal is NULL. */
+BOL_MUST_CHECK int bol_query_holds(struct bol_store *s, const char *terminal, json_t **ret,
+                                   struct bol_diag *diag);
