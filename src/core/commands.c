@@ -696,7 +696,7 @@ static int c_visit_advance(struct run *r)
 
 /* Emit container.registered for c, on a vessel cell when at is a vessel place. */
 static int register_box(struct run *r, const struct bol_container *c, const struct bol_place *at,
-                        const char *terminal)
+                        const char *terminal, struct bol_str reason)
 {
     json_t *jc = NULL, *p, *ja = NULL;
     int rc = bol_container_to_json(c, &jc);
@@ -704,11 +704,15 @@ static int register_box(struct run *r, const struct bol_container *c, const stru
     if (rc < 0)
         return FAIL(r, rc, "container", "out of memory");
     p = json_pack("{s:o}", "container", jc);
-    if (p && at && at->kind == BOL_PLACE_VESSEL) {
+    if (p && at && (at->kind == BOL_PLACE_VESSEL || at->kind == BOL_PLACE_YARD)) {
         if (place_json(at, &ja) < 0 || jv_set(p, "at", ja) < 0) {
             json_decref(p);
             p = NULL;
         }
+    }
+    if (p && reason.len && jv_set_strn(p, "reason", reason) < 0) {
+        json_decref(p);
+        p = NULL;
     }
     return emit(r, "container.registered", terminal, p);
 }
@@ -777,12 +781,19 @@ static int check_on_board(struct run *r, const struct bol_container *c, const st
     return 0;
 }
 
+/*
+ * A box is registered nowhere (it will come by road), on board an arriving
+ * vessel (a bay plan), or into a yard slot with a reason: the stock taken on
+ * at go-live, or a box a yard audit found.  The yard rules apply as to any
+ * box put there.
+ */
 static int c_container_register(struct run *r)
 {
-    static const char *const keys[] = { "container", "at", NULL };
+    static const char *const keys[] = { "container", "at", "reason", NULL };
     struct bol_container c;
     struct bol_place at;
     struct bol_visit vis;
+    struct bol_str reason = { NULL, 0 };
     json_t *jc = NULL, *ja;
     int rc;
 
@@ -799,17 +810,32 @@ static int c_container_register(struct run *r)
     if ((rc = may_register(r, c.id.s)) < 0)
         return rc;
     ja = json_object_get(r->cmd, "at");
-    if (!ja)
-        return register_box(r, &c, NULL, "");
-    if ((rc = bol_place_from_json(ja, "at", &at, r->diag)) < 0)
+    if (ja && (rc = bol_place_from_json(ja, "at", &at, r->diag)) < 0)
         return rc;
+    if ((rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, at.kind == BOL_PLACE_YARD, &reason,
+                      r->diag)) < 0)
+        return rc;
+    if (!ja)
+        return register_box(r, &c, NULL, "", reason);
+    if (at.kind == BOL_PLACE_YARD) {
+        if ((rc = need(r, BOL_THING_TERMINAL, "at", at.yard.terminal, NULL)) < 0)
+            return rc;
+        memset(&c.place, 0, sizeof(c.place));
+        if ((rc = bol_rules_yard_put(r->v, &c, &at.yard, r->diag)) < 0) {
+            /* The rules name the slot "to"; here it is "at". */
+            if (r->diag && !strcmp(r->diag->field, "to"))
+                memcpy(r->diag->field, "at", 3);
+            return rc;
+        }
+        return register_box(r, &c, &at, at.yard.terminal, reason);
+    }
     if (at.kind != BOL_PLACE_VESSEL)
         return FAIL(r, BOL_E_INVAL, "at",
-                    "a box is registered on board an arriving vessel, or nowhere (then it comes "
-                    "by road)");
+                    "a box is registered on board an arriving vessel, into a yard slot, or "
+                    "nowhere (then it comes by road)");
     if ((rc = check_on_board(r, &c, &at, &vis)) < 0)
         return rc;
-    return register_box(r, &c, &at, vis.terminal);
+    return register_box(r, &c, &at, vis.terminal, reason);
 }
 
 static int c_container_correct(struct run *r)
@@ -1075,7 +1101,7 @@ static int c_gate_receive(struct run *r)
                     "the gate receives export, empty and storage boxes, not %s",
                     bol_category_names[c.category]);
     memset(&c.place, 0, sizeof(c.place));
-    if (jc && (rc = register_box(r, &c, NULL, t.terminal)) < 0)
+    if (jc && (rc = register_box(r, &c, NULL, t.terminal, bol_str_make(NULL, 0))) < 0)
         return rc;
     memset(&to, 0, sizeof(to));
     to.kind = BOL_PLACE_TRUCK;

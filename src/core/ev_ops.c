@@ -410,11 +410,17 @@ static int upd(const struct bol_mutation_sink *sink, const struct bol_table *t,
 
 /* ---- container.registered ---- */
 
-static const char *const registered_keys[] = { "container", "at", NULL };
+static const char *const registered_keys[] = { "container", "at", "reason", NULL };
 
+/*
+ * A box is registered nowhere (it will come by road), on board an arriving
+ * vessel, or - with a reason - straight into a yard slot: the stock taken on
+ * at go-live or found by a yard audit.
+ */
 struct registered {
     struct bol_container c;
     struct bol_place at;
+    struct bol_str reason;
 };
 
 static int registered_decode(json_t *p, struct registered *out, struct bol_diag *diag)
@@ -428,10 +434,12 @@ static int registered_decode(json_t *p, struct registered *out, struct bol_diag 
     if (json_object_get(p, "at")) {
         if ((r = place_field(p, "at", &out->at, diag)) < 0)
             return r;
-        if (out->at.kind != BOL_PLACE_VESSEL)
+        if (out->at.kind != BOL_PLACE_VESSEL && out->at.kind != BOL_PLACE_YARD)
             return bol_diag_fail(diag, BOL_E_INVAL, "at",
-                                 "a box is registered on a vessel or nowhere");
+                                 "a box is registered on a vessel, in the yard or nowhere");
     }
+    if ((r = reason_field(p, out->at.kind == BOL_PLACE_YARD, &out->reason, diag)) < 0)
+        return r;
     if (!bol_container_length_class(&out->c))
         return bol_diag_fail(diag, BOL_E_INVAL, "sizetype",
                              "size-type %s is neither 20 nor 40 ft long", out->c.sizetype);
@@ -507,7 +515,7 @@ static int registered_apply(const struct bol_entry *e, json_t *p,
     if (r == 0)
         r = slots(sink, &x.at, bol_container_length_class(&x.c), x.c.id.s, true);
     if (r == 0)
-        r = history(e, sink, x.c.id.s, NULL, pt.text, bol_str_make(NULL, 0));
+        r = history(e, sink, x.c.id.s, NULL, pt.text, x.reason);
     bol_buf_release(&doc);
     return r;
 }

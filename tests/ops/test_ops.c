@@ -250,8 +250,12 @@ static void test_invalid_input_changes_nothing(void **state)
           "\"vessel\",\"visit\":\"V1\",\"cell\":\"0990282\"}}",
           BOL_E_INVAL, "at" },
         { "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000090\","
-          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true},\"at\":\"T1/A1/001/01/1\"}",
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true},\"at\":{\"kind\":"
+          "\"quay\",\"visit\":\"V1\"}}",
           BOL_E_INVAL, "at" },
+        { "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000090\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true},\"at\":\"T1/A1/001/01/1\"}",
+          BOL_E_INVAL, "reason" },
         { "{\"cmd\":\"container.correct\",\"id\":\"MSCU1000017\",\"set\":{\"gross_kg\":16000}}",
           BOL_E_INVAL, "reason" },
         { "{\"cmd\":\"container.correct\",\"id\":\"MSCU1000017\",\"reason\":\"x\","
@@ -532,6 +536,61 @@ static void test_gate(void **state)
     /* The reference is free again once the truck has left. */
     ok(o, "{\"cmd\":\"truck.arrive\",\"terminal\":\"T1\",\"person\":\"drv-2\",\"driver\":\"B\","
           "\"plate\":\"P2\",\"ref\":\"GA-1\"}");
+}
+
+/* ---- yard take-on: stock registered straight into a slot ---- */
+
+static void test_take_on(void **state)
+{
+    struct opsfix *o = *state;
+    char p[96];
+    json_t *c;
+
+    terminal(o);
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T1/A1/001/01/1\"}",
+          BOL_E_INVAL, "reason");
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T1/A1/001/01/2\",\"reason\":\"go-live stock\"}",
+          BOL_E_INVAL, "at");
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22R1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000,"
+          "\"reefer_on\":true,\"setpoint_c10\":-180},"
+          "\"at\":\"T1/A1/001/01/1\",\"reason\":\"go-live stock\"}",
+          BOL_E_INVAL, "at");
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T9/A1/001/01/1\",\"reason\":\"go-live stock\"}",
+          BOL_E_NOTFOUND, "at");
+    ok(o, "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T1/A1/001/01/1\",\"reason\":\"go-live stock\"}");
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000022\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T1/A1/001/01/1\",\"reason\":\"go-live stock\"}",
+          BOL_E_CONFLICT, "at");
+    fails(o,
+          "{\"cmd\":\"container.register\",\"container\":{\"id\":\"MSCU1000017\","
+          "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true,\"gross_kg\":9000},"
+          "\"at\":\"T1/A1/001/02/1\",\"reason\":\"go-live stock\"}",
+          BOL_E_CONFLICT, "id");
+    assert_string_equal(place_of(o, "MSCU1000017", p), "yard T1/A1/001/01/1");
+    c = container_json(o, "MSCU1000017");
+    assert_true(history_has(c, "container.registered", "go-live stock"));
+    json_decref(c);
+    /* Taken-on stock leaves like any other box. */
+    ok(o, "{\"cmd\":\"release.grant\",\"id\":\"MSCU1000017\",\"ref\":\"DO-1\"}");
+    ok(o, "{\"cmd\":\"truck.arrive\",\"terminal\":\"T1\",\"person\":\"drv-1\","
+          "\"driver\":\"A\",\"plate\":\"P1\",\"ref\":\"GA-1\"}");
+    ok(o, "{\"cmd\":\"gate.deliver\",\"truck\":\"GA-1\",\"id\":\"MSCU1000017\"}");
+    ok(o, "{\"cmd\":\"truck.depart\",\"truck\":\"GA-1\"}");
 }
 
 /* ---- work instructions ---- */
@@ -1192,6 +1251,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_delivery_refused_while_held, opsfix_setup,
                                         opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_gate, opsfix_setup, opsfix_teardown),
+        cmocka_unit_test_setup_teardown(test_take_on, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_work_instructions, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_corrections, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_request_ids, opsfix_setup, opsfix_teardown),
