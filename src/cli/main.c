@@ -47,6 +47,8 @@ static const struct cli_command commands[] = {
       "show a container: place, holds, work and history" },
     { "container validate", cmd_container_validate, cmd_container_validate_usage,
       "check ISO 6346 container numbers" },
+    { "demo-data", cmd_demo_data, cmd_demo_data_usage,
+      "build a demo terminal and a day of its traffic" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
     { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
     { "journal replay", cmd_journal_replay, cmd_journal_replay_usage,

@@ -283,7 +283,7 @@ int bol_db_open_sqlite(const char *path, unsigned flags, const char *vfs, struct
                            ? "PRAGMA query_only=ON; PRAGMA cache_size=-32768;"
                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
-                             "PRAGMA cache_size=-32768;",
+                             "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8000;",
                        diag);
     if (r < 0)
         goto fail;
