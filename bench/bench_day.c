@@ -22,6 +22,7 @@
  */
 #include "compat.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -177,6 +178,25 @@ static double plain_sqlite(const char *root, const struct cmdrows *c, unsigned p
     sqlite3_close(db);
     unlink(path);
     return t0;
+}
+
+/* Remove the benchmark's data directory (files only, one level). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[1280];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
 }
 
 static unsigned long arg(const char *s)
@@ -341,5 +361,6 @@ int main(int argc, char **argv)
     bol_free(rows.entry);
     bol_free(rows.cmd_first);
     bol_demo_release(&plan);
+    remove_dir(dir);
     return 0;
 }
