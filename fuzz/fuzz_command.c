@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "codec.h"
+#include "buf.h"
 #include "commands.h"
 #include "errors.h"
 #include "events.h"
@@ -313,13 +314,32 @@ static int v_visit_busy(void *ctx, const char *visit, unsigned *open_wis, unsign
     return 0;
 }
 
+/* One account and one key, so the access commands reach their checks. */
+static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out)
+{
+    static const char account[] =
+        "{\"kind\":\"person\",\"mfa\":true,\"mfa_required\":true,\"must_change\":false,"
+        "\"roles\":[\"admin\"],\"status\":\"active\",\"terminals\":[\"*\"],\"user\":\"ops1\"}";
+    static const char key_doc[] =
+        "{\"created\":\"2026-01-01T00:00:00Z\",\"expires\":\"2027-01-01T00:00:00Z\","
+        "\"id\":\"abcdefghij\",\"name\":\"edi\",\"role\":\"clerk\",\"status\":\"active\","
+        "\"terminals\":[\"*\"]}";
+
+    (void) ctx;
+    if (what == BOL_DOC_ACCOUNT && !strcmp(key, "ops1"))
+        return bol_buf_adds(out, account);
+    if (what == BOL_DOC_APIKEY && !strcmp(key, "abcdefghij"))
+        return bol_buf_adds(out, key_doc);
+    return BOL_E_NOTFOUND;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct bol_view v = {
-        NULL,          v_exists,   v_container,    v_block,        v_yard_stack, v_yard_dg,
-        v_equipment,   v_vessel,   v_visit,        v_vessel_stack, v_holds,      v_released,
-        v_wi,          v_open_wi,  v_truck,        v_on_truck,     v_seal,       v_erase,
-        v_active_hold, v_dest_wis, v_block_extent, v_ref,          v_ref,        v_visit_busy,
+        NULL,     v_exists,   v_container,    v_block, v_yard_stack,  v_yard_dg,  v_equipment,
+        v_vessel, v_visit,    v_vessel_stack, v_holds, v_released,    v_wi,       v_open_wi,
+        v_truck,  v_on_truck, v_seal,         v_erase, v_active_hold, v_dest_wis, v_block_extent,
+        v_ref,    v_ref,      v_visit_busy,   v_doc,
     };
     struct bol_cmd_out out;
     struct bol_diag d;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mem.h"
 #include "store.h"
+#include "tlscert.h"
 #include "utctime.h"
 
 const char *const cmd_init_usage[] = {
@@ -21,7 +22,8 @@ const char *const cmd_init_usage[] = {
     "",
     "Create a bollard data directory: a new journal signing key (DIR/journal.key,",
     "mode 0600), its public key (DIR/journal.pub), the database and the",
-    "journal's first entry.  The database is SQLite in DIR unless --db gives a",
+    "journal's first entry, and a self-signed TLS certificate for `bollard serve`",
+    "(DIR/tls.crt, DIR/tls.key).  The database is SQLite in DIR unless --db gives a",
     "postgres:// URL.  Prints the public key: pin it on the backup host.",
     "",
     "    --data DIR      the data directory (created, mode 0700)",
@@ -149,10 +151,22 @@ int cmd_init(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    printf("initialised a bollard store in %s (%s)\n", c.data_dir,
-           c.db_url ? "PostgreSQL" : "SQLite");
-    printf("journal origin: %s\n", origin);
-    printf("journal public key (pin it on the backup host):\n%s\n", vkey.buf);
+    {
+        char crt[600], key[600], fp[65];
+
+        snprintf(crt, sizeof(crt), "%s/tls.crt", c.data_dir);
+        snprintf(key, sizeof(key), "%s/tls.key", c.data_dir);
+        if (bol_tls_selfsigned(crt, key, bol_time_now_us(), fp, &d) < 0) {
+            print_diag_error("cannot make the TLS certificate", BOL_E_IO, &d);
+            bol_buf_release(&vkey);
+            return CLI_EXIT_FAIL;
+        }
+        printf("initialised a bollard store in %s (%s)\n", c.data_dir,
+               c.db_url ? "PostgreSQL" : "SQLite");
+        printf("journal origin: %s\n", origin);
+        printf("journal public key (pin it on the backup host):\n%s\n", vkey.buf);
+        printf("TLS certificate (self-signed, for localhost): %s\n  SHA-256 %s\n", crt, fp);
+    }
     bol_buf_release(&vkey);
     return CLI_EXIT_OK;
 }

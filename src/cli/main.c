@@ -42,6 +42,9 @@ static const char *const cmd_version_usage[] = {
 };
 
 static const struct cli_command commands[] = {
+    { "access grant", cmd_access_grant, cmd_access_grant_usage, "open a maintenance window" },
+    { "access list", cmd_access_list, cmd_access_list_usage, "list maintenance windows" },
+    { "access revoke", cmd_access_revoke, cmd_access_revoke_usage, "close a maintenance window" },
     { "batch", cmd_batch, cmd_batch_usage, "apply a file of operations, line by line" },
     { "container show", cmd_container_show, cmd_container_show_usage,
       "show a container: place, holds, work and history" },
@@ -51,6 +54,10 @@ static const struct cli_command commands[] = {
       "build a demo terminal and a day of its traffic" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
     { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
+    { "key create", cmd_key_create, cmd_key_create_usage, "create an API key (shown once)" },
+    { "key list", cmd_key_list, cmd_key_list_usage, "list API keys" },
+    { "key revoke", cmd_key_revoke, cmd_key_revoke_usage, "revoke an API key" },
+    { "key rotate", cmd_key_rotate, cmd_key_rotate_usage, "replace an API key with overlap" },
     { "journal replay", cmd_journal_replay, cmd_journal_replay_usage,
       "rebuild state from the journal and compare" },
     { "journal show", cmd_journal_show, cmd_journal_show_usage, "print journal entries" },
@@ -58,7 +65,14 @@ static const struct cli_command commands[] = {
       "check the journal's hashes and signed checkpoints" },
     { "report", cmd_report, cmd_report_usage,
       "inventory, vessel progress, work queues, dwell, reefers, holds" },
+    { "serve", cmd_serve, cmd_serve_usage, "serve the HTTPS API" },
     { "sizetype", cmd_sizetype, cmd_sizetype_usage, "decode ISO 6346 size-type codes" },
+    { "user add", cmd_user_add, cmd_user_add_usage, "create an account (one-time password)" },
+    { "user list", cmd_user_list, cmd_user_list_usage, "list accounts" },
+    { "user lock", cmd_user_lock, cmd_user_lock_usage, "lock an account" },
+    { "user reset-mfa", cmd_user_reset_mfa, cmd_user_reset_mfa_usage,
+      "remove an account's authenticator" },
+    { "user unlock", cmd_user_unlock, cmd_user_unlock_usage, "unlock an account" },
     { "version", cmd_version, cmd_version_usage, "print the version" },
     { "yard show", cmd_yard_show, cmd_yard_show_usage, "show a yard block as stacks" },
 };

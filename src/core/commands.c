@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "cmd-int.h"
 #include "commands.h"
 #include "errors.h"
 #include "events.h"
@@ -20,14 +21,6 @@
 #include "mem.h"
 #include "pii.h"
 #include "rules.h"
-
-struct run {
-    const struct bol_view *v;
-    json_t *cmd;
-    int64_t now;
-    struct bol_cmd_out *out;
-    struct bol_diag *diag;
-};
 
 enum move {
     MV_DISCHARGE = BOL_MV_DISCHARGE,
@@ -41,8 +34,6 @@ enum move {
     MV_YARD_IN = BOL_MV_YARD_IN,
 };
 
-#define FAIL(r, code, field, ...) bol_diag_fail((r)->diag, code, field, __VA_ARGS__)
-
 /* Copy text whose length was already checked against out's size. */
 static void text_copy(struct bol_str s, char *out, size_t n)
 {
@@ -52,7 +43,7 @@ static void text_copy(struct bol_str s, char *out, size_t n)
 
 /* ---- emitting ---- */
 
-static int emit(struct run *r, const char *type, const char *terminal, json_t *payload)
+int bol_cmd_emit(struct run *r, const char *type, const char *terminal, json_t *payload)
 {
     struct bol_cmd_out *o = r->out;
     int rc;
@@ -448,7 +439,7 @@ static int move(struct run *r, const struct bol_container *c, const struct bol_p
         json_decref(p);
         p = NULL;
     }
-    return emit(r, "container.moved", to->kind == BOL_PLACE_GONE ? term_from : term_to, p);
+    return bol_cmd_emit(r, "container.moved", to->kind == BOL_PLACE_GONE ? term_from : term_to, p);
 }
 
 /* A command's destination: a yard slot text, or a place object. */
@@ -478,7 +469,7 @@ static int dest_arg(struct run *r, json_t *o, const char *key, struct bol_place 
 
 /* ---- reference data ---- */
 
-static int cmd_keys(struct run *r, const char *const *keys)
+int bol_cmd_keys(struct run *r, const char *const *keys)
 {
     const char *k;
     json_t *v;
@@ -515,12 +506,12 @@ static int c_terminal_define(struct run *r)
 
     if (code)
         snprintf(term, sizeof(term), "%s", code);
-    return emit(r, "terminal.defined", term, p);
+    return bol_cmd_emit(r, "terminal.defined", term, p);
 }
 
 static int c_line_define(struct run *r)
 {
-    return emit(r, "line.defined", "", fields(r->cmd));
+    return bol_cmd_emit(r, "line.defined", "", fields(r->cmd));
 }
 
 static int c_berth_define(struct run *r)
@@ -534,7 +525,7 @@ static int c_berth_define(struct run *r)
     if (rc < 0 || (rc = need(r, BOL_THING_TERMINAL, "terminal", b.terminal, NULL)) < 0 ||
         (rc = bol_berth_to_json(&b, &canon)) < 0)
         return rc;
-    return emit(r, "berth.defined", b.terminal, canon);
+    return bol_cmd_emit(r, "berth.defined", b.terminal, canon);
 }
 
 static int c_block_define(struct run *r)
@@ -560,7 +551,7 @@ static int c_block_define(struct run *r)
                     b.terminal, b.code, bay, row, tier);
     if ((rc = bol_block_to_json(&b, &canon)) < 0)
         return rc;
-    return emit(r, "block.defined", b.terminal, canon);
+    return bol_cmd_emit(r, "block.defined", b.terminal, canon);
 }
 
 static int c_equipment_define(struct run *r)
@@ -574,7 +565,7 @@ static int c_equipment_define(struct run *r)
     if (rc < 0 || (rc = need(r, BOL_THING_TERMINAL, "terminal", e.terminal, NULL)) < 0 ||
         (rc = bol_equipment_to_json(&e, &canon)) < 0)
         return rc;
-    return emit(r, "equipment.defined", e.terminal, canon);
+    return bol_cmd_emit(r, "equipment.defined", e.terminal, canon);
 }
 
 static int c_vessel_define(struct run *r)
@@ -591,7 +582,7 @@ static int c_vessel_define(struct run *r)
         return rc;
     if ((rc = bol_vessel_to_json(&v, &canon)) < 0)
         return rc;
-    return emit(r, "vessel.defined", "", canon);
+    return bol_cmd_emit(r, "vessel.defined", "", canon);
 }
 
 /* Fill the actual time a phase implies when it is not given. */
@@ -633,7 +624,7 @@ static int visit_emit(struct run *r, struct bol_visit *v, const struct bol_visit
     phase_times(v, r->now);
     if ((rc = bol_visit_to_json(v, &canon)) < 0)
         return rc;
-    return emit(r, "visit.defined", v->terminal, canon);
+    return bol_cmd_emit(r, "visit.defined", v->terminal, canon);
 }
 
 static int c_visit_define(struct run *r)
@@ -668,7 +659,7 @@ static int c_visit_advance(struct run *r)
     char vid[BOL_VISIT_ID_MAX + 1];
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_text(r->cmd, "visit", BOL_VISIT_ID_MAX, true, &id, r->diag)) < 0 ||
         (rc = jv_enum(r->cmd, "phase", bol_phase_names, true, &phase, r->diag)) < 0 ||
         (rc = jv_time(r->cmd, "at", false, &at, r->diag)) < 0)
@@ -714,7 +705,7 @@ static int register_box(struct run *r, const struct bol_container *c, const stru
         json_decref(p);
         p = NULL;
     }
-    return emit(r, "container.registered", terminal, p);
+    return bol_cmd_emit(r, "container.registered", terminal, p);
 }
 
 /* May c be registered (again)?  Not while it is in the terminal. */
@@ -798,7 +789,7 @@ static int c_container_register(struct run *r)
     int rc;
 
     memset(&at, 0, sizeof(at));
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_object(r->cmd, "container", true, &jc, r->diag)) < 0 ||
         (rc = bol_container_from_json(jc, &c, r->diag)) < 0)
         return rc;
@@ -848,7 +839,7 @@ static int c_container_correct(struct run *r)
     char term[BOL_TERMINAL_CODE_MAX + 1];
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, true, &reason, r->diag)) < 0 ||
         (rc = jv_object(r->cmd, "set", true, &set, r->diag)) < 0)
         return rc;
@@ -910,7 +901,7 @@ static int c_container_correct(struct run *r)
         goto out;
     p = json_pack("{s:O, s:s%, s:O}", "container", again, "reason", reason.p, reason.len, "was",
                   was);
-    rc = emit(r, "container.corrected", term, p);
+    rc = bol_cmd_emit(r, "container.corrected", term, p);
 out:
     json_decref(cur);
     json_decref(again);
@@ -927,7 +918,7 @@ static int c_discharge(struct run *r)
     struct bol_place to;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0)
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0)
         return rc;
     if (c.place.kind != BOL_PLACE_VESSEL)
         return FAIL(r, BOL_E_STATE, "id", "%s is not on a vessel", c.id.s);
@@ -955,7 +946,7 @@ static int c_load(struct run *r)
     int rc;
 
     memset(&to, 0, sizeof(to));
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_text(r->cmd, "visit", BOL_VISIT_ID_MAX, true, &visit, r->diag)) < 0 ||
         (rc = jv_text(r->cmd, "cell", 8, true, &cell, r->diag)) < 0)
         return rc;
@@ -978,7 +969,7 @@ static int c_yard_move(struct run *r, enum move m)
     struct bol_place to;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = dest_arg(r, r->cmd, "to", &to)) < 0)
         return rc;
     if (to.kind != BOL_PLACE_YARD)
@@ -1026,7 +1017,7 @@ static int c_truck_arrive(struct run *r)
     json_t *p;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_text(r->cmd, "terminal", BOL_TERMINAL_CODE_MAX, true, &term, r->diag)) < 0 ||
         (rc = jv_text(r->cmd, "person", BOL_PII_PERSON_MAX, true, &person, r->diag)) < 0 ||
         (rc = bol_pii_check_person(person, r->diag)) < 0 ||
@@ -1052,7 +1043,7 @@ static int c_truck_arrive(struct run *r)
         json_decref(p);
         p = NULL;
     }
-    rc = emit(r, "truck.arrived", tc, p);
+    rc = bol_cmd_emit(r, "truck.arrived", tc, p);
     if (rc == 0) {
         r->out->id_event = 0;
         r->out->id_name = "truck";
@@ -1072,7 +1063,7 @@ static int c_gate_receive(struct run *r)
     json_t *jc = NULL;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
         (rc = jv_object(r->cmd, "container", false, &jc, r->diag)) < 0)
         return rc;
     if (jc && json_object_get(r->cmd, "id"))
@@ -1117,7 +1108,7 @@ static int c_gate_deliver(struct run *r)
     struct bol_place to;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
         (rc = get_container(r, r->cmd, "id", &c)) < 0)
         return rc;
     if (c.place.kind != BOL_PLACE_YARD)
@@ -1140,7 +1131,7 @@ static int c_truck_depart(struct run *r)
     json_t *p;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
         (rc = r->v->on_truck(r->v->ctx, t.id, on, 4, &n)) < 0)
         return rc;
     memset(&gone, 0, sizeof(gone));
@@ -1156,7 +1147,7 @@ static int c_truck_depart(struct run *r)
             return rc;
     }
     p = json_pack("{s:I}", "truck", (json_int_t) t.id);
-    return emit(r, "truck.departed", t.terminal, p);
+    return bol_cmd_emit(r, "truck.departed", t.terminal, p);
 }
 
 /* ---- holds and releases ---- */
@@ -1172,7 +1163,7 @@ static int c_hold_place(struct run *r)
     json_t *p;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_enum(r->cmd, "kind", bol_hold_kind_names, true, &kind, r->diag)) < 0 ||
         (rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, true, &reason, r->diag)) < 0 ||
         (rc = jv_text(r->cmd, "ref", BOL_REF_MAX, false, &ref, r->diag)) < 0)
@@ -1189,7 +1180,7 @@ static int c_hold_place(struct run *r)
         json_decref(p);
         p = NULL;
     }
-    return emit(r, "hold.placed", term, p);
+    return bol_cmd_emit(r, "hold.placed", term, p);
 }
 
 static int c_hold_lift(struct run *r)
@@ -1203,7 +1194,7 @@ static int c_hold_lift(struct run *r)
     json_t *p;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_enum(r->cmd, "kind", bol_hold_kind_names, true, &kind, r->diag)) < 0 ||
         (rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, true, &reason, r->diag)) < 0)
         return rc;
@@ -1215,7 +1206,7 @@ static int c_hold_lift(struct run *r)
         return rc;
     p = json_pack("{s:s, s:s, s:I, s:s%}", "id", c.id.s, "kind", bol_hold_kind_names[kind],
                   "placed_seq", (json_int_t) seq, "reason", reason.p, reason.len);
-    return emit(r, "hold.lifted", term, p);
+    return bol_cmd_emit(r, "hold.lifted", term, p);
 }
 
 static int c_release_grant(struct run *r)
@@ -1227,7 +1218,7 @@ static int c_release_grant(struct run *r)
     char term[BOL_TERMINAL_CODE_MAX + 1];
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_text(r->cmd, "ref", BOL_REF_MAX, true, &ref, r->diag)) < 0 ||
         (rc = r->v->released(r->v->ctx, c.id.s, &released)) < 0)
         return rc;
@@ -1235,8 +1226,8 @@ static int c_release_grant(struct run *r)
         return FAIL(r, BOL_E_CONFLICT, "id", "%s already has a delivery release", c.id.s);
     if ((rc = place_terminal(r, &c.place, term)) < 0)
         return rc;
-    return emit(r, "release.granted", term,
-                json_pack("{s:s, s:s%}", "id", c.id.s, "ref", ref.p, ref.len));
+    return bol_cmd_emit(r, "release.granted", term,
+                        json_pack("{s:s, s:s%}", "id", c.id.s, "ref", ref.p, ref.len));
 }
 
 static int c_release_revoke(struct run *r)
@@ -1248,7 +1239,7 @@ static int c_release_revoke(struct run *r)
     char term[BOL_TERMINAL_CODE_MAX + 1];
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, true, &reason, r->diag)) < 0 ||
         (rc = r->v->released(r->v->ctx, c.id.s, &released)) < 0)
         return rc;
@@ -1256,8 +1247,8 @@ static int c_release_revoke(struct run *r)
         return FAIL(r, BOL_E_STATE, "id", "%s has no delivery release", c.id.s);
     if ((rc = place_terminal(r, &c.place, term)) < 0)
         return rc;
-    return emit(r, "release.revoked", term,
-                json_pack("{s:s, s:s%}", "id", c.id.s, "reason", reason.p, reason.len));
+    return bol_cmd_emit(r, "release.revoked", term,
+                        json_pack("{s:s, s:s%}", "id", c.id.s, "reason", reason.p, reason.len));
 }
 
 /* ---- work instructions ---- */
@@ -1404,7 +1395,7 @@ static int c_wi_plan(struct run *r)
     json_t *p, *jt = NULL;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_enum(r->cmd, "kind", bol_wi_kind_names, true, &kind, r->diag)) < 0 ||
         (rc = get_container(r, r->cmd, "id", &c)) < 0 ||
         (rc = dest_arg(r, r->cmd, "to", &to)) < 0 ||
@@ -1464,7 +1455,7 @@ static int c_wi_plan(struct run *r)
         json_decref(p);
         p = NULL;
     }
-    rc = emit(r, "wi.planned", term, p);
+    rc = bol_cmd_emit(r, "wi.planned", term, p);
     if (rc == 0) {
         r->out->id_event = (int) r->out->n - 1;
         r->out->id_name = "wi";
@@ -1487,7 +1478,7 @@ static int wi_step(struct run *r, const struct bol_wi *w, const char *type, json
         p = NULL;
     }
     json_decref(extra);
-    return emit(r, type, w->terminal, p);
+    return bol_cmd_emit(r, type, w->terminal, p);
 }
 
 static int wi_status_is(struct run *r, const struct bol_wi *w, unsigned allowed, const char *doing)
@@ -1508,7 +1499,7 @@ static int c_wi_dispatch(struct run *r)
     json_t *extra;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
         (rc = jv_text(r->cmd, "equipment", BOL_EQUIP_ID_MAX, true, &eq, r->diag)) < 0 ||
         (rc = jv_int(r->cmd, "queue_seq", 0, INT64_MAX, false, &qseq, r->diag)) < 0 ||
         (rc = wi_status_is(r, &w, 1u << BOL_WIS_PLANNED | 1u << BOL_WIS_DISPATCHED, "dispatched")) <
@@ -1534,7 +1525,7 @@ static int c_wi_start(struct run *r)
     struct bol_container c;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
         (rc = wi_status_is(r, &w, 1u << BOL_WIS_DISPATCHED, "started")) < 0)
         return rc;
     rc = r->v->container(r->v->ctx, w.container.s, &c);
@@ -1562,7 +1553,7 @@ static int c_wi_complete(struct run *r)
     struct bol_container c;
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_wi(r, r->cmd, &w)) < 0 ||
         (rc = wi_status_is(r, &w, 1u << BOL_WIS_IN_PROGRESS, "completed")) < 0)
         return rc;
     rc = r->v->container(r->v->ctx, w.container.s, &c);
@@ -1587,7 +1578,7 @@ static int c_wi_end(struct run *r, bool failed)
 
     if (!failed)
         allowed |= 1u << BOL_WIS_PLANNED;
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_text(r->cmd, "reason", BOL_REASON_MAX, true, &reason, r->diag)) < 0 ||
         (rc = get_wi(r, r->cmd, &w)) < 0 ||
         (rc = wi_status_is(r, &w, allowed, failed ? "failed" : "cancelled")) < 0)
@@ -1615,7 +1606,7 @@ static int c_person_erase(struct run *r)
     struct bol_str person = { NULL, 0 };
     int rc;
 
-    if ((rc = cmd_keys(r, keys)) < 0 ||
+    if ((rc = bol_cmd_keys(r, keys)) < 0 ||
         (rc = jv_text(r->cmd, "person", BOL_PII_PERSON_MAX, true, &person, r->diag)) < 0 ||
         (rc = bol_pii_check_person(person, r->diag)) < 0)
         return rc;
@@ -1625,7 +1616,8 @@ static int c_person_erase(struct run *r)
                     (int) person.len, person.p);
     if (rc < 0)
         return FAIL(r, rc, "person", "cannot erase the person's key");
-    return emit(r, "person.erased", "", json_pack("{s:s%}", "person", person.p, person.len));
+    return bol_cmd_emit(r, "person.erased", "",
+                        json_pack("{s:s%}", "person", person.p, person.len));
 }
 
 /* ---- the table ---- */
@@ -1634,6 +1626,11 @@ static const struct {
     const char *name;
     int (*fn)(struct run *r);
 } commands[] = {
+    { "access.grant", bol_c_access_grant },
+    { "access.revoke", bol_c_access_revoke },
+    { "approval.decide", bol_c_approval_decide },
+    { "approval.request", bol_c_approval_request },
+    { "auth.login", bol_c_auth_login },
     { "berth.define", c_berth_define },
     { "block.define", c_block_define },
     { "container.correct", c_container_correct },
@@ -1644,16 +1641,28 @@ static const struct {
     { "gate.receive", c_gate_receive },
     { "hold.lift", c_hold_lift },
     { "hold.place", c_hold_place },
+    { "key.create", bol_c_key_create },
+    { "key.revoke", bol_c_key_revoke },
+    { "key.used", bol_c_key_used },
     { "line.define", c_line_define },
     { "load", c_load },
     { "person.erase", c_person_erase },
-    { "relocate", c_relocate },
     { "release.grant", c_release_grant },
     { "release.revoke", c_release_revoke },
+    { "relocate", c_relocate },
+    { "request.refused", bol_c_request_refused },
     { "shift", c_shift },
     { "terminal.define", c_terminal_define },
     { "truck.arrive", c_truck_arrive },
     { "truck.depart", c_truck_depart },
+    { "user.add", bol_c_user_add },
+    { "user.lock", bol_c_user_lock },
+    { "user.lockout", bol_c_user_lockout },
+    { "user.mfa_enroll", bol_c_user_mfa_enroll },
+    { "user.mfa_reset", bol_c_user_mfa_reset },
+    { "user.password", bol_c_user_password },
+    { "user.unlock", bol_c_user_unlock },
+    { "user.update", bol_c_user_update },
     { "vessel.define", c_vessel_define },
     { "visit.advance", c_visit_advance },
     { "visit.define", c_visit_define },
@@ -1667,6 +1676,11 @@ static const struct {
 };
 
 const char *const bol_cmd_names[] = {
+    "access.grant",
+    "access.revoke",
+    "approval.decide",
+    "approval.request",
+    "auth.login",
     "berth.define",
     "block.define",
     "container.correct",
@@ -1677,16 +1691,28 @@ const char *const bol_cmd_names[] = {
     "gate.receive",
     "hold.lift",
     "hold.place",
+    "key.create",
+    "key.revoke",
+    "key.used",
     "line.define",
     "load",
     "person.erase",
-    "relocate",
     "release.grant",
     "release.revoke",
+    "relocate",
+    "request.refused",
     "shift",
     "terminal.define",
     "truck.arrive",
     "truck.depart",
+    "user.add",
+    "user.lock",
+    "user.lockout",
+    "user.mfa_enroll",
+    "user.mfa_reset",
+    "user.password",
+    "user.unlock",
+    "user.update",
     "vessel.define",
     "visit.advance",
     "visit.define",

@@ -47,6 +47,14 @@ struct bol_view_wi_ref {
 #define BOL_VIEW_WI_REF_MAX 8
 #define BOL_VIEW_DG_MAX     4096
 
+/* Things kept as one canonical JSON document each (account.h). */
+enum bol_view_doc {
+    BOL_DOC_ACCOUNT = 0, /* key: user name */
+    BOL_DOC_APIKEY,      /* key: key id */
+    BOL_DOC_GRANT,       /* key: window id */
+    BOL_DOC_APPROVAL,    /* key: request id */
+};
+
 enum bol_view_thing {
     BOL_THING_TERMINAL = 0,
     BOL_THING_LINE,
@@ -104,4 +112,6 @@ struct bol_view {
     int (*wi_ref)(void *ctx, const char *ref, uint64_t *id);
     /* Open work instructions of a visit and boxes on its quay. */
     int (*visit_busy)(void *ctx, const char *visit, unsigned *open_wis, unsigned *on_quay);
+    /* A document's canonical JSON text, appended to out (NOTFOUND when none). */
+    int (*doc)(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out);
 };

@@ -166,9 +166,19 @@ static int run_unit(struct bol_store *s, void *ctx, struct bol_diag *diag)
         ev[i].payload = bol_event_prep_payload(out.ev[i]);
         ev[i].prep = out.ev[i];
     }
+    for (i = 0; call->scope && i < out.n; i++) {
+        if (out.terminal[i][0] && !bol_scope_has(call->scope, out.terminal[i])) {
+            r = bol_diag_fail(diag, BOL_E_PERM, "terminal",
+                              "this account may not change terminal %s", out.terminal[i]);
+            bol_cmd_out_release(&out);
+            return r;
+        }
+    }
     r = bol_store_append(s, &call->actor, call->req, hash, at, ev, out.n, &ar, diag);
     if (r == 0)
         result_from(call, &ar, &out);
+    if (r == 0 && call->tx_hook)
+        r = call->tx_hook(s, call, diag);
     bol_cmd_out_release(&out);
     return r;
 }
@@ -207,6 +217,22 @@ int bol_ops_submit(struct bol_ops *ops, struct bol_ops_call *call)
     return bol_committer_submit(ops->c, &call->unit);
 }
 
+int bol_ops_run_tx(struct bol_ops *ops,
+                   int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag), void *ctx,
+                   struct bol_diag *diag)
+{
+    return bol_committer_run(ops->c, fn, ctx, diag);
+}
+
+int bol_ops_run_call(struct bol_ops *ops, struct bol_ops_call *call)
+{
+    int r = prepare_call(ops, call);
+
+    if (r == 0)
+        r = bol_committer_run(ops->c, run_unit, call, &call->diag);
+    return r;
+}
+
 int bol_ops_run(struct bol_ops *ops, const struct bol_actor *actor, struct bol_str req, json_t *cmd,
                 struct bol_ops_result *res, struct bol_diag *diag)
 {
@@ -217,9 +243,7 @@ int bol_ops_run(struct bol_ops *ops, const struct bol_actor *actor, struct bol_s
     call.actor = *actor;
     call.req = req;
     call.cmd = cmd;
-    r = prepare_call(ops, &call);
-    if (r == 0)
-        r = bol_committer_run(ops->c, run_unit, &call, &call.diag);
+    r = bol_ops_run_call(ops, &call);
     if (r < 0 && diag)
         *diag = call.diag;
     if (r == 0 && res)
@@ -234,7 +258,9 @@ json_t *bol_ops_result_json(const struct bol_ops_result *res)
                           "duplicate", res->duplicate);
 
     if (o && res->id_name &&
-        json_object_set_new(o, res->id_name, json_integer((json_int_t) res->id)))
-        json_decref(o), o = NULL;
+        json_object_set_new(o, res->id_name, json_integer((json_int_t) res->id))) {
+        json_decref(o);
+        o = NULL;
+    }
     return o;
 }

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "account.h"
 #include "committer.h"
 #include "compat.h"
 #include "errors.h"
@@ -64,6 +65,18 @@ struct bol_ops_call {
     json_t *cmd;
     void (*done)(struct bol_ops_call *call, int result);
     void *user;
+    /*
+     * Optional: the terminals the actor may change (NULL: every one).  A
+     * command with an event for a terminal outside it fails with BOL_E_PERM.
+     */
+    const struct bol_scope *scope;
+    /*
+     * Optional: runs on the writer thread after the events are journaled,
+     * in the same transaction (credential writes that must commit or roll
+     * back with them).  An error undoes the whole command.  Not run for a
+     * repeated request id.
+     */
+    int (*tx_hook)(struct bol_store *s, struct bol_ops_call *call, struct bol_diag *diag);
 
     struct bol_ops_result res;
     struct bol_diag diag;
@@ -76,6 +89,17 @@ struct bol_ops_call {
 
 /* Queue a command.  0, or an error (then done is not called). */
 BOL_MUST_CHECK int bol_ops_submit(struct bol_ops *ops, struct bol_ops_call *call);
+
+/* Run a filled-in call (done is not used) and wait; the outcome is in call->res / call->diag. */
+BOL_MUST_CHECK int bol_ops_run_call(struct bol_ops *ops, struct bol_ops_call *call);
+
+/*
+ * Run fn on the writer inside a transaction and wait until it is durable:
+ * for credential-store writes that journal nothing (a session's last use).
+ */
+BOL_MUST_CHECK int bol_ops_run_tx(struct bol_ops *ops,
+                                  int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag),
+                                  void *ctx, struct bol_diag *diag);
 
 /* Run a command and wait until it is durable or has failed. */
 BOL_MUST_CHECK int bol_ops_run(struct bol_ops *ops, const struct bol_actor *actor,

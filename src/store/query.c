@@ -841,3 +841,54 @@ int bol_query_holds(struct bol_store *s, const char *terminal, json_t **ret, str
     *ret = o;
     return 0;
 }
+
+/* ---- access documents ---- */
+
+static const struct bol_sql q_docs_all[] = {
+    [BOL_DOC_ACCOUNT] = { "SELECT doc FROM account ORDER BY user_name" },
+    [BOL_DOC_APIKEY] = { "SELECT doc FROM apikey ORDER BY id" },
+    [BOL_DOC_GRANT] = { "SELECT doc FROM access_grant ORDER BY id" },
+    [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval ORDER BY id" },
+};
+static const struct bol_sql q_grants_of = {
+    "SELECT doc FROM access_grant WHERE user_name = $1 ORDER BY id"
+};
+
+static int take_access_doc(void *ctx, const struct bol_db_row *row)
+{
+    struct bol_str doc = bol_db_row_bytes(row, 0);
+    json_error_t je;
+    json_t *o = json_loadb(doc.p, doc.len, 0, &je);
+
+    if (!o)
+        return BOL_E_CORRUPT;
+    return json_array_append_new(ctx, o) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+int bol_query_docs(struct bol_store *s, enum bol_view_doc what, const char *user, json_t **ret,
+                   struct bol_diag *diag)
+{
+    struct bol_db_val p[1];
+    json_t *a;
+    int r;
+
+    if ((unsigned) what >= BOL_ARRAY_SIZE(q_docs_all))
+        return bol_diag_fail(diag, BOL_E_INVAL, "what", "no such kind of document");
+    a = json_array();
+    if (!a)
+        return BOL_E_NOMEM;
+    if (user && what == BOL_DOC_GRANT) {
+        p[0] = BOL_DBV_CSTR(user);
+        r = bol_db_query(s->db, &q_grants_of, p, 1, take_access_doc, a, diag);
+    } else {
+        r = bol_db_query(s->db, &q_docs_all[what], NULL, 0, take_access_doc, a, diag);
+    }
+    if (r == BOL_E_CORRUPT)
+        r = bol_diag_fail(diag, r, "doc", "a stored document does not parse");
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}

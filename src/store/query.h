@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "store.h"
+#include "view.h"
 
 struct bol_diag;
 
@@ -55,3 +56,11 @@ BOL_MUST_CHECK int bol_query_reefers(struct bol_store *s, const char *terminal, 
 /* Active holds on boxes in (or expected at) the terminal; all terminals when terminal is NULL. */
 BOL_MUST_CHECK int bol_query_holds(struct bol_store *s, const char *terminal, json_t **ret,
                                    struct bol_diag *diag);
+
+/*
+ * Every document of a kind (accounts, API keys, maintenance windows,
+ * approvals; view.h) as a JSON array in key order; windows of one user when
+ * user is not NULL.
+ */
+BOL_MUST_CHECK int bol_query_docs(struct bol_store *s, enum bol_view_doc what, const char *user,
+                                  json_t **ret, struct bol_diag *diag);

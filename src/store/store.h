@@ -250,3 +250,101 @@ BOL_MUST_CHECK int bol_store_pii_open(struct bol_store *s, struct bol_str field,
 /* Erase a person: delete the key (securely).  Their sealed data becomes unreadable; the journal still verifies. */
 BOL_MUST_CHECK int bol_store_pii_erase(struct bol_store *s, struct bol_str person,
                                        struct bol_diag *diag);
+
+/* ---- credential store: access secrets (access.c) ---- */
+
+/*
+ * These tables are never journaled or replicated.  Writes belong in the same
+ * transaction as the journal entry that records the change (an account's
+ * password_set, an apikey.created), so the two cannot disagree; reads may run
+ * on a reader outside a transaction.  Every function returns 0, NOTFOUND when
+ * the row is missing, or an error.
+ */
+
+#define BOL_PWHASH_MAX    128 /* an Argon2id hash string */
+#define BOL_CRED_TOTP_MAX 64
+#define BOL_CRED_HASH_LEN 32
+
+BOL_MUST_CHECK int bol_cred_password_set(struct bol_store *s, const char *user, const char *hash,
+                                         int64_t now_us, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_password_get(struct bol_store *s, const char *user,
+                                         char hash[BOL_PWHASH_MAX + 1], struct bol_diag *diag);
+
+struct bol_cred_totp {
+    uint8_t secret[BOL_CRED_TOTP_MAX];
+    size_t len;
+    int64_t last_step;
+    bool confirmed;
+};
+
+/* A new (unconfirmed) secret, replacing any earlier one. */
+BOL_MUST_CHECK int bol_cred_totp_set(struct bol_store *s, const char *user, const uint8_t *secret,
+                                     size_t len, int64_t now_us, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_totp_get(struct bol_store *s, const char *user,
+                                     struct bol_cred_totp *out, struct bol_diag *diag);
+/*
+ * Use time step `step`: succeeds only when it is newer than every step used
+ * before (and marks the secret confirmed); BOL_E_CONFLICT when the code's
+ * step was already used, so a code is good once, whatever the race.
+ */
+BOL_MUST_CHECK int bol_cred_totp_use(struct bol_store *s, const char *user, int64_t step,
+                                     struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_totp_del(struct bol_store *s, const char *user, struct bol_diag *diag);
+
+/* Replace the user's recovery codes with these hashes. */
+BOL_MUST_CHECK int bol_cred_recovery_set(struct bol_store *s, const char *user,
+                                         const uint8_t (*hashes)[BOL_CRED_HASH_LEN], size_t n,
+                                         struct bol_diag *diag);
+/* Spend one: 0, or NOTFOUND when no unused code has this hash. */
+BOL_MUST_CHECK int bol_cred_recovery_use(struct bol_store *s, const char *user,
+                                         const uint8_t hash[BOL_CRED_HASH_LEN], int64_t now_us,
+                                         struct bol_diag *diag);
+
+struct bol_cred_session {
+    char user[65];
+    int64_t created_us, last_seen_us;
+    uint8_t csrf[BOL_CRED_HASH_LEN];
+    char addr[64];
+};
+
+BOL_MUST_CHECK int bol_cred_session_put(struct bol_store *s,
+                                        const uint8_t token_hash[BOL_CRED_HASH_LEN],
+                                        const struct bol_cred_session *ses, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_session_get(struct bol_store *s,
+                                        const uint8_t token_hash[BOL_CRED_HASH_LEN],
+                                        struct bol_cred_session *out, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_session_touch(struct bol_store *s,
+                                          const uint8_t token_hash[BOL_CRED_HASH_LEN],
+                                          int64_t now_us, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_session_del(struct bol_store *s,
+                                        const uint8_t token_hash[BOL_CRED_HASH_LEN],
+                                        struct bol_diag *diag);
+/* Every session of a user (password change, lock, role change). */
+BOL_MUST_CHECK int bol_cred_session_del_user(struct bol_store *s, const char *user,
+                                             struct bol_diag *diag);
+/* Sessions idle since before idle_before or created before created_before. */
+BOL_MUST_CHECK int bol_cred_session_expire(struct bol_store *s, int64_t idle_before,
+                                           int64_t created_before, struct bol_diag *diag);
+
+BOL_MUST_CHECK int bol_cred_key_put(struct bol_store *s, const char *id,
+                                    const uint8_t hash[BOL_CRED_HASH_LEN], struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_key_get(struct bol_store *s, const char *id,
+                                    uint8_t hash[BOL_CRED_HASH_LEN], struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_key_used(struct bol_store *s, const char *id, int64_t now_us,
+                                     const char *addr, struct bol_diag *diag);
+
+struct bol_cred_key_use {
+    int64_t last_used_us; /* 0: never */
+    char last_addr[64];
+};
+
+BOL_MUST_CHECK int bol_cred_key_use_get(struct bol_store *s, const char *id,
+                                        struct bol_cred_key_use *out, struct bol_diag *diag);
+
+/* Failed logins: record one, count those since a time, forget a user's. */
+BOL_MUST_CHECK int bol_cred_failure_add(struct bol_store *s, const char *user, int64_t now_us,
+                                        const char *addr, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_failure_count(struct bol_store *s, const char *user, int64_t since_us,
+                                          unsigned *ret, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_cred_failure_clear(struct bol_store *s, const char *user,
+                                          struct bol_diag *diag);

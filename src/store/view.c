@@ -689,6 +689,22 @@ static int v_wi_ref(void *ctx, const char *ref, uint64_t *id)
     return r;
 }
 
+static const struct bol_sql q_docs[] = {
+    [BOL_DOC_ACCOUNT] = { "SELECT doc FROM account WHERE user_name = $1" },
+    [BOL_DOC_APIKEY] = { "SELECT doc FROM apikey WHERE id = $1" },
+    [BOL_DOC_GRANT] = { "SELECT doc FROM access_grant WHERE id = $1" },
+    [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval WHERE id = $1" },
+};
+
+static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out)
+{
+    struct bol_db_val p[1] = { BOL_DBV_CSTR(key) };
+
+    if ((unsigned) what >= BOL_ARRAY_SIZE(q_docs))
+        return BOL_E_INVAL;
+    return query_text(ctx, &q_docs[what], p, 1, out);
+}
+
 void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct bol_diag *diag)
 {
     memset(sv, 0, sizeof(*sv));
@@ -719,5 +735,6 @@ void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct 
         .visit_busy = v_visit_busy,
         .truck_ref = v_truck_ref,
         .wi_ref = v_wi_ref,
+        .doc = v_doc,
     };
 }

@@ -62,6 +62,10 @@ delivery_release                0 rows  59967d764871f051  same
 truck_visit                     0 rows  806de68de1de33ef  same
 wi                              0 rows  b89618e897164c4b  same
 history                         0 rows  9a0943174f6b6e98  same
+account                         0 rows  6e70140c60a0e05a  same
+apikey                          0 rows  71af7de0924acd87  same
+access_grant                    0 rows  74b35baca01c32cb  same
+approval                        0 rows  9e4c4660f6b15a27  same
 state equals a replay of the journal
 EOF
 

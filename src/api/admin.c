@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * admin.c - access administration over the API: accounts, API keys,
+ * maintenance windows and approvals
+ *
+ * Security-relevant changes need a second person (separation of duties):
+ * creating an admin or security account, changing anyone's roles, resetting
+ * MFA and creating a key for a privileged role are stored as requests
+ * (approval.requested) and carried out when another admin or security
+ * officer approves them; the approver then receives whatever secret the
+ * action makes (a one-time password, a key), once.
+ */
+#include "compat.h"
+
+#include <sodium.h>
+
+#include "api-int.h"
+#include "mem.h"
+#include "query.h"
+#include "utctime.h"
+
+#define DAY_US (86400LL * 1000000)
+
+/* ---- carrying out an action, with its credential side ---- */
+
+struct act {
+    const char *cmd;
+    char user[BOL_USER_MAX + 1];
+    char otp[32];
+    char pw_hash[crypto_pwhash_STRBYTES];
+    struct bol_apikey key; /* token (token.h) */
+    bool drop_sessions, drop_mfa, set_password, put_key;
+    int64_t now;
+};
+
+static int act_hook(struct bol_store *s, struct bol_ops_call *call, struct bol_diag *d)
+{
+    struct act *a = call->user;
+    int rc = 0;
+
+    if (a->set_password)
+        rc = bol_cred_password_set(s, a->user, a->pw_hash, a->now, d);
+    if (rc == 0 && a->put_key)
+        rc = bol_cred_key_put(s, a->key.id, a->key.hash, d);
+    if (rc == 0 && a->drop_mfa) {
+        rc = bol_cred_totp_del(s, a->user, d);
+        if (rc == 0)
+            rc = bol_cred_recovery_set(s, a->user, NULL, 0, d);
+    }
+    if (rc == 0 && a->drop_sessions)
+        rc = bol_cred_session_del_user(s, a->user, d);
+    return rc;
+}
+
+/* A one-time password: 20 random base32 characters in groups of five. */
+static void otp_make(char out[32])
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+    uint8_t rnd[20];
+    size_t i, o = 0;
+
+    randombytes_buf(rnd, sizeof(rnd));
+    for (i = 0; i < sizeof(rnd); i++) {
+        if (i && i % 5 == 0)
+            out[o++] = '-';
+        out[o++] = alphabet[rnd[i] & 31];
+    }
+    out[o] = '\0';
+    sodium_memzero(rnd, sizeof(rnd));
+}
+
+/*
+ * Run an access command (cmd, not stolen) as the caller with what it needs
+ * in the credential store; *extra gets the secrets to show once.  req is the
+ * request id ("" for none).
+ */
+static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extra,
+                   struct bol_diag *d)
+{
+    struct act a;
+    struct bol_ops_call call;
+    const char *name = json_string_value(json_object_get(cmd, "cmd"));
+    const char *user = json_string_value(json_object_get(cmd, "user"));
+    json_t *c = json_deep_copy(cmd);
+    int rc;
+
+    *extra = NULL;
+    if (!c || !name)
+        return json_decref(c), BOL_E_NOMEM;
+    memset(&a, 0, sizeof(a));
+    a.cmd = name;
+    a.now = r->now;
+    snprintf(a.user, sizeof(a.user), "%s", user ? user : "");
+    if (!strcmp(name, "user.add")) {
+        otp_make(a.otp);
+        rc = api_password_hash(r->api, a.otp, strlen(a.otp), a.pw_hash, sizeof(a.pw_hash));
+        if (rc < 0) {
+            json_decref(c);
+            return bol_diag_fail(d, rc, "password", "too many logins at once: try again");
+        }
+        a.set_password = true;
+    } else if (!strcmp(name, "key.create")) {
+        bol_apikey_make(&a.key);
+        json_object_set_new(c, "id", json_string(a.key.id));
+        a.put_key = true;
+    } else if (!strcmp(name, "user.update") || !strcmp(name, "user.lock")) {
+        a.drop_sessions = true;
+    } else if (!strcmp(name, "user.mfa_reset")) {
+        a.drop_sessions = a.drop_mfa = true;
+    }
+    memset(&call, 0, sizeof(call));
+    call.user = &a;
+    call.tx_hook = act_hook;
+    call.actor.id = bol_str_from(r->who.actor);
+    call.actor.addr = bol_str_from(r->addr);
+    call.req = bol_str_from(req_id);
+    call.cmd = c;
+    rc = bol_ops_run_call(r->api->ops, &call);
+    if (rc < 0)
+        *d = call.diag;
+    json_decref(c);
+    if (rc == 0 && a.set_password && !call.res.duplicate)
+        *extra = json_pack("{s:s,s:s}", "user", a.user, "one_time_password", a.otp);
+    if (rc == 0 && a.put_key && !call.res.duplicate)
+        *extra = json_pack("{s:s,s:s}", "id", a.key.id, "key", a.key.text);
+    sodium_memzero(&a, sizeof(a));
+    return rc;
+}
+
+/* Store the action as a request for a second person; 202 with its id. */
+static int ask_approval(struct req *r, json_t *action, const char *reason)
+{
+    struct bol_ops_call call;
+    struct bol_diag d;
+    uint8_t rnd[6];
+    char id[20];
+    json_t *cmd;
+    int rc;
+
+    randombytes_buf(rnd, sizeof(rnd));
+    snprintf(id, sizeof(id), "ap-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
+             rnd[5]);
+    cmd = json_pack("{s:s,s:s,s:O,s:s,s:s}", "cmd", "approval.request", "id", id, "action", action,
+                    "requested_by", r->who.actor, "reason", reason ? reason : "");
+    if (!cmd)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    memset(&call, 0, sizeof(call));
+    bol_diag_init(&d);
+    rc = api_run(r, cmd, &call, &d);
+    json_decref(cmd);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    return api_json(r, 202, json_pack("{s:s,s:s}", "approval", id, "status", "pending"));
+}
+
+static int answer(struct req *r, int rc, json_t *extra, const struct bol_diag *d)
+{
+    if (rc < 0) {
+        json_decref(extra);
+        return api_fail(r, rc, d);
+    }
+    return api_json(r, 201, extra ? extra : json_pack("{s:b}", "done", 1));
+}
+
+/* ---- accounts ---- */
+
+static int list(struct req *r, enum bol_view_doc what, const char *name)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *a = NULL;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_query_docs(s, what, NULL, &a, &d);
+    if (rc == 0 && what == BOL_DOC_APIKEY) {
+        size_t i;
+        json_t *k;
+
+        json_array_foreach(a, i, k)
+        {
+            struct bol_cred_key_use u;
+            const char *id = json_string_value(json_object_get(k, "id"));
+            char t[BOL_TIME_TEXT_MAX];
+
+            if (id && bol_cred_key_use_get(s, id, &u, &d) == 0 && u.last_used_us) {
+                bol_time_format(u.last_used_us, 0, 0, t);
+                json_object_set_new(k, "last_used", json_string(t));
+                json_object_set_new(k, "last_addr", json_string(u.last_addr));
+            }
+        }
+    }
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    return api_json(r, 200, json_pack("{s:o}", name, a));
+}
+
+int h_users_list(struct req *r)
+{
+    return list(r, BOL_DOC_ACCOUNT, "users");
+}
+
+static bool roles_privileged(json_t *roles)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(roles, i, v)
+    {
+        const char *s = json_string_value(v);
+
+        if (s && (!strcmp(s, "admin") || !strcmp(s, "security")))
+            return true;
+    }
+    return false;
+}
+
+int h_user_add(struct req *r)
+{
+    struct bol_diag d;
+    json_t *body, *cmd, *extra = NULL;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    cmd = json_deep_copy(body);
+    if (!cmd || json_object_set_new(cmd, "cmd", json_string("user.add")))
+        return json_decref(cmd), api_fail(r, BOL_E_NOMEM, NULL);
+    if (roles_privileged(json_object_get(body, "roles"))) {
+        rc = ask_approval(r, cmd, "new privileged account");
+        json_decref(cmd);
+        return rc;
+    }
+    bol_diag_init(&d);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+int h_user_step(struct req *r)
+{
+    struct bol_diag d;
+    json_t *body, *cmd, *extra = NULL;
+    const char *reason;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    reason = json_string_value(json_object_get(body, "reason"));
+    if (!reason || json_object_size(body) != 1)
+        return api_problem(r, 400, "invalid", "give a reason (and nothing else)");
+    cmd = json_pack("{s:s,s:s,s:s}", "cmd", r->route->cmd, "user", r->params[0], "reason", reason);
+    if (!cmd)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    if (!strcmp(r->route->cmd, "user.mfa_reset")) {
+        rc = ask_approval(r, cmd, reason);
+        json_decref(cmd);
+        return rc;
+    }
+    bol_diag_init(&d);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+int h_user_roles(struct req *r)
+{
+    json_t *body, *cmd;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    cmd = json_deep_copy(body);
+    if (!cmd || json_object_set_new(cmd, "cmd", json_string("user.update")) ||
+        json_object_set_new(cmd, "user", json_string(r->params[0])))
+        return json_decref(cmd), api_fail(r, BOL_E_NOMEM, NULL);
+    rc = ask_approval(r, cmd, json_string_value(json_object_get(body, "reason")));
+    json_decref(cmd);
+    return rc;
+}
+
+/* ---- keys ---- */
+
+int h_keys_list(struct req *r)
+{
+    return list(r, BOL_DOC_APIKEY, "keys");
+}
+
+/* expires: an ISO time, or days: 1..366 (default 90). */
+static int expiry(struct req *r, json_t *body, char out[BOL_TIME_TEXT_MAX])
+{
+    json_t *days = json_object_get(body, "days");
+    const char *exp = json_string_value(json_object_get(body, "expires"));
+    json_int_t n = 90;
+
+    if (exp) {
+        snprintf(out, BOL_TIME_TEXT_MAX, "%s", exp);
+        return 1;
+    }
+    if (days) {
+        if (!json_is_integer(days) || json_integer_value(days) < 1 ||
+            json_integer_value(days) > 366) {
+            api_problem(r, 400, "invalid", "days is 1 to 366");
+            return 0;
+        }
+        n = json_integer_value(days);
+    }
+    bol_time_format(r->now + (int64_t) n * DAY_US, 0, 6, out);
+    return 1;
+}
+
+int h_key_create(struct req *r)
+{
+    static const char *const keys[] = {
+        "name", "role", "terminals", "line", "expires", "days", NULL
+    };
+    char exp[BOL_TIME_TEXT_MAX];
+    struct bol_diag d;
+    json_t *body, *cmd, *extra = NULL, *v;
+    const char *k, *role;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    json_object_foreach(body, k, v)
+    {
+        size_t i;
+        bool ok = false;
+
+        for (i = 0; keys[i]; i++)
+            ok |= !strcmp(k, keys[i]);
+        if (!ok)
+            return api_problem(r, 400, "invalid", "unknown field '%.40s'", k);
+    }
+    if (!expiry(r, body, exp))
+        return 0;
+    cmd = json_deep_copy(body);
+    if (!cmd)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    json_object_del(cmd, "days");
+    json_object_set_new(cmd, "expires", json_string(exp));
+    json_object_set_new(cmd, "cmd", json_string("key.create"));
+    json_object_set_new(cmd, "id", json_string("aaaaaaaaaa")); /* replaced when carried out */
+    role = json_string_value(json_object_get(body, "role"));
+    if (role && (!strcmp(role, "admin") || !strcmp(role, "security"))) {
+        rc = ask_approval(r, cmd, "key for a privileged role");
+        json_decref(cmd);
+        return rc;
+    }
+    bol_diag_init(&d);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+int h_key_rotate(struct req *r)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *body, *old = NULL, *cmd, *extra = NULL, *ov;
+    char exp[BOL_TIME_TEXT_MAX];
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    if (!expiry(r, body, exp))
+        return 0;
+    ov = json_object_get(body, "overlap");
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0) {
+        json_t *all = NULL, *v;
+        size_t i;
+
+        rc = bol_query_docs(s, BOL_DOC_APIKEY, NULL, &all, &d);
+        json_array_foreach(all, i, v)
+        {
+            if (!strcmp(json_string_value(json_object_get(v, "id")), r->params[0]))
+                old = json_incref(v);
+        }
+        json_decref(all);
+    }
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    if (!old)
+        return api_problem(r, 404, "not_found", "no API key %s", r->params[0]);
+    cmd = json_pack("{s:s,s:s,s:O,s:O,s:s,s:s,s:s}", "cmd", "key.create", "id", "aaaaaaaaaa",
+                    "name", json_object_get(old, "name"), "role", json_object_get(old, "role"),
+                    "expires", exp, "replaces", r->params[0], "name", "");
+    if (cmd) {
+        json_object_set(cmd, "name", json_object_get(old, "name"));
+        json_object_set(cmd, "terminals", json_object_get(old, "terminals"));
+        if (json_object_get(old, "line"))
+            json_object_set(cmd, "line", json_object_get(old, "line"));
+        json_object_set_new(cmd, "overlap",
+                            json_integer(json_is_integer(ov) ? json_integer_value(ov) : 86400));
+    }
+    json_decref(old);
+    if (!cmd)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+int h_key_revoke(struct req *r)
+{
+    struct bol_diag d;
+    json_t *body, *cmd, *extra = NULL;
+    const char *reason;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    reason = json_string_value(json_object_get(body, "reason"));
+    if (!reason)
+        return api_problem(r, 400, "invalid", "give a reason");
+    cmd = json_pack("{s:s,s:s,s:s}", "cmd", "key.revoke", "id", r->params[0], "reason", reason);
+    bol_diag_init(&d);
+    rc = cmd ? perform(r, cmd, "", &extra, &d) : BOL_E_NOMEM;
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+/* ---- maintenance windows ---- */
+
+int h_access_list(struct req *r)
+{
+    return list(r, BOL_DOC_GRANT, "windows");
+}
+
+int h_access_grant(struct req *r)
+{
+    struct bol_diag d;
+    json_t *body, *cmd, *extra = NULL;
+    uint8_t rnd[5];
+    char id[16];
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    randombytes_buf(rnd, sizeof(rnd));
+    snprintf(id, sizeof(id), "mw-%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4]);
+    cmd = json_deep_copy(body);
+    if (!cmd || json_object_set_new(cmd, "cmd", json_string("access.grant")) ||
+        json_object_set_new(cmd, "id", json_string(id)))
+        return json_decref(cmd), api_fail(r, BOL_E_NOMEM, NULL);
+    bol_diag_init(&d);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    if (rc == 0)
+        extra = json_pack("{s:s}", "id", id);
+    return answer(r, rc, extra, &d);
+}
+
+int h_access_revoke(struct req *r)
+{
+    struct bol_diag d;
+    json_t *cmd = json_pack("{s:s,s:s}", "cmd", "access.revoke", "id", r->params[0]), *extra = NULL;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = cmd ? perform(r, cmd, "", &extra, &d) : BOL_E_NOMEM;
+    json_decref(cmd);
+    return answer(r, rc, extra, &d);
+}
+
+/* ---- approvals ---- */
+
+int h_approvals_list(struct req *r)
+{
+    return list(r, BOL_DOC_APPROVAL, "approvals");
+}
+
+int h_approval_decide(struct req *r)
+{
+    bool approve = !strcmp(r->route->cmd, "approve");
+    struct bol_store *s = NULL;
+    struct bol_ops_call call;
+    struct bol_diag d;
+    json_t *all = NULL, *v, *doc = NULL, *cmd, *extra = NULL;
+    char req_id[160];
+    size_t i;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_query_docs(s, BOL_DOC_APPROVAL, NULL, &all, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    json_array_foreach(all, i, v)
+    {
+        if (!strcmp(json_string_value(json_object_get(v, "id")), r->params[0]))
+            doc = json_incref(v);
+    }
+    json_decref(all);
+    if (!doc)
+        return api_problem(r, 404, "not_found", "no request %s", r->params[0]);
+    cmd = json_pack("{s:s,s:s,s:b,s:s}", "cmd", "approval.decide", "id", r->params[0], "approve",
+                    approve, "decided_by", r->who.actor);
+    memset(&call, 0, sizeof(call));
+    rc = cmd ? api_run(r, cmd, &call, &d) : BOL_E_NOMEM;
+    json_decref(cmd);
+    if (rc < 0) {
+        json_decref(doc);
+        return api_fail(r, rc, &d);
+    }
+    if (!approve) {
+        json_decref(doc);
+        return api_json(r, 200, json_pack("{s:s}", "status", "rejected"));
+    }
+    /* Carried out by the approver, once: the request id makes a retry harmless. */
+    snprintf(req_id, sizeof(req_id), "approval:%s", r->params[0]);
+    rc = perform(r, json_object_get(doc, "action"), req_id, &extra, &d);
+    json_decref(doc);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    return api_json(r, 201, json_pack("{s:s,s:o*}", "status", "approved", "result", extra));
+}

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * route.c - the route table: every route, who may call it, and the handlers
+ * for operations, queries, the journal and metrics
+ *
+ * The table is the one place that decides route x role: a role not named
+ * on a row is refused (deny by default), and tests/api walks the table to
+ * call every route as every role.  Data scoping on top of it: a line user or
+ * key sees and changes only its own line's containers (others answer 404, as
+ * if they did not exist); terminal-scoped callers read and change only their
+ * terminals (ops refuses events for other terminals).
+ */
+#include "compat.h"
+
+#include <microhttpd.h>
+
+#include "api-int.h"
+#include "buf.h"
+#include "mem.h"
+#include "query.h"
+
+#define B(r) BOL_ROLE_BIT(BOL_ROLE_##r)
+
+/* Groups of roles, named for what they do. */
+#define STAFF                                                                                      \
+    (B(ADMIN) | B(SECURITY) | B(VESSEL_PLANNER) | B(YARD_PLANNER) | B(CLERK) | B(OPERATOR) |       \
+     B(CUSTOMS) | B(AUDITOR))
+#define EVERYONE      (STAFF | B(LINE))
+#define PEOPLE_ALL    (EVERYONE | B(REPLICA))
+#define PLANNERS      (B(VESSEL_PLANNER) | B(YARD_PLANNER))
+#define YARD_WORK     (B(YARD_PLANNER) | B(CLERK) | B(OPERATOR))
+#define QUAY_WORK     (B(VESSEL_PLANNER) | B(CLERK) | B(OPERATOR))
+#define SECURITY_READ (B(ADMIN) | B(SECURITY) | B(AUDITOR))
+
+/* ---- queries ---- */
+
+static const char *P(struct req *r, unsigned i)
+{
+    return i < r->nparams ? r->params[i] : "";
+}
+
+/* Terminal-scoped reads: 404 for a terminal outside the caller's scope. */
+static int terminal_ok(struct req *r, const char *terminal)
+{
+    if (bol_scope_has(&r->who.scope, terminal))
+        return 1;
+    api_problem(r, 404, "not_found", "no terminal %s", terminal);
+    return 0;
+}
+
+/* The container's line (operator), or "". */
+static const char *container_line(json_t *c)
+{
+    const char *l = json_string_value(json_object_get(json_object_get(c, "container"), "line"));
+
+    return l ? l : "";
+}
+
+static int h_container(struct req *r)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *o = NULL;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_query_container(s, P(r, 0), r->now, &o, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    /* A line sees its own boxes only; anyone else's do not exist for it. */
+    if ((r->who.roles & ~B(LINE)) == 0 && strcmp(container_line(o), r->who.line) != 0) {
+        json_decref(o);
+        return api_problem(r, 404, "not_found", "no container %s", P(r, 0));
+    }
+    return api_json(r, 200, o);
+}
+
+enum tq { TQ_INVENTORY, TQ_YARD, TQ_QUEUE, TQ_DWELL, TQ_REEFERS, TQ_HOLDS };
+
+static int terminal_query(struct req *r, enum tq which)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *o = NULL;
+    const char *t = P(r, 0);
+    const char *arg;
+    unsigned long n = 0;
+    int rc;
+
+    if (!terminal_ok(r, t))
+        return 0;
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0) {
+        switch (which) {
+        case TQ_INVENTORY:
+            rc = bol_query_inventory(s, t, &o, &d);
+            break;
+        case TQ_YARD:
+            arg = api_query(r, "bay");
+            if (arg) {
+                char *end;
+
+                n = strtoul(arg, &end, 10);
+                if (*end || n > 999) {
+                    api_reader_put(r->api, s);
+                    return api_problem(r, 400, "invalid", "bay is a number up to 999");
+                }
+            }
+            rc = bol_query_yard(s, t, P(r, 1), (unsigned) n, &o, &d);
+            break;
+        case TQ_QUEUE:
+            rc = bol_query_queue(s, t, P(r, 1), &o, &d);
+            break;
+        case TQ_DWELL:
+            arg = api_query(r, "limit");
+            n = 100;
+            if (arg) {
+                char *end;
+
+                n = strtoul(arg, &end, 10);
+                if (*end || n == 0 || n > 10000) {
+                    api_reader_put(r->api, s);
+                    return api_problem(r, 400, "invalid", "limit is 1 to 10000");
+                }
+            }
+            rc = bol_query_dwell(s, t, r->now, (unsigned) n, &o, &d);
+            break;
+        case TQ_REEFERS:
+            rc = bol_query_reefers(s, t, &o, &d);
+            break;
+        case TQ_HOLDS:
+            rc = bol_query_holds(s, t, &o, &d);
+            break;
+        }
+    }
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    return api_json(r, 200, o);
+}
+
+static int h_inventory(struct req *r)
+{
+    return terminal_query(r, TQ_INVENTORY);
+}
+
+static int h_yard(struct req *r)
+{
+    return terminal_query(r, TQ_YARD);
+}
+
+static int h_queue(struct req *r)
+{
+    return terminal_query(r, TQ_QUEUE);
+}
+
+static int h_dwell(struct req *r)
+{
+    return terminal_query(r, TQ_DWELL);
+}
+
+static int h_reefers(struct req *r)
+{
+    return terminal_query(r, TQ_REEFERS);
+}
+
+static int h_holds(struct req *r)
+{
+    return terminal_query(r, TQ_HOLDS);
+}
+
+static int h_visit(struct req *r)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *o = NULL;
+    const char *t;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_query_visit(s, P(r, 0), &o, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    t = json_string_value(json_object_get(json_object_get(o, "visit"), "terminal"));
+    if (t && !bol_scope_has(&r->who.scope, t)) {
+        json_decref(o);
+        return api_problem(r, 404, "not_found", "no vessel visit %s", P(r, 0));
+    }
+    return api_json(r, 200, o);
+}
+
+/* ---- commands ---- */
+
+/*
+ * A line may only touch its own boxes, and only line holds; customs only
+ * customs holds.  Checked before the command runs (the container's line is
+ * reference data the line cannot change).
+ */
+static int line_and_hold_rules(struct req *r, json_t *body)
+{
+    const char *cmd = r->route->cmd;
+    const char *kind = json_string_value(json_object_get(body, "kind"));
+    uint32_t others = r->who.roles & ~(B(LINE) | B(CUSTOMS));
+
+    if (others)
+        return 1;
+    if (!strncmp(cmd, "hold.", 5)) {
+        const char *mine = (r->who.roles & B(CUSTOMS)) ? "customs" : "line";
+
+        if (!kind || strcmp(kind, mine) != 0) {
+            api_problem(r, 403, "out_of_scope", "your role places and lifts %s holds only", mine);
+            return 0;
+        }
+    }
+    if (r->who.roles & B(LINE)) {
+        struct bol_store *s = NULL;
+        struct bol_diag d;
+        json_t *o = NULL;
+        const char *id = json_string_value(json_object_get(body, "id"));
+        int rc;
+
+        if (!id)
+            id = json_string_value(json_object_get(body, "container"));
+        if (!id) {
+            api_problem(r, 400, "invalid", "name the container (id)");
+            return 0;
+        }
+        bol_diag_init(&d);
+        rc = api_reader_get(r->api, &s, &d);
+        if (rc == 0)
+            rc = bol_query_container(s, id, r->now, &o, &d);
+        api_reader_put(r->api, s);
+        if (rc < 0 || strcmp(container_line(o), r->who.line) != 0) {
+            json_decref(o);
+            api_problem(r, 404, "not_found", "no container %s", id);
+            return 0;
+        }
+        json_decref(o);
+    }
+    return 1;
+}
+
+static int h_command(struct req *r)
+{
+    struct bol_ops_call call;
+    struct bol_diag d;
+    json_t *body, *cmd, *res;
+    int rc;
+
+    if (api_body_object(r, &body))
+        return 0;
+    if (json_object_get(body, "cmd"))
+        return api_problem(r, 400, "invalid", "the route names the operation: leave out 'cmd'");
+    if (!line_and_hold_rules(r, body))
+        return 0;
+    cmd = json_deep_copy(body);
+    if (!cmd || json_object_set_new(cmd, "cmd", json_string(r->route->cmd)) != 0) {
+        json_decref(cmd);
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    }
+    memset(&call, 0, sizeof(call));
+    bol_diag_init(&d);
+    rc = api_run(r, cmd, &call, &d);
+    json_decref(cmd);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    res = bol_ops_result_json(&call.res);
+    return api_json(r, call.res.duplicate ? 200 : 201, res);
+}
+
+/* ---- journal ---- */
+
+struct jread {
+    json_t *a;
+    int rc;
+};
+
+static int take_entry(void *ctx, uint64_t seq, struct bol_str entry, const struct bol_hash *leaf)
+{
+    struct jread *j = ctx;
+    json_error_t je;
+    json_t *e = json_loadb(entry.p, entry.len, 0, &je);
+
+    (void) leaf;
+    if (!e) {
+        j->rc = BOL_E_CORRUPT;
+        return 1;
+    }
+    json_object_set_new(e, "seq", json_integer((json_int_t) seq));
+    json_array_append_new(j->a, e);
+    return 0;
+}
+
+static int h_journal(struct req *r)
+{
+    const char *from_s = api_query(r, "from"), *limit_s = api_query(r, "limit");
+    unsigned long long from = 1, limit = 1000;
+    struct jread j = { json_array(), 0 };
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    char *end;
+    int rc;
+
+    if (from_s) {
+        from = strtoull(from_s, &end, 10);
+        if (*end || from == 0)
+            return json_decref(j.a), api_problem(r, 400, "invalid", "from is an entry number");
+    }
+    if (limit_s) {
+        limit = strtoull(limit_s, &end, 10);
+        if (*end || limit == 0 || limit > 10000)
+            return json_decref(j.a), api_problem(r, 400, "invalid", "limit is 1 to 10000");
+    }
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_store_read(s, from, limit, take_entry, &j, &d);
+    api_reader_put(r->api, s);
+    if (rc >= 0 && j.rc < 0)
+        rc = bol_diag_fail(&d, j.rc, "journal", "an entry does not parse");
+    if (rc < 0) {
+        json_decref(j.a);
+        return api_fail(r, rc, &d);
+    }
+    return api_json(r, 200, json_pack("{s:o}", "entries", j.a));
+}
+
+static int h_checkpoint(struct req *r)
+{
+    struct bol_buf b = BOL_BUF_INIT(1u << 16);
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_store_latest_checkpoint(s, &b, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0) {
+        bol_buf_release(&b);
+        return api_fail(r, rc, &d);
+    }
+    r->text = bol_malloc(b.len ? b.len : 1);
+    if (!r->text) {
+        bol_buf_release(&b);
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    }
+    memcpy(r->text, b.buf, b.len);
+    r->text_len = b.len;
+    r->ctype = "text/plain; charset=utf-8";
+    r->status = 200;
+    bol_buf_release(&b);
+    return 0;
+}
+
+int api_metrics_text(struct bol_api *api, struct bol_buf *b);
+
+static int h_metrics(struct req *r)
+{
+    struct bol_buf b = BOL_BUF_INIT(1u << 22);
+    int rc = api_metrics_text(r->api, &b);
+
+    if (rc < 0) {
+        bol_buf_release(&b);
+        return api_fail(r, rc, NULL);
+    }
+    r->text = bol_malloc(b.len ? b.len : 1);
+    if (!r->text) {
+        bol_buf_release(&b);
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    }
+    memcpy(r->text, b.buf, b.len);
+    r->text_len = b.len;
+    r->ctype = "text/plain; version=0.0.4; charset=utf-8";
+    r->status = 200;
+    bol_buf_release(&b);
+    return 0;
+}
+
+/* ---- the table ---- */
+
+#define CMD(name, roles, summary)                                                                  \
+    {                                                                                              \
+        "POST", "/api/v1/ops/" name, h_command, roles, R_WRITE | R_BODY, name, summary             \
+    }
+
+static int h_healthz(struct req *r)
+{
+    return api_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+const struct route bol_api_routes[] = {
+    { "GET", "/healthz", h_healthz, 0, R_PUBLIC, NULL, "Liveness: the server answers" },
+    /* who am I */
+    { "POST", "/api/v1/login", h_login, 0, R_PUBLIC | R_BODY, NULL,
+      "Log in with user name, password and a TOTP or recovery code" },
+    { "POST", "/api/v1/logout", h_logout, PEOPLE_ALL, R_LIMITED, NULL, "End this session" },
+    { "GET", "/api/v1/me", h_me, PEOPLE_ALL, R_LIMITED, NULL, "The caller's account or key" },
+    { "POST", "/api/v1/me/password", h_password, PEOPLE_ALL, R_WRITE | R_BODY | R_LIMITED, NULL,
+      "Change one's own password" },
+    { "POST", "/api/v1/me/mfa/enroll", h_mfa_enroll, PEOPLE_ALL, R_WRITE | R_LIMITED, NULL,
+      "Start TOTP enrolment: a new secret and its otpauth URI" },
+    { "POST", "/api/v1/me/mfa/confirm", h_mfa_confirm, PEOPLE_ALL, R_WRITE | R_BODY | R_LIMITED,
+      NULL, "Finish TOTP enrolment with a code; returns recovery codes once" },
+
+    /* queries */
+    { "GET", "/api/v1/containers/{id}", h_container, EVERYONE, 0, NULL,
+      "A container: master data, place, holds, release, work and history" },
+    { "GET", "/api/v1/terminals/{terminal}/inventory", h_inventory, STAFF, 0, NULL,
+      "Boxes, TEU and capacity per block" },
+    { "GET", "/api/v1/terminals/{terminal}/yard/{block}", h_yard, STAFF, 0, NULL,
+      "A yard block as stacks (optional ?bay=)" },
+    { "GET", "/api/v1/terminals/{terminal}/queue/{equipment}", h_queue, STAFF, 0, NULL,
+      "Open work of a piece of equipment in order" },
+    { "GET", "/api/v1/terminals/{terminal}/dwell", h_dwell, STAFF, 0, NULL,
+      "Boxes by time in the yard (optional ?limit=)" },
+    { "GET", "/api/v1/terminals/{terminal}/reefers", h_reefers, STAFF, 0, NULL,
+      "Running reefers and their plugs" },
+    { "GET", "/api/v1/terminals/{terminal}/holds", h_holds, STAFF, 0, NULL,
+      "Active holds in the terminal" },
+    { "GET", "/api/v1/visits/{visit}", h_visit, STAFF, 0, NULL, "A vessel visit and its progress" },
+
+    /* reference data */
+    CMD("terminal.define", B(ADMIN), "Define or change a terminal"),
+    CMD("line.define", B(ADMIN), "Define a shipping line"),
+    CMD("berth.define", B(ADMIN), "Define a berth"),
+    CMD("block.define", B(ADMIN) | B(YARD_PLANNER), "Define a yard block"),
+    CMD("equipment.define", B(ADMIN), "Define a crane, carrier or truck"),
+    CMD("vessel.define", B(ADMIN) | B(VESSEL_PLANNER), "Define a vessel and its profile"),
+    CMD("visit.define", B(ADMIN) | B(VESSEL_PLANNER), "Plan a vessel visit"),
+    CMD("visit.advance", B(VESSEL_PLANNER) | B(CLERK), "Move a visit to its next phase"),
+
+    /* containers and operations */
+    CMD("container.register", B(CLERK) | B(YARD_PLANNER), "Take a container on"),
+    CMD("container.correct", B(CLERK) | PLANNERS, "Correct a container's master data"),
+    CMD("discharge", QUAY_WORK, "Discharge a box from a vessel"),
+    CMD("load", QUAY_WORK, "Load a box onto a vessel"),
+    CMD("shift", YARD_WORK, "Move a box within the yard"),
+    CMD("relocate", YARD_WORK, "Dig a box out: move a blocker"),
+    CMD("yard.put", YARD_WORK, "Put a box from quay or truck into the yard"),
+    CMD("gate.receive", B(CLERK), "Receive an export or empty at the gate"),
+    CMD("gate.deliver", B(CLERK), "Deliver an import at the gate"),
+    CMD("truck.arrive", B(CLERK), "A truck visit arrives"),
+    CMD("truck.depart", B(CLERK), "A truck visit leaves"),
+    CMD("hold.place", B(CLERK) | B(CUSTOMS) | B(LINE), "Place a hold"),
+    CMD("hold.lift", B(CLERK) | B(CUSTOMS) | B(LINE), "Lift a hold"),
+    CMD("release.grant", B(CLERK) | B(LINE), "Release a box for delivery"),
+    CMD("release.revoke", B(CLERK) | B(LINE), "Withdraw a release"),
+    CMD("wi.plan", PLANNERS | B(CLERK), "Plan a work instruction"),
+    CMD("wi.dispatch", PLANNERS | B(CLERK), "Dispatch a work instruction to equipment"),
+    CMD("wi.start", B(OPERATOR) | B(CLERK), "Start a work instruction"),
+    CMD("wi.complete", B(OPERATOR) | B(CLERK), "Complete a work instruction"),
+    CMD("wi.fail", B(OPERATOR) | B(CLERK), "Report a work instruction failed"),
+    CMD("wi.cancel", PLANNERS | B(CLERK), "Cancel a work instruction"),
+    CMD("person.erase", B(SECURITY), "Erase a person's personal data (crypto-shredding)"),
+
+    /* access administration */
+    { "GET", "/api/v1/users", h_users_list, SECURITY_READ, 0, NULL, "Accounts" },
+    { "POST", "/api/v1/users", h_user_add, B(ADMIN), R_WRITE | R_BODY, NULL,
+      "Create an account; returns a one-time password" },
+    { "POST", "/api/v1/users/{user}/lock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
+      "user.lock", "Lock an account" },
+    { "POST", "/api/v1/users/{user}/unlock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
+      "user.unlock", "Unlock an account" },
+    { "POST", "/api/v1/users/{user}/reset-mfa", h_user_step, B(ADMIN) | B(SECURITY),
+      R_WRITE | R_BODY, "user.mfa_reset", "Reset MFA (needs a second person's approval)" },
+    { "POST", "/api/v1/users/{user}/roles", h_user_roles, B(ADMIN), R_WRITE | R_BODY, NULL,
+      "Change roles and scope (needs a second person's approval)" },
+    { "GET", "/api/v1/keys", h_keys_list, SECURITY_READ, 0, NULL, "API keys" },
+    { "POST", "/api/v1/keys", h_key_create, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY, NULL,
+      "Create an API key; shown once" },
+    { "POST", "/api/v1/keys/{id}/rotate", h_key_rotate, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
+      NULL, "Replace a key, the old one valid for an overlap" },
+    { "POST", "/api/v1/keys/{id}/revoke", h_key_revoke, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
+      NULL, "Revoke a key" },
+    { "GET", "/api/v1/access", h_access_list, SECURITY_READ, 0, NULL, "Maintenance windows" },
+    { "POST", "/api/v1/access", h_access_grant, B(ADMIN), R_WRITE | R_BODY, NULL,
+      "Open a maintenance window for a vendor account" },
+    { "POST", "/api/v1/access/{id}/revoke", h_access_revoke, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
+      "Close a maintenance window" },
+    { "GET", "/api/v1/approvals", h_approvals_list, B(ADMIN) | B(SECURITY) | B(AUDITOR), 0, NULL,
+      "Requests awaiting a second person" },
+    { "POST", "/api/v1/approvals/{id}/approve", h_approval_decide, B(ADMIN) | B(SECURITY), R_WRITE,
+      "approve", "Approve another person's request (and carry it out)" },
+    { "POST", "/api/v1/approvals/{id}/reject", h_approval_decide, B(ADMIN) | B(SECURITY), R_WRITE,
+      "reject", "Reject another person's request" },
+
+    /* journal and monitoring */
+    { "GET", "/api/v1/journal", h_journal, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0, NULL,
+      "Journal entries (?from=&limit=)" },
+    { "GET", "/api/v1/journal/checkpoint", h_checkpoint, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
+      NULL, "The latest signed checkpoint" },
+    { "GET", "/metrics", h_metrics, SECURITY_READ, 0, NULL, "Prometheus metrics" },
+};
+const size_t bol_api_nroutes = BOL_ARRAY_SIZE(bol_api_routes);

@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * server.c - the HTTP(S) server: libmicrohttpd set-up, limits, security
+ * headers, problem+json errors, routing, metrics and readers
+ */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api-int.h"
+#include "mem.h"
+#include "utctime.h"
+
+#define BODY_MAX_DEFAULT   (1u << 20)
+#define CONN_MAX_DEFAULT   256
+#define TIMEOUT_DEFAULT    30
+#define HEADER_MEMORY      (32u * 1024) /* request line + headers per connection */
+#define PER_IP_CONNECTIONS 64
+
+/* TLS 1.2 and 1.3 only, AEAD ciphers with forward secrecy. */
+static const char tls_priorities[] =
+    "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:"
+    "+AES-128-GCM:+CHACHA20-POLY1305:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-SHA1:%SERVER_PRECEDENCE";
+
+static const unsigned lat_bounds_us[API_LAT_BUCKETS] = {
+    500, 1000, 2500, 5000, 10000, 20000, 50000, 100000, 250000, 500000, 1000000, 2500000,
+};
+
+int64_t api_now(const struct bol_api *api)
+{
+    return api->cfg.clock ? api->cfg.clock(api->cfg.clock_ctx) : bol_time_now_us();
+}
+
+/* ---- responses ---- */
+
+int api_json(struct req *r, unsigned status, json_t *v)
+{
+    json_decref(r->out);
+    r->out = v;
+    r->status = status;
+    return 0;
+}
+
+int api_problem(struct req *r, unsigned status, const char *code, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    r->problem_code = code;
+    return api_json(r, status,
+                    json_pack("{s:s,s:s,s:i,s:s,s:s}", "type", "about:blank", "title",
+                              MHD_get_reason_phrase_for(status), "status", (int) status, "code",
+                              code, "detail", detail));
+}
+
+int api_fail(struct req *r, int err, const struct bol_diag *diag)
+{
+    char msg[BOL_DIAG_MSG_MAX + BOL_DIAG_FIELD_MAX + 8];
+    unsigned status;
+    const char *code;
+    json_t *o;
+
+    bol_diag_text(diag, msg, sizeof(msg));
+    switch (err) {
+    case BOL_E_INVAL:
+    case BOL_E_PARSE:
+        status = 400, code = "invalid";
+        break;
+    case BOL_E_TOOBIG:
+        status = 413, code = "too_big";
+        break;
+    case BOL_E_NOTFOUND:
+        status = 404, code = "not_found";
+        break;
+    case BOL_E_CONFLICT:
+        status = 409, code = "conflict";
+        break;
+    case BOL_E_STATE:
+        status = 409, code = "wrong_state";
+        break;
+    case BOL_E_PERM:
+        status = 403, code = "forbidden";
+        break;
+    case BOL_E_AUTH:
+        status = 401, code = "unauthenticated";
+        break;
+    case BOL_E_STORE_BUSY:
+    case BOL_E_TIMEOUT:
+        status = 503, code = "busy";
+        break;
+    default:
+        status = 500, code = "internal";
+        /* Internal details stay in the server's log, not in the answer. */
+        snprintf(msg, sizeof(msg), "the server could not complete the request");
+        break;
+    }
+    api_problem(r, status, code, "%s", msg);
+    if (status != 500 && diag && diag->field[0] && (o = r->out))
+        json_object_set_new(o, "field", json_string(diag->field));
+    return 0;
+}
+
+/* ---- request helpers ---- */
+
+const char *api_header(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, name);
+}
+
+const char *api_query(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *api_cookie(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->c, MHD_COOKIE_KIND, name);
+}
+
+int api_body_object(struct req *r, json_t **ret)
+{
+    json_error_t je;
+
+    if (!r->json) {
+        if (r->body_len == 0) {
+            api_problem(r, 400, "invalid", "a JSON object is expected in the body");
+            return 1;
+        }
+        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+        if (!r->json) {
+            api_problem(r, 400, "bad_json", "the body is not JSON: %s (line %d, column %d)",
+                        je.text, je.line, je.column);
+            return 1;
+        }
+    }
+    if (!json_is_object(r->json)) {
+        api_problem(r, 400, "invalid", "a JSON object is expected in the body");
+        return 1;
+    }
+    *ret = r->json;
+    return 0;
+}
+
+/* ---- readers ---- */
+
+int api_reader_get(struct bol_api *api, struct bol_store **ret, struct bol_diag *diag)
+{
+    pthread_mutex_lock(&api->rlock);
+    if (api->nfree) {
+        *ret = api->free_readers[--api->nfree];
+        pthread_mutex_unlock(&api->rlock);
+        return 0;
+    }
+    pthread_mutex_unlock(&api->rlock);
+    return bol_ops_reader(api->ops, ret, diag);
+}
+
+void api_reader_put(struct bol_api *api, struct bol_store *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&api->rlock);
+    if (api->nfree < API_READERS_MAX) {
+        api->free_readers[api->nfree++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&api->rlock);
+    bol_store_close(s);
+}
+
+/* ---- running commands ---- */
+
+int api_run_as(struct req *r, const char *actor, json_t *cmd, struct bol_ops_call *call,
+               struct bol_diag *diag)
+{
+    const char *req_id = api_header(r, "Idempotency-Key");
+    int rc;
+
+    call->actor.id = bol_str_from(actor);
+    call->actor.addr = bol_str_from(r->addr);
+    call->req = req_id ? bol_str_from(req_id) : bol_str_from("");
+    call->cmd = cmd;
+    rc = bol_ops_run_call(r->api->ops, call);
+    if (rc < 0 && diag)
+        *diag = call->diag;
+    return rc;
+}
+
+int api_run(struct req *r, json_t *cmd, struct bol_ops_call *call, struct bol_diag *diag)
+{
+    if (!call->scope)
+        call->scope = &r->who.scope;
+    return api_run_as(r, r->who.actor, cmd, call, diag);
+}
+
+struct tx_fn {
+    int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag);
+    void *ctx;
+};
+
+int api_run_tx(struct bol_api *api,
+               int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag), void *ctx,
+               struct bol_diag *diag)
+{
+    return bol_ops_run_tx(api->ops, fn, ctx, diag);
+}
+
+/* ---- routing ---- */
+
+/* Match "/api/v1/containers/{id}" against a path, taking the {} parts. */
+static bool path_match(const char *pat, const char *path, struct req *r)
+{
+    unsigned np = 0;
+
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *end = strchr(pat, '}');
+            size_t n = strcspn(path, "/");
+
+            if (!end || n == 0 || n >= sizeof(r->params[0]) || np >= API_ROUTE_PARAMS)
+                return false;
+            memcpy(r->params[np], path, n);
+            r->params[np][n] = '\0';
+            np++;
+            pat = end + 1;
+            path += n;
+            continue;
+        }
+        if (*pat != *path)
+            return false;
+        pat++;
+        path++;
+    }
+    if (*pat || *path)
+        return false;
+    r->nparams = np;
+    return true;
+}
+
+/* The route for the request; *method_ok false when the path exists with another method. */
+static const struct route *route_find(struct req *r, bool *path_known)
+{
+    size_t i;
+
+    *path_known = false;
+    for (i = 0; i < bol_api_nroutes; i++) {
+        if (!path_match(bol_api_routes[i].path, r->url, r))
+            continue;
+        *path_known = true;
+        if (!strcmp(bol_api_routes[i].method, r->method))
+            return &bol_api_routes[i];
+    }
+    return NULL;
+}
+
+bool bol_api_route(size_t i, struct bol_api_route_info *out)
+{
+    const struct route *rt;
+
+    if (i >= bol_api_nroutes)
+        return false;
+    rt = &bol_api_routes[i];
+    out->method = rt->method;
+    out->path = rt->path;
+    out->roles = rt->roles;
+    out->public_ = (rt->flags & R_PUBLIC) != 0;
+    out->write = (rt->flags & R_WRITE) != 0;
+    out->summary = rt->summary;
+    return true;
+}
+
+/* Authenticated writes refused are journaled: who tried what, and why not. */
+static void journal_refusal(struct req *r)
+{
+    struct bol_ops_call call;
+    json_t *cmd;
+
+    if (r->who.who == WHO_NONE || !r->route || !(r->route->flags & R_WRITE) || r->status < 400 ||
+        r->status >= 500 || !r->problem_code)
+        return;
+    cmd = json_pack("{s:s,s:s,s:s,s:i,s:s}", "cmd", "request.refused", "method", r->method, "path",
+                    r->url, "status", (int) r->status, "code", r->problem_code);
+    if (!cmd)
+        return;
+    memset(&call, 0, sizeof(call));
+    call.actor.id = bol_str_from(r->who.actor);
+    call.actor.addr = bol_str_from(r->addr);
+    call.req = bol_str_from("");
+    call.cmd = cmd;
+    if (bol_ops_run_call(r->api->ops, &call) < 0)
+        fprintf(stderr, "bollard serve: cannot journal a refused request: %s\n", call.diag.msg);
+    json_decref(cmd);
+}
+
+static void dispatch(struct req *r)
+{
+    bool path_known;
+    const struct route *rt = route_find(r, &path_known);
+
+    r->route = rt;
+    if (!rt) {
+        if (path_known)
+            api_problem(r, 405, "method_not_allowed", "%s is not allowed here", r->method);
+        else
+            api_problem(r, 404, "no_route", "no such resource");
+        return;
+    }
+    if (r->body_too_big) {
+        api_problem(r, 413, "too_big", "the body is larger than %u bytes", r->api->cfg.body_max);
+        return;
+    }
+    if (!(rt->flags & R_PUBLIC)) {
+        if (api_authenticate(r))
+            return;
+        if (r->who.who == WHO_NONE) {
+            api_problem(r, 401, "unauthenticated", "log in or send an API key");
+            return;
+        }
+        if (!(r->who.roles & rt->roles)) {
+            api_problem(r, 403, "forbidden", "your role may not do this");
+            journal_refusal(r);
+            return;
+        }
+        if (r->who.limited && !(rt->flags & R_LIMITED)) {
+            api_problem(r, 403, "setup_required",
+                        "change your password and enrol MFA before anything else");
+            return;
+        }
+        if ((rt->flags & R_WRITE) && r->who.who == WHO_SESSION && !api_csrf_ok(r)) {
+            api_problem(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
+            journal_refusal(r);
+            return;
+        }
+    }
+    if (!(rt->flags & R_BODY) && r->body_len) {
+        api_problem(r, 400, "invalid", "this request takes no body");
+        return;
+    }
+    rt->fn(r);
+    if (r->status == 0)
+        api_problem(r, 500, "internal", "the handler gave no answer");
+    journal_refusal(r);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void client_addr(struct req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    const char *xff;
+
+    snprintf(r->addr, sizeof(r->addr), "unknown");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, r->addr,
+                  sizeof(r->addr));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, r->addr,
+                  sizeof(r->addr));
+    /* Believe X-Forwarded-For only from the configured proxy: its last hop is the client. */
+    if (r->api->cfg.trust_proxy && !strcmp(r->addr, r->api->cfg.trust_proxy) &&
+        (xff = api_header(r, "X-Forwarded-For"))) {
+        const char *last = strrchr(xff, ',');
+        char tmp[API_ADDR_MAX];
+        unsigned char bin[16];
+
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        snprintf(tmp, sizeof(tmp), "%s", last);
+        tmp[strcspn(tmp, " ")] = '\0';
+        if (inet_pton(AF_INET, tmp, bin) == 1 || inet_pton(AF_INET6, tmp, bin) == 1)
+            snprintf(r->addr, sizeof(r->addr), "%s", tmp);
+    }
+}
+
+static void add_security_headers(struct MHD_Response *resp, bool tls)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
+}
+
+static unsigned status_class(unsigned status)
+{
+    unsigned c = status / 100;
+
+    return c >= 1 && c <= 5 ? c : 5;
+}
+
+static enum MHD_Result respond(struct req *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char *text = NULL;
+    size_t len = 0;
+    const char *ctype = "application/json";
+
+    if (r->out) {
+        len = json_dumpb(r->out, NULL, 0, JSON_COMPACT);
+        text = len ? bol_malloc(len) : NULL;
+        if (text && json_dumpb(r->out, text, len, JSON_COMPACT) != len)
+            len = 0;
+        if (r->problem_code)
+            ctype = "application/problem+json";
+    } else if (r->text) {
+        ctype = r->ctype ? r->ctype : "text/plain; charset=utf-8";
+    }
+    if (r->out)
+        resp =
+            MHD_create_response_from_buffer(len, text ? text : (char *) "", MHD_RESPMEM_MUST_COPY);
+    else
+        resp = MHD_create_response_from_buffer(r->text_len, r->text ? r->text : (char *) "",
+                                               MHD_RESPMEM_MUST_COPY);
+    bol_free(text);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    add_security_headers(resp, r->api->cfg.tls);
+    if (r->set_cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    ret = MHD_queue_response(r->c, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void record(struct req *r)
+{
+    struct bol_api *api = r->api;
+    uint64_t us = (uint64_t) (api_now(api) - r->start_us);
+    unsigned b = 0, c = status_class(r->status);
+
+    if (r->route)
+        api->route_stats[r->route - bol_api_routes].n[c]++;
+    else
+        api->unrouted[c]++;
+    while (b < API_LAT_BUCKETS && us > lat_bounds_us[b])
+        b++;
+    api->lat[b]++;
+    api->lat_sum_us += us;
+    api->lat_count++;
+}
+
+static void req_free(struct req *r)
+{
+    if (!r)
+        return;
+    json_decref(r->json);
+    json_decref(r->out);
+    bol_free(r->body);
+    bol_free(r->text);
+    bol_free(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct bol_api *api = cls;
+    struct req *r = *con_cls;
+    enum MHD_Result ret;
+
+    (void) version;
+    if (!r) {
+        r = bol_calloc(1, sizeof(*r));
+        if (!r)
+            return MHD_NO;
+        r->api = api;
+        r->c = c;
+        r->method = method;
+        r->url = url;
+        r->start_us = api_now(api);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->body_too_big && r->body_len + *upload_size <= api->cfg.body_max) {
+            char *nb = bol_realloc(r->body, r->body_len + *upload_size + 1);
+
+            if (!nb)
+                return MHD_NO;
+            r->body = nb;
+            memcpy(r->body + r->body_len, upload_data, *upload_size);
+            r->body_len += *upload_size;
+            r->body[r->body_len] = '\0';
+        } else {
+            r->body_too_big = true;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    r->now = api_now(api);
+    client_addr(r);
+    dispatch(r);
+    ret = respond(r);
+    record(r);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void) cls;
+    (void) c;
+    (void) toe;
+    req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ---- metrics ---- */
+
+int api_metrics_text(struct bol_api *api, struct bol_buf *b);
+
+int api_metrics_text(struct bol_api *api, struct bol_buf *b)
+{
+    static const char *const cls[] = { "", "1xx", "2xx", "3xx", "4xx", "5xx" };
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    uint64_t size = 0, cum = 0;
+    size_t i;
+    unsigned c;
+    int r = 0;
+
+    r |= bol_buf_adds(b, "# HELP bollard_http_requests_total HTTP requests by route and status "
+                         "class.\n# TYPE bollard_http_requests_total counter\n");
+    for (i = 0; i < bol_api_nroutes; i++) {
+        for (c = 1; c <= 5; c++) {
+            uint64_t n = api->route_stats[i].n[c];
+
+            if (n)
+                r |= bol_buf_addf(b,
+                                  "bollard_http_requests_total{method=\"%s\",route=\"%s\","
+                                  "status=\"%s\"} %llu\n",
+                                  bol_api_routes[i].method, bol_api_routes[i].path, cls[c],
+                                  (unsigned long long) n);
+        }
+    }
+    for (c = 1; c <= 5; c++) {
+        if (api->unrouted[c])
+            r |= bol_buf_addf(b, "bollard_http_requests_total{route=\"\",status=\"%s\"} %llu\n",
+                              cls[c], (unsigned long long) api->unrouted[c]);
+    }
+    r |= bol_buf_adds(b, "# HELP bollard_http_request_duration_seconds Time to answer a request.\n"
+                         "# TYPE bollard_http_request_duration_seconds histogram\n");
+    for (c = 0; c < API_LAT_BUCKETS; c++) {
+        cum += api->lat[c];
+        r |= bol_buf_addf(b, "bollard_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                          lat_bounds_us[c] / 1e6, (unsigned long long) cum);
+    }
+    cum += api->lat[API_LAT_BUCKETS];
+    r |= bol_buf_addf(b,
+                      "bollard_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+                      "bollard_http_request_duration_seconds_sum %.6f\n"
+                      "bollard_http_request_duration_seconds_count %llu\n",
+                      (unsigned long long) cum, (double) api->lat_sum_us / 1e6,
+                      (unsigned long long) api->lat_count);
+    r |= bol_buf_addf(b,
+                      "# HELP bollard_logins_total Login attempts by result.\n"
+                      "# TYPE bollard_logins_total counter\n"
+                      "bollard_logins_total{result=\"ok\"} %llu\n"
+                      "bollard_logins_total{result=\"failed\"} %llu\n"
+                      "# HELP bollard_lockouts_total Accounts locked after failed logins.\n"
+                      "# TYPE bollard_lockouts_total counter\n"
+                      "bollard_lockouts_total %llu\n"
+                      "# HELP bollard_login_busy_total Logins refused while every hashing slot "
+                      "was busy.\n# TYPE bollard_login_busy_total counter\n"
+                      "bollard_login_busy_total %llu\n",
+                      (unsigned long long) api->logins_ok, (unsigned long long) api->logins_failed,
+                      (unsigned long long) api->lockouts,
+                      (unsigned long long) api->hash_busy_refused);
+    if (api_reader_get(api, &s, &d) == 0 && bol_store_size(s, &size, &d) == 0)
+        r |= bol_buf_addf(b,
+                          "# HELP bollard_journal_entries Entries in the journal.\n"
+                          "# TYPE bollard_journal_entries gauge\nbollard_journal_entries %llu\n",
+                          (unsigned long long) size);
+    api_reader_put(api, s);
+    return r ? BOL_E_NOMEM : 0;
+}
+
+/* ---- start and stop ---- */
+
+static int read_file(const char *path, char **ret, struct bol_diag *diag)
+{
+    struct bol_buf b = BOL_BUF_INIT(1u << 20);
+    char chunk[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return bol_diag_fail(diag, bol_err_from_errno(errno), "tls", "cannot read %s: %s", path,
+                             strerror(errno));
+    while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+        if (bol_buf_add(&b, chunk, (size_t) n) < 0) {
+            close(fd);
+            bol_buf_release(&b);
+            return bol_diag_fail(diag, BOL_E_TOOBIG, "tls", "%s is too large", path);
+        }
+    }
+    close(fd);
+    if (n < 0 || b.len == 0) {
+        bol_buf_release(&b);
+        return bol_diag_fail(diag, BOL_E_IO, "tls", "cannot read %s", path);
+    }
+    *ret = bol_malloc(b.len + 1);
+    if (!*ret) {
+        bol_buf_release(&b);
+        return BOL_E_NOMEM;
+    }
+    memcpy(*ret, b.buf, b.len);
+    (*ret)[b.len] = '\0';
+    bol_buf_release_wipe(&b);
+    return 0;
+}
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+                        struct bol_diag *diag)
+{
+    char host[80];
+    const char *colon;
+    unsigned long port;
+    char *end;
+
+    memset(ss, 0, sizeof(*ss));
+    if (s[0] == '[') {
+        const char *rb = strchr(s, ']');
+
+        if (!rb || rb[1] != ':' || (size_t) (rb - s - 1) >= sizeof(host))
+            return bol_diag_fail(diag, BOL_E_INVAL, "listen", "write [v6addr]:port");
+        memcpy(host, s + 1, (size_t) (rb - s - 1));
+        host[rb - s - 1] = '\0';
+        colon = rb + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || (size_t) (colon - s) >= sizeof(host))
+            return bol_diag_fail(diag, BOL_E_INVAL, "listen", "write address:port");
+        memcpy(host, s, (size_t) (colon - s));
+        host[colon - s] = '\0';
+    }
+    errno = 0;
+    port = strtoul(colon + 1, &end, 10);
+    if (!colon[1] || *end || errno || port > 65535)
+        return bol_diag_fail(diag, BOL_E_INVAL, "listen", "'%s' has no valid port", s);
+    {
+        struct sockaddr_in *a4 = (struct sockaddr_in *) ss;
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *) ss;
+
+        if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+            a4->sin_family = AF_INET;
+            a4->sin_port = htons((uint16_t) port);
+            *len = sizeof(*a4);
+        } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+            a6->sin6_family = AF_INET6;
+            a6->sin6_port = htons((uint16_t) port);
+            *len = sizeof(*a6);
+        } else {
+            return bol_diag_fail(diag, BOL_E_INVAL, "listen",
+                                 "'%s' is not a numeric IPv4 or IPv6 address", host);
+        }
+    }
+    return 0;
+}
+
+int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct bol_diag *diag)
+{
+    struct bol_ops_opts oo;
+    struct bol_api *api;
+    struct sockaddr_storage ss;
+    socklen_t sslen = 0;
+    char path[600];
+    unsigned flags =
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    int r;
+
+    *ret = NULL;
+    api = bol_calloc(1, sizeof(*api));
+    if (!api)
+        return BOL_E_NOMEM;
+    api->cfg = *cfg;
+    if (!api->cfg.listen)
+        api->cfg.listen = "127.0.0.1:8443";
+    if (!api->cfg.max_connections)
+        api->cfg.max_connections = CONN_MAX_DEFAULT;
+    if (!api->cfg.body_max)
+        api->cfg.body_max = BODY_MAX_DEFAULT;
+    if (!api->cfg.timeout_s)
+        api->cfg.timeout_s = TIMEOUT_DEFAULT;
+    if (!api->cfg.lockout_failures)
+        api->cfg.lockout_failures = 5;
+    if (!api->cfg.lockout_window_s)
+        api->cfg.lockout_window_s = 900;
+    if (!api->cfg.lockout_s)
+        api->cfg.lockout_s = 900;
+    if (!api->cfg.hash_slots)
+        api->cfg.hash_slots = 1;
+    if (!api->cfg.hash_wait_ms)
+        api->cfg.hash_wait_ms = 2000;
+    if (!api->cfg.session_idle_us)
+        api->cfg.session_idle_us = 30LL * 60 * 1000000;
+    if (!api->cfg.session_max_us)
+        api->cfg.session_max_us = 12LL * 3600 * 1000000;
+    snprintf(api->data_dir, sizeof(api->data_dir), "%s", cfg->data_dir);
+    api->cfg.data_dir = api->data_dir;
+    pthread_mutex_init(&api->rlock, NULL);
+    pthread_mutex_init(&api->hlock, NULL);
+    pthread_cond_init(&api->hcond, NULL);
+    api->route_stats = bol_calloc(bol_api_nroutes, sizeof(*api->route_stats));
+    if (!api->route_stats) {
+        bol_api_stop(api);
+        return BOL_E_NOMEM;
+    }
+    r = parse_listen(api->cfg.listen, &ss, &sslen, diag);
+    if (r == 0 && api->cfg.tls) {
+        snprintf(path, sizeof(path), "%s/tls.crt", api->data_dir);
+        r = read_file(cfg->cert_file ? cfg->cert_file : path, &api->tls_cert, diag);
+        snprintf(path, sizeof(path), "%s/tls.key", api->data_dir);
+        if (r == 0)
+            r = read_file(cfg->key_file ? cfg->key_file : path, &api->tls_key, diag);
+        flags |= MHD_USE_TLS;
+    }
+    if (r < 0) {
+        bol_api_stop(api);
+        return r;
+    }
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    memset(&oo, 0, sizeof(oo));
+    oo.data_dir = api->data_dir;
+    oo.clock = cfg->clock;
+    oo.clock_ctx = cfg->clock_ctx;
+    r = bol_ops_open(&oo, &api->ops, diag);
+    if (r < 0) {
+        bol_api_stop(api);
+        return r;
+    }
+    if (api->cfg.tls)
+        api->d = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, &ss,
+            MHD_OPTION_CONNECTION_LIMIT, api->cfg.max_connections,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_CONNECTIONS,
+            MHD_OPTION_CONNECTION_TIMEOUT, api->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t) HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
+            MHD_OPTION_HTTPS_MEM_KEY, api->tls_key, MHD_OPTION_HTTPS_MEM_CERT, api->tls_cert,
+            MHD_OPTION_HTTPS_PRIORITIES, tls_priorities, MHD_OPTION_END);
+    else
+        api->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, &ss,
+                                  MHD_OPTION_CONNECTION_LIMIT, api->cfg.max_connections,
+                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_CONNECTIONS,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, api->cfg.timeout_s,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HEADER_MEMORY,
+                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
+    if (!api->d) {
+        bol_api_stop(api);
+        return bol_diag_fail(diag, BOL_E_IO, "listen",
+                             "cannot listen on %s (in use, or TLS "
+                             "certificate and key do not load)",
+                             cfg->listen ? cfg->listen : "127.0.0.1:8443");
+    }
+    {
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(api->d, MHD_DAEMON_INFO_BIND_PORT);
+
+        api->port = di ? di->port : 0;
+    }
+    (void) sslen;
+    *ret = api;
+    return 0;
+}
+
+unsigned bol_api_port(const struct bol_api *api)
+{
+    return api->port;
+}
+
+void bol_api_stop(struct bol_api *api)
+{
+    unsigned i;
+
+    if (!api)
+        return;
+    if (api->d)
+        MHD_stop_daemon(api->d);
+    for (i = 0; i < api->nfree; i++)
+        bol_store_close(api->free_readers[i]);
+    bol_ops_close(api->ops);
+    if (api->tls_key) {
+        sodium_memzero(api->tls_key, strlen(api->tls_key));
+        bol_free(api->tls_key);
+    }
+    bol_free(api->tls_cert);
+    bol_free(api->route_stats);
+    pthread_mutex_destroy(&api->rlock);
+    pthread_mutex_destroy(&api->hlock);
+    pthread_cond_destroy(&api->hcond);
+    bol_free(api);
+}

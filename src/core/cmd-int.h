@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd-int.h - what the files that define commands share
+ *
+ * commands.c holds the table and the terminal's operations; cmd_auth.c the
+ * access commands (accounts, keys, windows, approvals, logins).  Each command
+ * is int fn(struct run *): read its fields, check them against the view,
+ * emit events.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "errors.h"
+
+struct run {
+    const struct bol_view *v;
+    json_t *cmd;
+    int64_t now;
+    struct bol_cmd_out *out;
+    struct bol_diag *diag;
+};
+
+#define FAIL(r, code, field, ...) bol_diag_fail((r)->diag, code, field, __VA_ARGS__)
+
+/* Prepare an event (payload stolen) and add it to the command's output. */
+BOL_MUST_CHECK int bol_cmd_emit(struct run *r, const char *type, const char *terminal,
+                                json_t *payload);
+
+/* Fail unless every field of the command is "cmd" or in the NULL-terminated list. */
+BOL_MUST_CHECK int bol_cmd_keys(struct run *r, const char *const *keys);
+
+/* Access commands (cmd_auth.c). */
+int bol_c_user_add(struct run *r);
+int bol_c_user_update(struct run *r);
+int bol_c_user_lock(struct run *r);
+int bol_c_user_unlock(struct run *r);
+int bol_c_user_lockout(struct run *r);
+int bol_c_user_password(struct run *r);
+int bol_c_user_mfa_enroll(struct run *r);
+int bol_c_user_mfa_reset(struct run *r);
+int bol_c_key_create(struct run *r);
+int bol_c_key_revoke(struct run *r);
+int bol_c_access_grant(struct run *r);
+int bol_c_access_revoke(struct run *r);
+int bol_c_approval_request(struct run *r);
+int bol_c_approval_decide(struct run *r);
+int bol_c_auth_login(struct run *r);
+int bol_c_key_used(struct run *r);
+int bol_c_request_refused(struct run *r);

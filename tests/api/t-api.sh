@@ -1,0 +1,228 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# t-api.sh BOLLARD - the API over real HTTPS: login with and without MFA,
+# password change, CSRF refusal, TOTP replay, lockout and its journal entry,
+# key scopes and expiry, the full route x role matrix from the route table,
+# line scoping, oversized and malformed bodies changing nothing, and every
+# write in the journal.
+set -u
+bollard=${1:?usage: t-api.sh BOLLARD}
+command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+
+tmp=$(mktemp -d)
+pid=""
+fails=0
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+ok() { echo "ok - $1"; }
+fail() { echo "not ok - $1"; fails=$((fails + 1)); }
+check() { # check WHAT EXPECTED GOT
+    if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected $2, got $3"; fi
+}
+
+data="$tmp/data"
+"$bollard" init --data "$data" --origin test/bollard >/dev/null || exit 1
+"$bollard" demo-data --data "$data" --terminals 2 --fill 5 --moves 20 --trucks 20 >/dev/null || exit 1
+# As root the server drops to the service user: the admin commands then run
+# as that user too, so every file in the data directory stays its own.
+real=$bollard
+if [ "$(id -u)" -eq 0 ]; then
+    id bollard >/dev/null 2>&1 || { echo "SKIP: no user bollard (scripts/install-deps)"; exit 77; }
+    chmod 755 "$tmp"
+    chown -R bollard: "$data"
+    bollard="$tmp/as-bollard"
+    printf '#!/bin/sh\nexec runuser -u bollard -- "%s" "$@"\n' "$real" >"$bollard"
+    chmod 755 "$bollard"
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$real" serve --data "$data" --listen "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
+pid=$!
+url="https://127.0.0.1:$port"
+i=0
+until curl -sk -o /dev/null "$url/healthz"; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && { echo "not ok - server did not start"; cat "$tmp/serve.log"; exit 1; }
+    sleep 0.1
+done
+ok "server answers over TLS"
+
+# curl with the server's own certificate pinned (not -k).
+C() { curl -s --cacert "$data/tls.crt" "$@"; }
+# status of a request; body in $tmp/body
+S() { C -o "$tmp/body" -w '%{http_code}' "$@"; }
+field() { python3 -c "import json,sys; print(json.load(open('$tmp/body')).get('$1',''))"; }
+totp() { # totp BASE32SECRET [STEP_OFFSET]
+    python3 - "$1" "${2:-0}" <<'EOF'
+import base64, hashlib, hmac, struct, sys, time
+s = sys.argv[1].upper(); s += "=" * (-len(s) % 8)
+key = base64.b32decode(s)
+step = int(time.time()) // 30 + int(sys.argv[2])
+h = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+o = h[-1] & 15
+print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))
+EOF
+}
+journal_types() { "$bollard" journal show --data "$data" --limit 0 --json | python3 -c '
+import json, sys
+for l in sys.stdin: e = json.loads(l); print(e["seq"], e["type"], e["actor"], e["addr"])'; }
+size() { "$bollard" journal show --data "$data" --limit 0 --json | wc -l; }
+
+check "TLS 1.1 refused" "fail" "$(C --tls-max 1.1 -o /dev/null "$url/healthz" && echo ok || echo fail)"
+check "TLS 1.2 works" "200" "$(S --tlsv1.2 --tls-max 1.2 "$url/healthz")"
+S -D "$tmp/hdr" "$url/healthz" >/dev/null
+grep -qi '^strict-transport-security:' "$tmp/hdr" && ok "HSTS header" || fail "HSTS header"
+grep -qi "^content-security-policy: default-src 'none'" "$tmp/hdr" && ok "CSP header" || fail "CSP header"
+check "no credentials: 401" "401" "$(S "$url/api/v1/me")"
+check "problem+json" "unauthenticated" "$(field code)"
+
+# ---- a person: one-time password, limited session, password change, CSRF ----
+otp=$("$bollard" user add --data "$data" --user carol --roles clerk | head -1)
+check "wrong password" "401" "$(S -X POST -d '{"user":"carol","password":"not-her-password"}' "$url/api/v1/login")"
+check "unknown user answers the same" "login_failed" "$(S -X POST -d '{"user":"nobody","password":"x"}' "$url/api/v1/login" >/dev/null; field code)"
+check "login with one-time password" "200" "$(S -c "$tmp/cj" -X POST -d "{\"user\":\"carol\",\"password\":\"$otp\"}" "$url/api/v1/login")"
+grep -q '__Host-bollard_session' "$tmp/cj" && ok "session cookie set" || fail "session cookie set"
+grep -q '#HttpOnly_' "$tmp/cj" && ok "cookie is HttpOnly" || fail "cookie is HttpOnly"
+csrf=$(field csrf_token)
+check "limited until the password changes" "403" "$(S -b "$tmp/cj" "$url/api/v1/terminals/DCT1/inventory")"
+check "write without CSRF token refused" "403" "$(S -b "$tmp/cj" -X POST -d "{\"current\":\"$otp\",\"new\":\"quay crane seven at dawn\"}" "$url/api/v1/me/password")"
+check "CSRF refusal code" "csrf" "$(field code)"
+check "common password refused" "400" "$(S -b "$tmp/cj" -H "X-CSRF-Token: $csrf" -X POST -d "{\"current\":\"$otp\",\"new\":\"password1234\"}" "$url/api/v1/me/password")"
+check "password changed" "200" "$(S -b "$tmp/cj" -c "$tmp/cj" -H "X-CSRF-Token: $csrf" -X POST -d "{\"current\":\"$otp\",\"new\":\"quay crane seven at dawn\"}" "$url/api/v1/me/password")"
+csrf=$(field csrf_token)
+check "full session after the change" "200" "$(S -b "$tmp/cj" "$url/api/v1/terminals/DCT1/inventory")"
+check "logout" "200" "$(S -b "$tmp/cj" -X POST "$url/api/v1/logout")"
+check "session revoked at logout" "401" "$(S -b "$tmp/cj" "$url/api/v1/me")"
+
+# ---- an admin: MFA enrolment, TOTP login, replay refused ----
+aotp=$("$bollard" user add --data "$data" --user root.admin --roles admin | head -1)
+S -c "$tmp/aj" -X POST -d "{\"user\":\"root.admin\",\"password\":\"$aotp\"}" "$url/api/v1/login" >/dev/null
+check "admin must set up MFA" "True" "$(field mfa_setup_required)"
+acsrf=$(field csrf_token)
+S -b "$tmp/aj" -c "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d "{\"current\":\"$aotp\",\"new\":\"berth three tide tables\"}" "$url/api/v1/me/password" >/dev/null
+acsrf=$(field csrf_token)
+check "still limited before MFA" "403" "$(S -b "$tmp/aj" "$url/api/v1/users")"
+check "enrol" "200" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST "$url/api/v1/me/mfa/enroll")"
+secret=$(field secret)
+check "confirm with a wrong code" "403" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"code":"000000"}' "$url/api/v1/me/mfa/confirm")"
+code=$(totp "$secret")
+check "confirm" "200" "$(S -b "$tmp/aj" -c "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d "{\"code\":\"$code\"}" "$url/api/v1/me/mfa/confirm")"
+python3 -c "import json; d=json.load(open('$tmp/body')); assert len(d['recovery_codes'])==10" && ok "ten recovery codes" || fail "ten recovery codes"
+rcode=$(python3 -c "import json; print(json.load(open('$tmp/body'))['recovery_codes'][0])")
+check "login without a code asks for one" "mfa_required" "$(S -X POST -d '{"user":"root.admin","password":"berth three tide tables"}' "$url/api/v1/login" >/dev/null; field code)"
+check "used code refused (replay)" "401" "$(S -X POST -d "{\"user\":\"root.admin\",\"password\":\"berth three tide tables\",\"code\":\"$code\"}" "$url/api/v1/login")"
+check "recovery code works once" "200" "$(S -c "$tmp/aj" -X POST -d "{\"user\":\"root.admin\",\"password\":\"berth three tide tables\",\"recovery_code\":\"$rcode\"}" "$url/api/v1/login")"
+acsrf=$(field csrf_token)
+check "recovery code refused twice" "401" "$(S -X POST -d "{\"user\":\"root.admin\",\"password\":\"berth three tide tables\",\"recovery_code\":\"$rcode\"}" "$url/api/v1/login")"
+check "admin lists users" "200" "$(S -b "$tmp/aj" "$url/api/v1/users")"
+
+# ---- separation of duties: an MFA reset waits for a second person ----
+check "reset-mfa becomes a request" "202" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"reason":"lost phone"}' "$url/api/v1/users/carol/reset-mfa")"
+ap=$(field approval)
+check "requester cannot approve" "403" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST "$url/api/v1/approvals/$ap/approve")"
+
+# ---- lockout ----
+n=0
+while [ $n -lt 5 ]; do
+    S -X POST -d '{"user":"carol","password":"guess guess guess"}' "$url/api/v1/login" >/dev/null
+    n=$((n + 1))
+done
+check "locked: the right password is refused" "401" "$(S -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login")"
+journal_types | grep -q 'account.lockout system' && ok "lockout journaled" || fail "lockout journaled"
+journal_types | grep -q 'auth.login system 127.0.0.1' && ok "logins journaled with address" || fail "logins journaled with address"
+"$bollard" user unlock --data "$data" --user carol --reason "called the desk" >/dev/null
+check "unlocked by an admin" "200" "$(S -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login")"
+
+# ---- keys: scope, line scoping, expiry, revocation ----
+mkkey() { r=$1; shift; "$bollard" key create --data "$data" --name "t-$r" --role "$r" "$@" | head -1; }
+box=$("$bollard" journal show --data "$data" --limit 0 --json | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] == "container.registered" and e["payload"]["container"]["line"] == "MSK":
+        print(e["payload"]["container"]["id"]); break')
+clerk=$(mkkey clerk)
+check "clerk key reads a container" "200" "$(S -H "Authorization: Bearer $clerk" "$url/api/v1/containers/$box")"
+check "clerk key cannot list users" "403" "$(S -H "Authorization: Bearer $clerk" "$url/api/v1/users")"
+mine=$("$bollard" key create --data "$data" --name maersk --role line --line MSK | head -1)
+other=$("$bollard" key create --data "$data" --name msc --role line --line MSC | head -1)
+check "a line reads its own box" "200" "$(S -H "Authorization: Bearer $mine" "$url/api/v1/containers/$box")"
+check "another line's box does not exist for it" "404" "$(S -H "Authorization: Bearer $other" "$url/api/v1/containers/$box")"
+check "a line cannot read the yard" "403" "$(S -H "Authorization: Bearer $other" "$url/api/v1/terminals/DCT1/inventory")"
+scoped=$("$bollard" key create --data "$data" --name t2 --role clerk --terminals DCT2 | head -1)
+check "terminal scope: other terminal hidden" "404" "$(S -H "Authorization: Bearer $scoped" "$url/api/v1/terminals/DCT1/inventory")"
+check "malformed key" "401" "$(S -H "Authorization: Bearer bk1_xx" "$url/api/v1/me")"
+bad=$(echo "$clerk" | sed 's/.$/0/')
+[ "$bad" = "$clerk" ] && bad=$(echo "$clerk" | sed 's/.$/1/')
+check "checksum catches a typo" "bad_key" "$(S -H "Authorization: Bearer $bad" "$url/api/v1/me" >/dev/null; field code)"
+kid=$(echo "$clerk" | cut -c5-14)
+"$bollard" key revoke --data "$data" --id "$kid" --reason test >/dev/null
+check "revoked key refused" "401" "$(S -H "Authorization: Bearer $clerk" "$url/api/v1/me")"
+
+# ---- bodies: oversized and malformed change nothing ----
+k=$(mkkey clerk)
+before=$(size)
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$tmp/big"
+check "oversized body" "413" "$(S -H "Authorization: Bearer $k" -X POST --data-binary @"$tmp/big" "$url/api/v1/ops/hold.place")"
+check "malformed JSON" "400" "$(S -H "Authorization: Bearer $k" -X POST -d '{"id":' "$url/api/v1/ops/hold.place")"
+check "wrong field" "400" "$(S -H "Authorization: Bearer $k" -X POST -d '{"id":"'"$box"'","kind":"customs","reason":"x","colour":"red"}' "$url/api/v1/ops/hold.place")"
+after=$(size)
+# Only the key-use note and refusals may be added, never an operation.
+"$bollard" journal show --data "$data" --from $((before + 1)) --limit 0 --json | grep -q '"hold.placed"' && fail "bad bodies changed nothing" || ok "bad bodies changed nothing"
+
+# ---- a write lands in the journal with actor and address ----
+check "hold placed" "201" "$(S -H "Authorization: Bearer $k" -X POST -d '{"id":"'"$box"'","kind":"damage","reason":"dent in door"}' "$url/api/v1/ops/hold.place")"
+journal_types | grep -q "hold.placed key:$(echo "$k" | cut -c5-14) 127.0.0.1" && ok "write journaled with key and address" || fail "write journaled with key and address"
+
+# ---- every route as every role, from the route table ----
+roles="admin security vessel_planner yard_planner clerk operator line customs auditor replica"
+for r in $roles; do
+    if [ "$r" = line ]; then
+        eval "key_$r=\$($bollard key create --data $data --name m-$r --role $r --line MSK | head -1)"
+    else
+        eval "key_$r=\$(mkkey $r)"
+    fi
+done
+bad=0
+total=0
+"$bollard" serve --routes >"$tmp/routes"
+while read -r method path kind allowed; do
+    [ "$kind" = public ] && continue
+    p=$(echo "$path" | sed "s/{id}/$box/; s/{terminal}/DCT1/; s/{block}/1A/; s/{equipment}/QC01/; s/{visit}/V1/; s/{user}/carol/")
+    for r in $roles; do
+        eval "key=\$key_$r"
+        if [ "$method" = POST ]; then
+            st=$(C -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $key" -X POST -d '{}' "$url$p")
+        else
+            st=$(C -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $key" "$url$p")
+        fi
+        code=$(python3 -c "import json; print(json.load(open('$tmp/body')).get('code',''))" 2>/dev/null)
+        denied=no
+        [ "$st" = 403 ] && [ "$code" = forbidden ] && denied=yes
+        want=yes
+        case ",$allowed," in *",$r,"*) want=no ;; esac
+        total=$((total + 1))
+        if [ "$denied" != "$want" ]; then
+            echo "# $method $path as $r: status $st code $code, expected denied=$want"
+            bad=$((bad + 1))
+        fi
+    done
+done <"$tmp/routes"
+check "route x role matrix ($total calls)" 0 "$bad"
+
+check "metrics for security" "200" "$(S -H "Authorization: Bearer $key_security" "$url/metrics")"
+grep -q '^bollard_lockouts_total 1' "$tmp/body" && ok "lockout counted in metrics" || fail "lockout counted in metrics"
+"$bollard" journal verify --data "$data" >/dev/null && ok "journal verifies" || fail "journal verifies"
+
+if grep -i -e "$otp" -e "berth three" -e "quay crane" "$tmp/serve.log" >/dev/null; then
+    fail "no secret in the server's log"
+else
+    ok "no secret in the server's log"
+fi
+[ $fails -eq 0 ] || { echo "# $fails failed"; exit 1; }
