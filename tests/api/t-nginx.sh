@@ -16,7 +16,12 @@ set -u
 bollard=${1:?usage: $0 BOLLARD_BINARY SOURCE_DIR}
 srcdir=${2:?usage: $0 BOLLARD_BINARY SOURCE_DIR}
 front=$srcdir/scripts/nginx-front
+# Two workers are plenty here, however many CPUs the machine has.
+NGINX_FRONT_WORKERS=2
+export NGINX_FRONT_WORKERS
 
+# nginx lives in /usr/sbin, which is not on every user's PATH.
+PATH=$PATH:/usr/sbin:/sbin
 for prog in nginx curl openssl; do
     if ! command -v "$prog" >/dev/null 2>&1; then
         echo "skip: $prog is not installed"
@@ -31,6 +36,7 @@ bollard_pid=''
 echo_pid=''
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
+    trap '' PIPE # a closed output must not cut the cleanup short
     "$front" stop "$tmp/front" 2>/dev/null
     "$front" stop "$tmp/front2" 2>/dev/null
     if [ -n "$echo_pid" ]; then
@@ -51,6 +57,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+trap 'exit 141' PIPE
 
 failures=0
 ok() { echo "ok: $*"; }
