@@ -17,57 +17,12 @@
 #include "api-int.h"
 #include "mem.h"
 #include "query.h"
+#include "secrets.h"
 #include "utctime.h"
 
 #define DAY_US (86400LL * 1000000)
 
 /* ---- carrying out an action, with its credential side ---- */
-
-struct act {
-    const char *cmd;
-    char user[BOL_USER_MAX + 1];
-    char otp[32];
-    char pw_hash[crypto_pwhash_STRBYTES];
-    struct bol_apikey key; /* token (token.h) */
-    bool drop_sessions, drop_mfa, set_password, put_key;
-    int64_t now;
-};
-
-static int act_hook(struct bol_store *s, struct bol_ops_call *call, struct bol_diag *d)
-{
-    struct act *a = call->user;
-    int rc = 0;
-
-    if (a->set_password)
-        rc = bol_cred_password_set(s, a->user, a->pw_hash, a->now, d);
-    if (rc == 0 && a->put_key)
-        rc = bol_cred_key_put(s, a->key.id, a->key.hash, d);
-    if (rc == 0 && a->drop_mfa) {
-        rc = bol_cred_totp_del(s, a->user, d);
-        if (rc == 0)
-            rc = bol_cred_recovery_set(s, a->user, NULL, 0, d);
-    }
-    if (rc == 0 && a->drop_sessions)
-        rc = bol_cred_session_del_user(s, a->user, d);
-    return rc;
-}
-
-/* A one-time password: 20 random base32 characters in groups of five. */
-static void otp_make(char out[32])
-{
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-    uint8_t rnd[20];
-    size_t i, o = 0;
-
-    randombytes_buf(rnd, sizeof(rnd));
-    for (i = 0; i < sizeof(rnd); i++) {
-        if (i && i % 5 == 0)
-            out[o++] = '-';
-        out[o++] = alphabet[rnd[i] & 31];
-    }
-    out[o] = '\0';
-    sodium_memzero(rnd, sizeof(rnd));
-}
 
 /*
  * Run an access command (cmd, not stolen) as the caller with what it needs
@@ -77,8 +32,11 @@ static void otp_make(char out[32])
 static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extra,
                    struct bol_diag *d)
 {
-    struct act a;
+    struct bol_secrets x;
+    struct bol_apikey key;
     struct bol_ops_call call;
+    char otp[BOL_OTP_LEN + 1];
+    char pw_hash[crypto_pwhash_STRBYTES];
     const char *name = json_string_value(json_object_get(cmd, "cmd"));
     const char *user = json_string_value(json_object_get(cmd, "user"));
     json_t *c = json_deep_copy(cmd);
@@ -87,30 +45,26 @@ static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extr
     *extra = NULL;
     if (!c || !name)
         return json_decref(c), BOL_E_NOMEM;
-    memset(&a, 0, sizeof(a));
-    a.cmd = name;
-    a.now = r->now;
-    snprintf(a.user, sizeof(a.user), "%s", user ? user : "");
+    memset(&x, 0, sizeof(x));
+    x.user = user ? user : "";
+    x.now_us = r->now;
+    bol_secrets_for(&x, name);
     if (!strcmp(name, "user.add")) {
-        otp_make(a.otp);
-        rc = api_password_hash(r->api, a.otp, strlen(a.otp), a.pw_hash, sizeof(a.pw_hash));
+        bol_onetime_password(otp);
+        rc = api_password_hash(r->api, otp, strlen(otp), pw_hash, sizeof(pw_hash));
         if (rc < 0) {
             json_decref(c);
             return bol_diag_fail(d, rc, "password", "too many logins at once: try again");
         }
-        a.set_password = true;
+        x.pw_hash = pw_hash;
     } else if (!strcmp(name, "key.create")) {
-        bol_apikey_make(&a.key);
-        json_object_set_new(c, "id", json_string(a.key.id));
-        a.put_key = true;
-    } else if (!strcmp(name, "user.update") || !strcmp(name, "user.lock")) {
-        a.drop_sessions = true;
-    } else if (!strcmp(name, "user.mfa_reset")) {
-        a.drop_sessions = a.drop_mfa = true;
+        bol_apikey_make(&key);
+        json_object_set_new(c, "id", json_string(key.id));
+        x.key = &key;
     }
     memset(&call, 0, sizeof(call));
-    call.user = &a;
-    call.tx_hook = act_hook;
+    call.user = &x;
+    call.tx_hook = bol_secrets_hook;
     call.actor.id = bol_str_from(r->who.actor);
     call.actor.addr = bol_str_from(r->addr);
     call.req = bol_str_from(req_id);
@@ -118,12 +72,15 @@ static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extr
     rc = bol_ops_run_call(r->api->ops, &call);
     if (rc < 0)
         *d = call.diag;
+    if (rc == 0 && x.pw_hash && !call.res.duplicate)
+        *extra = json_pack("{s:s,s:s}", "user", x.user, "one_time_password", otp);
+    if (rc == 0 && x.key && !call.res.duplicate)
+        *extra = json_pack("{s:s,s:s}", "id", key.id, "key", key.text);
     json_decref(c);
-    if (rc == 0 && a.set_password && !call.res.duplicate)
-        *extra = json_pack("{s:s,s:s}", "user", a.user, "one_time_password", a.otp);
-    if (rc == 0 && a.put_key && !call.res.duplicate)
-        *extra = json_pack("{s:s,s:s}", "id", a.key.id, "key", a.key.text);
-    sodium_memzero(&a, sizeof(a));
+    if (x.pw_hash)
+        sodium_memzero(otp, sizeof(otp));
+    if (x.key)
+        sodium_memzero(&key, sizeof(key));
     return rc;
 }
 
@@ -371,20 +328,10 @@ int h_key_rotate(struct req *r)
     ov = json_object_get(body, "overlap");
     bol_diag_init(&d);
     rc = api_reader_get(r->api, &s, &d);
-    if (rc == 0) {
-        json_t *all = NULL, *v;
-        size_t i;
-
-        rc = bol_query_docs(s, BOL_DOC_APIKEY, NULL, &all, &d);
-        json_array_foreach(all, i, v)
-        {
-            if (!strcmp(json_string_value(json_object_get(v, "id")), r->params[0]))
-                old = json_incref(v);
-        }
-        json_decref(all);
-    }
+    if (rc == 0)
+        rc = api_doc(s, BOL_DOC_APIKEY, r->params[0], &old, &d);
     api_reader_put(r->api, s);
-    if (rc < 0)
+    if (rc < 0 && rc != BOL_E_NOTFOUND)
         return api_fail(r, rc, &d);
     if (!old)
         return api_problem(r, 404, "not_found", "no API key %s", r->params[0]);
@@ -482,24 +429,17 @@ int h_approval_decide(struct req *r)
     struct bol_store *s = NULL;
     struct bol_ops_call call;
     struct bol_diag d;
-    json_t *all = NULL, *v, *doc = NULL, *cmd, *extra = NULL;
+    json_t *doc = NULL, *cmd, *extra = NULL;
     char req_id[160];
-    size_t i;
     int rc;
 
     bol_diag_init(&d);
     rc = api_reader_get(r->api, &s, &d);
     if (rc == 0)
-        rc = bol_query_docs(s, BOL_DOC_APPROVAL, NULL, &all, &d);
+        rc = api_doc(s, BOL_DOC_APPROVAL, r->params[0], &doc, &d);
     api_reader_put(r->api, s);
-    if (rc < 0)
+    if (rc < 0 && rc != BOL_E_NOTFOUND)
         return api_fail(r, rc, &d);
-    json_array_foreach(all, i, v)
-    {
-        if (!strcmp(json_string_value(json_object_get(v, "id")), r->params[0]))
-            doc = json_incref(v);
-    }
-    json_decref(all);
     if (!doc)
         return api_problem(r, 404, "not_found", "no request %s", r->params[0]);
     cmd = json_pack("{s:s,s:s,s:b,s:s}", "cmd", "approval.decide", "id", r->params[0], "approve",

@@ -17,11 +17,13 @@
 
 #include "account.h"
 #include "api.h"
+#include "buf.h"
 #include "compat.h"
 #include "errors.h"
 #include "ops.h"
 #include "store.h"
 #include "token.h"
+#include "view.h"
 
 struct MHD_Connection;
 struct MHD_Daemon;
@@ -139,6 +141,13 @@ int api_problem(struct req *r, unsigned status, const char *code, const char *fm
 int api_fail(struct req *r, int err, const struct bol_diag *diag);
 /* Set a JSON response (value stolen). */
 int api_json(struct req *r, unsigned status, json_t *v);
+
+/* The Prometheus text of /metrics, appended to b. */
+BOL_MUST_CHECK int api_metrics_text(struct bol_api *api, struct bol_buf *b);
+
+/* An account, key, window or approval document (view.h) read on s; NOTFOUND when none. */
+BOL_MUST_CHECK int api_doc(struct bol_store *s, enum bol_view_doc what, const char *key,
+                           json_t **ret, struct bol_diag *diag);
 
 /* A request header or query argument, or NULL. */
 const char *api_header(struct req *r, const char *name);

@@ -186,8 +186,8 @@ void api_notify_lockout(struct bol_api *api, const char *user, const char *addr,
 
 /* ---- reading accounts and keys ---- */
 
-static int read_doc(struct bol_store *s, enum bol_view_doc what, const char *key, json_t **ret,
-                    struct bol_diag *d)
+int api_doc(struct bol_store *s, enum bol_view_doc what, const char *key, json_t **ret,
+            struct bol_diag *d)
 {
     struct bol_store_view sv;
     struct bol_buf b = BOL_BUF_INIT(1u << 20);
@@ -209,7 +209,7 @@ static int read_account(struct bol_store *s, const char *user, struct bol_accoun
                         struct bol_diag *d)
 {
     json_t *o = NULL;
-    int rc = read_doc(s, BOL_DOC_ACCOUNT, user, &o, d);
+    int rc = api_doc(s, BOL_DOC_ACCOUNT, user, &o, d);
 
     if (rc == 0)
         rc = bol_account_from_json(o, a, d);
@@ -221,7 +221,7 @@ static int read_key(struct bol_store *s, const char *id, struct bol_apikey_info 
                     struct bol_diag *d)
 {
     json_t *o = NULL;
-    int rc = read_doc(s, BOL_DOC_APIKEY, id, &o, d);
+    int rc = api_doc(s, BOL_DOC_APIKEY, id, &o, d);
 
     if (rc == 0)
         rc = bol_apikey_from_json(o, k, d);
@@ -732,15 +732,10 @@ int h_me(struct req *r)
     int rc;
 
     bol_diag_init(&d);
-    if (r->who.who == WHO_KEY) {
-        rc = api_reader_get(r->api, &s, &d);
-        if (rc == 0)
-            rc = read_doc(s, BOL_DOC_APIKEY, r->who.key_id, &o, &d);
-    } else {
-        rc = api_reader_get(r->api, &s, &d);
-        if (rc == 0)
-            rc = read_doc(s, BOL_DOC_ACCOUNT, r->who.user, &o, &d);
-    }
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = r->who.who == WHO_KEY ? api_doc(s, BOL_DOC_APIKEY, r->who.key_id, &o, &d)
+                                   : api_doc(s, BOL_DOC_ACCOUNT, r->who.user, &o, &d);
     api_reader_put(r->api, s);
     if (rc < 0)
         return api_fail(r, rc, &d);

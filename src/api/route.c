@@ -361,8 +361,6 @@ static int h_checkpoint(struct req *r)
     return 0;
 }
 
-int api_metrics_text(struct bol_api *api, struct bol_buf *b);
-
 static int h_metrics(struct req *r)
 {
     struct bol_buf b = BOL_BUF_INIT(1u << 22);

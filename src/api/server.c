@@ -205,11 +205,6 @@ int api_run(struct req *r, json_t *cmd, struct bol_ops_call *call, struct bol_di
     return api_run_as(r, r->who.actor, cmd, call, diag);
 }
 
-struct tx_fn {
-    int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag);
-    void *ctx;
-};
-
 int api_run_tx(struct bol_api *api,
                int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag), void *ctx,
                struct bol_diag *diag)
@@ -532,8 +527,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- metrics ---- */
 
-int api_metrics_text(struct bol_api *api, struct bol_buf *b);
-
 int api_metrics_text(struct bol_api *api, struct bol_buf *b)
 {
     static const char *const cls[] = { "", "1xx", "2xx", "3xx", "4xx", "5xx" };
@@ -635,8 +628,7 @@ static int read_file(const char *path, char **ret, struct bol_diag *diag)
     return 0;
 }
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
-                        struct bol_diag *diag)
+static int parse_listen(const char *s, struct sockaddr_storage *ss, struct bol_diag *diag)
 {
     char host[80];
     const char *colon;
@@ -670,11 +662,9 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
         if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
             a4->sin_family = AF_INET;
             a4->sin_port = htons((uint16_t) port);
-            *len = sizeof(*a4);
         } else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
             a6->sin6_family = AF_INET6;
             a6->sin6_port = htons((uint16_t) port);
-            *len = sizeof(*a6);
         } else {
             return bol_diag_fail(diag, BOL_E_INVAL, "listen",
                                  "'%s' is not a numeric IPv4 or IPv6 address", host);
@@ -688,7 +678,6 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
     struct bol_ops_opts oo;
     struct bol_api *api;
     struct sockaddr_storage ss;
-    socklen_t sslen = 0;
     char path[600];
     unsigned flags =
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -731,7 +720,7 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
         bol_api_stop(api);
         return BOL_E_NOMEM;
     }
-    r = parse_listen(api->cfg.listen, &ss, &sslen, diag);
+    r = parse_listen(api->cfg.listen, &ss, diag);
     if (r == 0 && api->cfg.tls) {
         snprintf(path, sizeof(path), "%s/tls.crt", api->data_dir);
         r = read_file(cfg->cert_file ? cfg->cert_file : path, &api->tls_cert, diag);
@@ -783,7 +772,6 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
 
         api->port = di ? di->port : 0;
     }
-    (void) sslen;
     *ret = api;
     return 0;
 }

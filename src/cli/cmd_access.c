@@ -27,6 +27,7 @@
 #include "ops.h"
 #include "query.h"
 #include "sandbox.h"
+#include "secrets.h"
 #include "token.h"
 #include "utctime.h"
 
@@ -362,35 +363,8 @@ static void local_actor(char *out, size_t n)
     snprintf(out, n, "local:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
-struct secrets {
-    const char *user;
-    char pw_hash[crypto_pwhash_STRBYTES];
-    struct bol_apikey key;
-    bool set_password, put_key, drop_sessions, drop_mfa;
-    int64_t now;
-};
-
-static int secrets_hook(struct bol_store *s, struct bol_ops_call *call, struct bol_diag *d)
-{
-    struct secrets *x = call->user;
-    int rc = 0;
-
-    if (x->set_password)
-        rc = bol_cred_password_set(s, x->user, x->pw_hash, x->now, d);
-    if (rc == 0 && x->put_key)
-        rc = bol_cred_key_put(s, x->key.id, x->key.hash, d);
-    if (rc == 0 && x->drop_mfa) {
-        rc = bol_cred_totp_del(s, x->user, d);
-        if (rc == 0)
-            rc = bol_cred_recovery_set(s, x->user, NULL, 0, d);
-    }
-    if (rc == 0 && x->drop_sessions)
-        rc = bol_cred_session_del_user(s, x->user, d);
-    return rc;
-}
-
 /* Run an access command as the local operator. */
-static int run_access(const char *data, json_t *cmd, struct secrets *x)
+static int run_access(const char *data, json_t *cmd, struct bol_secrets *x)
 {
     struct bol_ops_opts oo;
     struct bol_ops *ops = NULL;
@@ -414,7 +388,7 @@ static int run_access(const char *data, json_t *cmd, struct secrets *x)
     call.req = bol_str_from("");
     call.cmd = cmd;
     call.user = x;
-    call.tx_hook = x ? secrets_hook : NULL;
+    call.tx_hook = x ? bol_secrets_hook : NULL;
     r = bol_ops_run_call(ops, &call);
     bol_ops_close(ops);
     json_decref(cmd);
@@ -493,11 +467,9 @@ const char *const cmd_user_add_usage[] = {
 int cmd_user_add(int argc, char **argv, struct cli_ctx *ctx)
 {
     struct acc_opts o;
-    struct secrets x;
-    char otp[32];
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-    uint8_t rnd[20];
-    size_t i, n = 0;
+    struct bol_secrets x;
+    char otp[BOL_OTP_LEN + 1];
+    char pw_hash[crypto_pwhash_STRBYTES];
     json_t *cmd;
     int r = acc_parse(argc, argv, cmd_user_add_usage, &o);
 
@@ -506,18 +478,12 @@ int cmd_user_add(int argc, char **argv, struct cli_ctx *ctx)
         return r;
     if (!o.user || !o.roles)
         return cli_usage(cmd_user_add_usage, true);
-    randombytes_buf(rnd, sizeof(rnd));
-    for (i = 0; i < sizeof(rnd); i++) {
-        if (i && i % 5 == 0)
-            otp[n++] = '-';
-        otp[n++] = alphabet[rnd[i] & 31];
-    }
-    otp[n] = '\0';
+    bol_onetime_password(otp);
     memset(&x, 0, sizeof(x));
     x.user = o.user;
-    x.now = bol_time_now_us();
-    x.set_password = true;
-    if (crypto_pwhash_str(x.pw_hash, otp, strlen(otp), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    x.now_us = bol_time_now_us();
+    x.pw_hash = pw_hash;
+    if (crypto_pwhash_str(pw_hash, otp, strlen(otp), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         bol_log_error("out of memory hashing the password");
         return CLI_EXIT_FAIL;
@@ -557,7 +523,7 @@ int cmd_user_list(int argc, char **argv, struct cli_ctx *ctx)
 static int user_step(int argc, char **argv, const char *const *usage, const char *name)
 {
     struct acc_opts o;
-    struct secrets x;
+    struct bol_secrets x;
     json_t *cmd;
     int r = acc_parse(argc, argv, usage, &o);
 
@@ -567,8 +533,7 @@ static int user_step(int argc, char **argv, const char *const *usage, const char
         return cli_usage(usage, true);
     memset(&x, 0, sizeof(x));
     x.user = o.user;
-    x.drop_sessions = strcmp(name, "user.unlock") != 0;
-    x.drop_mfa = !strcmp(name, "user.mfa_reset");
+    bol_secrets_for(&x, name);
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", name, "user", o.user, "reason", o.reason);
     r = run_access(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
@@ -643,7 +608,8 @@ static void expiry_text(unsigned days, char out[BOL_TIME_TEXT_MAX])
 int cmd_key_create(int argc, char **argv, struct cli_ctx *ctx)
 {
     struct acc_opts o;
-    struct secrets x;
+    struct bol_secrets x;
+    struct bol_apikey key;
     char exp[BOL_TIME_TEXT_MAX];
     json_t *cmd;
     int r = acc_parse(argc, argv, cmd_key_create_usage, &o);
@@ -654,19 +620,19 @@ int cmd_key_create(int argc, char **argv, struct cli_ctx *ctx)
     if (!o.name || !o.role)
         return cli_usage(cmd_key_create_usage, true);
     memset(&x, 0, sizeof(x));
-    bol_apikey_make(&x.key);
-    x.put_key = true;
+    bol_apikey_make(&key);
+    x.key = &key;
     expiry_text(o.days, exp);
-    cmd = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "cmd", "key.create", "id", x.key.id, "name",
-                    o.name, "role", o.role, "terminals", list_arg(o.terminals ? o.terminals : "*"),
+    cmd = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "cmd", "key.create", "id", key.id, "name", o.name,
+                    "role", o.role, "terminals", list_arg(o.terminals ? o.terminals : "*"),
                     "expires", exp);
     if (cmd && o.line)
         json_object_set_new(cmd, "line", json_string(o.line));
     r = run_access(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
-        printf("%s\nkey %s (%s, role %s) expires %s; shown once\n", x.key.text, x.key.id, o.name,
+        printf("%s\nkey %s (%s, role %s) expires %s; shown once\n", key.text, key.id, o.name,
                o.role, exp);
-    sodium_memzero(&x, sizeof(x));
+    sodium_memzero(&key, sizeof(key));
     return r;
 }
 
@@ -727,7 +693,8 @@ int cmd_key_rotate(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_store *s = NULL;
     struct bol_diag d;
     struct acc_opts o;
-    struct secrets x;
+    struct bol_secrets x;
+    struct bol_apikey key;
     char exp[BOL_TIME_TEXT_MAX];
     json_t *all = NULL, *v, *old = NULL, *cmd;
     size_t i;
@@ -757,20 +724,20 @@ int cmd_key_rotate(int argc, char **argv, struct cli_ctx *ctx)
         return CLI_EXIT_FAIL;
     }
     memset(&x, 0, sizeof(x));
-    bol_apikey_make(&x.key);
-    x.put_key = true;
+    bol_apikey_make(&key);
+    x.key = &key;
     expiry_text(o.days, exp);
-    cmd = json_pack("{s:s,s:s,s:O,s:O,s:O,s:s,s:s,s:i}", "cmd", "key.create", "id", x.key.id,
-                    "name", json_object_get(old, "name"), "role", json_object_get(old, "role"),
-                    "terminals", json_object_get(old, "terminals"), "expires", exp, "replaces",
-                    o.id, "overlap", (int) (o.overlap ? o.overlap : 86400));
+    cmd = json_pack("{s:s,s:s,s:O,s:O,s:O,s:s,s:s,s:i}", "cmd", "key.create", "id", key.id, "name",
+                    json_object_get(old, "name"), "role", json_object_get(old, "role"), "terminals",
+                    json_object_get(old, "terminals"), "expires", exp, "replaces", o.id, "overlap",
+                    (int) (o.overlap ? o.overlap : 86400));
     if (cmd && json_object_get(old, "line"))
         json_object_set(cmd, "line", json_object_get(old, "line"));
     json_decref(old);
     r = run_access(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
-        printf("%s\nkey %s replaces %s; expires %s; shown once\n", x.key.text, x.key.id, o.id, exp);
-    sodium_memzero(&x, sizeof(x));
+        printf("%s\nkey %s replaces %s; expires %s; shown once\n", key.text, key.id, o.id, exp);
+    sodium_memzero(&key, sizeof(key));
     return r;
 }
 

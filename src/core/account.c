@@ -67,7 +67,7 @@ bool bol_scope_has(const struct bol_scope *s, const char *terminal)
 
 /* ---- reading ---- */
 
-static int scope_from(json_t *o, struct bol_scope *s, struct bol_diag *diag)
+int bol_scope_from_json(json_t *o, struct bol_scope *s, struct bol_diag *diag)
 {
     json_t *a = NULL, *v;
     size_t i;
@@ -151,7 +151,8 @@ int bol_account_from_json(json_t *o, struct bol_account *a, struct bol_diag *dia
         (r = bol_user_check(a->user, diag)) < 0 ||
         (r = jv_enum(o, "kind", bol_account_kind_names, true, &kind, diag)) < 0 ||
         (r = roles_from(o, "roles", &a->roles, diag)) < 0 ||
-        (r = scope_from(o, &a->scope, diag)) < 0 || (r = line_from(o, a->line, diag)) < 0 ||
+        (r = bol_scope_from_json(o, &a->scope, diag)) < 0 ||
+        (r = line_from(o, a->line, diag)) < 0 ||
         (r = jv_enum(o, "status", bol_account_status_names, true, &status, diag)) < 0 ||
         (r = jv_time(o, "locked_until", false, &a->locked_until_us, diag)) < 0 ||
         (r = jv_bool(o, "mfa", true, &a->mfa, diag)) < 0 ||
@@ -276,7 +277,8 @@ int bol_apikey_from_json(json_t *o, struct bol_apikey_info *k, struct bol_diag *
         (r = key_id_check(k->id, "id", diag)) < 0 ||
         (r = jv_text_buf(o, "name", k->name, sizeof(k->name), true, diag)) < 0 ||
         (r = jv_enum(o, "role", bol_role_names, true, &role, diag)) < 0 ||
-        (r = scope_from(o, &k->scope, diag)) < 0 || (r = line_from(o, k->line, diag)) < 0 ||
+        (r = bol_scope_from_json(o, &k->scope, diag)) < 0 ||
+        (r = line_from(o, k->line, diag)) < 0 ||
         (r = jv_time(o, "created", true, &k->created_us, diag)) < 0 ||
         (r = jv_time(o, "expires", true, &k->expires_us, diag)) < 0 ||
         (r = jv_enum(o, "status", apikey_status_names, true, &status, diag)) < 0 ||

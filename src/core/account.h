@@ -63,6 +63,9 @@ struct bol_scope {
 
 bool bol_scope_has(const struct bol_scope *s, const char *terminal);
 
+/* o["terminals"]: ["*"] alone, or terminal codes once each in order. */
+BOL_MUST_CHECK int bol_scope_from_json(json_t *o, struct bol_scope *s, struct bol_diag *diag);
+
 enum bol_account_kind { BOL_ACCOUNT_PERSON = 0, BOL_ACCOUNT_VENDOR };
 enum bol_account_status { BOL_ACCOUNT_ACTIVE = 0, BOL_ACCOUNT_LOCKED, BOL_ACCOUNT_DISABLED };
 

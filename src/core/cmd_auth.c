@@ -106,31 +106,13 @@ static int reason_arg(struct run *r, bool required, struct bol_str *out)
 /* Terminals and line in a command, checked against reference data. */
 static int scope_arg(struct run *r, struct bol_scope *scope, char *line, bool has_line_role)
 {
-    json_t *a = NULL;
-    json_t *tmp;
-    int rc;
     unsigned i;
+    int rc;
 
-    memset(scope, 0, sizeof(*scope));
     line[0] = '\0';
-    if ((rc = jv_array(r->cmd, "terminals", BOL_SCOPE_MAX, true, &a, r->diag)) < 0 ||
+    if ((rc = bol_scope_from_json(r->cmd, scope, r->diag)) < 0 ||
         (rc = jv_text_buf(r->cmd, "line", line, BOL_LINE_MAX + 1, false, r->diag)) < 0)
         return rc;
-    /* Read the list through the account codec's rules. */
-    tmp = json_pack("{s:s,s:s,s:[s],s:O,s:s,s:b,s:b,s:b}", "user", "xx", "kind", "person", "roles",
-                    "clerk", "terminals", a, "status", "active", "mfa", 0, "mfa_required", 0,
-                    "must_change", 0);
-    if (!tmp)
-        return BOL_E_NOMEM;
-    {
-        struct bol_account probe;
-
-        rc = bol_account_from_json(tmp, &probe, r->diag);
-        json_decref(tmp);
-        if (rc < 0)
-            return rc;
-        *scope = probe.scope;
-    }
     for (i = 0; i < scope->n; i++) {
         rc = r->v->exists(r->v->ctx, BOL_THING_TERMINAL, scope->terminal[i], NULL);
         if (rc == BOL_E_NOTFOUND)
@@ -572,9 +554,9 @@ int bol_c_approval_decide(struct run *r)
 
 /* ---- facts the API records ---- */
 
-int bol_c_auth_login(struct run *r)
+/* A fact: the command's fields, checked by the event, journaled as they are. */
+static int fact(struct run *r, const char *const *keys, const char *type)
 {
-    static const char *const keys[] = { "user", "result", "method", NULL };
     int rc = bol_cmd_keys(r, keys);
     json_t *p;
 
@@ -583,33 +565,26 @@ int bol_c_auth_login(struct run *r)
     p = json_deep_copy(r->cmd);
     if (p)
         json_object_del(p, "cmd");
-    return bol_cmd_emit(r, "auth.login", "", p);
+    return bol_cmd_emit(r, type, "", p);
+}
+
+int bol_c_auth_login(struct run *r)
+{
+    static const char *const keys[] = { "user", "result", "method", NULL };
+
+    return fact(r, keys, "auth.login");
 }
 
 int bol_c_key_used(struct run *r)
 {
     static const char *const keys[] = { "id", NULL };
-    int rc = bol_cmd_keys(r, keys);
-    json_t *p;
 
-    if (rc < 0)
-        return rc;
-    p = json_deep_copy(r->cmd);
-    if (p)
-        json_object_del(p, "cmd");
-    return bol_cmd_emit(r, "apikey.used", "", p);
+    return fact(r, keys, "apikey.used");
 }
 
 int bol_c_request_refused(struct run *r)
 {
     static const char *const keys[] = { "method", "path", "status", "code", NULL };
-    int rc = bol_cmd_keys(r, keys);
-    json_t *p;
 
-    if (rc < 0)
-        return rc;
-    p = json_deep_copy(r->cmd);
-    if (p)
-        json_object_del(p, "cmd");
-    return bol_cmd_emit(r, "request.refused", "", p);
+    return fact(r, keys, "request.refused");
 }
