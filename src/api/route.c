@@ -18,6 +18,8 @@
 #include "buf.h"
 #include "mem.h"
 #include "query.h"
+#include "utctime.h"
+#include "reqbody.h"
 
 #define B(r) BOL_ROLE_BIT(BOL_ROLE_##r)
 
@@ -58,6 +60,7 @@ static const char *container_line(json_t *c)
 
 static int h_container(struct req *r)
 {
+    const char *terminal;
     struct bol_store *s = NULL;
     struct bol_diag d;
     json_t *o = NULL;
@@ -70,8 +73,13 @@ static int h_container(struct req *r)
     api_reader_put(r->api, s);
     if (rc < 0)
         return api_fail(r, rc, &d);
-    /* A line sees its own boxes only; anyone else's do not exist for it. */
-    if ((r->who.roles & ~B(LINE)) == 0 && strcmp(container_line(o), r->who.line) != 0) {
+    /*
+     * A line sees its own boxes only, and a caller scoped to some terminals
+     * the boxes in them (and those not yet at any): others do not exist for it.
+     */
+    terminal = json_string_value(json_object_get(o, "terminal"));
+    if (((r->who.roles & ~B(LINE)) == 0 && strcmp(container_line(o), r->who.line) != 0) ||
+        (terminal && !bol_scope_has(&r->who.scope, terminal))) {
         json_decref(o);
         return api_problem(r, 404, "not_found", "no container %s", P(r, 0));
     }
@@ -254,10 +262,7 @@ static int h_command(struct req *r)
     json_t *body, *cmd, *res;
     int rc;
 
-    if (api_body_object(r, &body))
-        return 0;
-    if (json_object_get(body, "cmd"))
-        return api_problem(r, 400, "invalid", "the route names the operation: leave out 'cmd'");
+    body = api_body(r);
     if (!line_and_hold_rules(r, body))
         return 0;
     cmd = json_deep_copy(body);
@@ -383,11 +388,73 @@ static int h_metrics(struct req *r)
     return 0;
 }
 
+/* ---- request bodies (reqbody.h): what each route accepts ---- */
+
+#define S(n, req, max)                                                                             \
+    {                                                                                              \
+        n, BOL_BT_STRING, req, max                                                                 \
+    }
+#define REASON S("reason", true, BOL_REASON_MAX)
+#define TERMINALS                                                                                  \
+    {                                                                                              \
+        "terminals", BOL_BT_STRINGS, true, 16                                                      \
+    }
+#define EXPIRY                                                                                     \
+    S("expires", false, BOL_TIME_TEXT_MAX - 1),                                                    \
+    {                                                                                              \
+        "days", BOL_BT_INT, false, 366                                                             \
+    }
+
+static const struct bol_body_spec B_COMMAND = { .command = true };
+static const struct bol_body_spec B_LOGIN = { .f = {
+                                                  S("user", true, BOL_USER_MAX),
+                                                  S("password", true, 512),
+                                                  S("code", false, 16),
+                                                  S("recovery_code", false, 32),
+                                              } };
+static const struct bol_body_spec B_PASSWORD = { .f = { S("current", true, 512),
+                                                        S("new", true, 512) } };
+static const struct bol_body_spec B_MFA_CODE = { .f = { S("code", true, 16) } };
+static const struct bol_body_spec B_USER_ADD = { .f = {
+                                                     S("user", true, BOL_USER_MAX),
+                                                     S("kind", false, 16),
+                                                     { "roles", BOL_BT_STRINGS, true, 16 },
+                                                     TERMINALS,
+                                                     S("line", false, BOL_LINE_MAX),
+                                                     { "mfa_required", BOL_BT_BOOL, false, 0 },
+                                                 } };
+static const struct bol_body_spec B_USER_ROLES = { .f = {
+                                                       { "roles", BOL_BT_STRINGS, true, 16 },
+                                                       TERMINALS,
+                                                       S("line", false, BOL_LINE_MAX),
+                                                       { "mfa_required", BOL_BT_BOOL, false, 0 },
+                                                       REASON,
+                                                   } };
+static const struct bol_body_spec B_REASON = { .f = { REASON } };
+static const struct bol_body_spec B_KEY_CREATE = { .f = {
+                                                       S("name", true, 64),
+                                                       S("role", true, 32),
+                                                       TERMINALS,
+                                                       S("line", false, BOL_LINE_MAX),
+                                                       EXPIRY,
+                                                   } };
+static const struct bol_body_spec B_KEY_ROTATE = { .f = {
+                                                       EXPIRY,
+                                                       { "overlap", BOL_BT_INT, false, 30 * 86400 },
+                                                   } };
+static const struct bol_body_spec B_GRANT = { .f = {
+                                                  S("user", true, BOL_USER_MAX),
+                                                  S("from", true, BOL_ADDR_MAX),
+                                                  S("starts", false, BOL_TIME_TEXT_MAX - 1),
+                                                  S("ends", true, BOL_TIME_TEXT_MAX - 1),
+                                                  REASON,
+                                              } };
+
 /* ---- the table ---- */
 
 #define CMD(name, roles, summary)                                                                  \
     {                                                                                              \
-        "POST", "/api/v1/ops/" name, h_command, roles, R_WRITE | R_BODY, name, summary             \
+        "POST", "/api/v1/ops/" name, h_command, roles, R_WRITE, name, summary, &B_COMMAND          \
     }
 
 static int h_healthz(struct req *r)
@@ -396,35 +463,37 @@ static int h_healthz(struct req *r)
 }
 
 const struct route bol_api_routes[] = {
-    { "GET", "/healthz", h_healthz, 0, R_PUBLIC, NULL, "Liveness: the server answers" },
+    { "GET", "/healthz", h_healthz, 0, R_PUBLIC, NULL, "Liveness: the server answers", NULL },
     /* who am I */
-    { "POST", "/api/v1/login", h_login, 0, R_PUBLIC | R_BODY, NULL,
-      "Log in with user name, password and a TOTP or recovery code" },
-    { "POST", "/api/v1/logout", h_logout, PEOPLE_ALL, R_LIMITED, NULL, "End this session" },
-    { "GET", "/api/v1/me", h_me, PEOPLE_ALL, R_LIMITED, NULL, "The caller's account or key" },
-    { "POST", "/api/v1/me/password", h_password, PEOPLE_ALL, R_WRITE | R_BODY | R_LIMITED, NULL,
-      "Change one's own password" },
+    { "POST", "/api/v1/login", h_login, 0, R_PUBLIC, NULL,
+      "Log in with user name, password and a TOTP or recovery code", &B_LOGIN },
+    { "POST", "/api/v1/logout", h_logout, PEOPLE_ALL, R_WRITE | R_LIMITED, NULL, "End this session",
+      NULL },
+    { "GET", "/api/v1/me", h_me, PEOPLE_ALL, R_LIMITED, NULL, "The caller's account or key", NULL },
+    { "POST", "/api/v1/me/password", h_password, PEOPLE_ALL, R_WRITE | R_LIMITED, NULL,
+      "Change one's own password", &B_PASSWORD },
     { "POST", "/api/v1/me/mfa/enroll", h_mfa_enroll, PEOPLE_ALL, R_WRITE | R_LIMITED, NULL,
-      "Start TOTP enrolment: a new secret and its otpauth URI" },
-    { "POST", "/api/v1/me/mfa/confirm", h_mfa_confirm, PEOPLE_ALL, R_WRITE | R_BODY | R_LIMITED,
-      NULL, "Finish TOTP enrolment with a code; returns recovery codes once" },
+      "Start TOTP enrolment: a new secret and its otpauth URI", NULL },
+    { "POST", "/api/v1/me/mfa/confirm", h_mfa_confirm, PEOPLE_ALL, R_WRITE | R_LIMITED, NULL,
+      "Finish TOTP enrolment with a code; returns recovery codes once", &B_MFA_CODE },
 
     /* queries */
     { "GET", "/api/v1/containers/{id}", h_container, EVERYONE, 0, NULL,
-      "A container: master data, place, holds, release, work and history" },
+      "A container: master data, place, holds, release, work and history", NULL },
     { "GET", "/api/v1/terminals/{terminal}/inventory", h_inventory, STAFF, 0, NULL,
-      "Boxes, TEU and capacity per block" },
+      "Boxes, TEU and capacity per block", NULL },
     { "GET", "/api/v1/terminals/{terminal}/yard/{block}", h_yard, STAFF, 0, NULL,
-      "A yard block as stacks (optional ?bay=)" },
+      "A yard block as stacks (optional ?bay=)", NULL },
     { "GET", "/api/v1/terminals/{terminal}/queue/{equipment}", h_queue, STAFF, 0, NULL,
-      "Open work of a piece of equipment in order" },
+      "Open work of a piece of equipment in order", NULL },
     { "GET", "/api/v1/terminals/{terminal}/dwell", h_dwell, STAFF, 0, NULL,
-      "Boxes by time in the yard (optional ?limit=)" },
+      "Boxes by time in the yard (optional ?limit=)", NULL },
     { "GET", "/api/v1/terminals/{terminal}/reefers", h_reefers, STAFF, 0, NULL,
-      "Running reefers and their plugs" },
+      "Running reefers and their plugs", NULL },
     { "GET", "/api/v1/terminals/{terminal}/holds", h_holds, STAFF, 0, NULL,
-      "Active holds in the terminal" },
-    { "GET", "/api/v1/visits/{visit}", h_visit, STAFF, 0, NULL, "A vessel visit and its progress" },
+      "Active holds in the terminal", NULL },
+    { "GET", "/api/v1/visits/{visit}", h_visit, STAFF, 0, NULL, "A vessel visit and its progress",
+      NULL },
 
     /* reference data */
     CMD("terminal.define", B(ADMIN), "Define or change a terminal"),
@@ -461,41 +530,41 @@ const struct route bol_api_routes[] = {
     CMD("person.erase", B(SECURITY), "Erase a person's personal data (crypto-shredding)"),
 
     /* access administration */
-    { "GET", "/api/v1/users", h_users_list, SECURITY_READ, 0, NULL, "Accounts" },
-    { "POST", "/api/v1/users", h_user_add, B(ADMIN), R_WRITE | R_BODY, NULL,
-      "Create an account; returns a one-time password" },
-    { "POST", "/api/v1/users/{user}/lock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
-      "user.lock", "Lock an account" },
-    { "POST", "/api/v1/users/{user}/unlock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
-      "user.unlock", "Unlock an account" },
-    { "POST", "/api/v1/users/{user}/reset-mfa", h_user_step, B(ADMIN) | B(SECURITY),
-      R_WRITE | R_BODY, "user.mfa_reset", "Reset MFA (needs a second person's approval)" },
-    { "POST", "/api/v1/users/{user}/roles", h_user_roles, B(ADMIN), R_WRITE | R_BODY, NULL,
-      "Change roles and scope (needs a second person's approval)" },
-    { "GET", "/api/v1/keys", h_keys_list, SECURITY_READ, 0, NULL, "API keys" },
-    { "POST", "/api/v1/keys", h_key_create, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY, NULL,
-      "Create an API key; shown once" },
-    { "POST", "/api/v1/keys/{id}/rotate", h_key_rotate, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
-      NULL, "Replace a key, the old one valid for an overlap" },
-    { "POST", "/api/v1/keys/{id}/revoke", h_key_revoke, B(ADMIN) | B(SECURITY), R_WRITE | R_BODY,
-      NULL, "Revoke a key" },
-    { "GET", "/api/v1/access", h_access_list, SECURITY_READ, 0, NULL, "Maintenance windows" },
-    { "POST", "/api/v1/access", h_access_grant, B(ADMIN), R_WRITE | R_BODY, NULL,
-      "Open a maintenance window for a vendor account" },
+    { "GET", "/api/v1/users", h_users_list, SECURITY_READ, 0, NULL, "Accounts", NULL },
+    { "POST", "/api/v1/users", h_user_add, B(ADMIN), R_WRITE, NULL,
+      "Create an account; returns a one-time password", &B_USER_ADD },
+    { "POST", "/api/v1/users/{user}/lock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE,
+      "user.lock", "Lock an account", &B_REASON },
+    { "POST", "/api/v1/users/{user}/unlock", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE,
+      "user.unlock", "Unlock an account", &B_REASON },
+    { "POST", "/api/v1/users/{user}/reset-mfa", h_user_step, B(ADMIN) | B(SECURITY), R_WRITE,
+      "user.mfa_reset", "Reset MFA (needs a second person's approval)", &B_REASON },
+    { "POST", "/api/v1/users/{user}/roles", h_user_roles, B(ADMIN), R_WRITE, NULL,
+      "Change roles and scope (needs a second person's approval)", &B_USER_ROLES },
+    { "GET", "/api/v1/keys", h_keys_list, SECURITY_READ, 0, NULL, "API keys", NULL },
+    { "POST", "/api/v1/keys", h_key_create, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
+      "Create an API key; shown once", &B_KEY_CREATE },
+    { "POST", "/api/v1/keys/{id}/rotate", h_key_rotate, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
+      "Replace a key, the old one valid for an overlap", &B_KEY_ROTATE },
+    { "POST", "/api/v1/keys/{id}/revoke", h_key_revoke, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
+      "Revoke a key", &B_REASON },
+    { "GET", "/api/v1/access", h_access_list, SECURITY_READ, 0, NULL, "Maintenance windows", NULL },
+    { "POST", "/api/v1/access", h_access_grant, B(ADMIN), R_WRITE, NULL,
+      "Open a maintenance window for a vendor account", &B_GRANT },
     { "POST", "/api/v1/access/{id}/revoke", h_access_revoke, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
-      "Close a maintenance window" },
+      "Close a maintenance window", NULL },
     { "GET", "/api/v1/approvals", h_approvals_list, B(ADMIN) | B(SECURITY) | B(AUDITOR), 0, NULL,
-      "Requests awaiting a second person" },
+      "Requests awaiting a second person", NULL },
     { "POST", "/api/v1/approvals/{id}/approve", h_approval_decide, B(ADMIN) | B(SECURITY), R_WRITE,
-      "approve", "Approve another person's request (and carry it out)" },
+      "approve", "Approve another person's request (and carry it out)", NULL },
     { "POST", "/api/v1/approvals/{id}/reject", h_approval_decide, B(ADMIN) | B(SECURITY), R_WRITE,
-      "reject", "Reject another person's request" },
+      "reject", "Reject another person's request", NULL },
 
     /* journal and monitoring */
     { "GET", "/api/v1/journal", h_journal, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0, NULL,
-      "Journal entries (?from=&limit=)" },
+      "Journal entries (?from=&limit=)", NULL },
     { "GET", "/api/v1/journal/checkpoint", h_checkpoint, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
-      NULL, "The latest signed checkpoint" },
-    { "GET", "/metrics", h_metrics, SECURITY_READ, 0, NULL, "Prometheus metrics" },
+      NULL, "The latest signed checkpoint", NULL },
+    { "GET", "/metrics", h_metrics, SECURITY_READ, 0, NULL, "Prometheus metrics", NULL },
 };
 const size_t bol_api_nroutes = BOL_ARRAY_SIZE(bol_api_routes);

@@ -129,28 +129,9 @@ const char *api_cookie(struct req *r, const char *name)
     return MHD_lookup_connection_value(r->c, MHD_COOKIE_KIND, name);
 }
 
-int api_body_object(struct req *r, json_t **ret)
+json_t *api_body(struct req *r)
 {
-    json_error_t je;
-
-    if (!r->json) {
-        if (r->body_len == 0) {
-            api_problem(r, 400, "invalid", "a JSON object is expected in the body");
-            return 1;
-        }
-        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
-        if (!r->json) {
-            api_problem(r, 400, "bad_json", "the body is not JSON: %s (line %d, column %d)",
-                        je.text, je.line, je.column);
-            return 1;
-        }
-    }
-    if (!json_is_object(r->json)) {
-        api_problem(r, 400, "invalid", "a JSON object is expected in the body");
-        return 1;
-    }
-    *ret = r->json;
-    return 0;
+    return r->json;
 }
 
 /* ---- readers ---- */
@@ -182,15 +163,15 @@ void api_reader_put(struct bol_api *api, struct bol_store *s)
 
 /* ---- running commands ---- */
 
-int api_run_as(struct req *r, const char *actor, json_t *cmd, struct bol_ops_call *call,
-               struct bol_diag *diag)
+/* Run cmd as actor; req_id makes a retry harmless ("" for none). */
+static int run_as(struct req *r, const char *actor, const char *req_id, json_t *cmd,
+                  struct bol_ops_call *call, struct bol_diag *diag)
 {
-    const char *req_id = api_header(r, "Idempotency-Key");
     int rc;
 
     call->actor.id = bol_str_from(actor);
     call->actor.addr = bol_str_from(r->addr);
-    call->req = req_id ? bol_str_from(req_id) : bol_str_from("");
+    call->req = bol_str_from(req_id);
     call->cmd = cmd;
     rc = bol_ops_run_call(r->api->ops, call);
     if (rc < 0 && diag)
@@ -198,11 +179,24 @@ int api_run_as(struct req *r, const char *actor, json_t *cmd, struct bol_ops_cal
     return rc;
 }
 
+/*
+ * The system's own records (logins, lockouts, key use) never take the
+ * client's Idempotency-Key: a repeated key would make every failed login
+ * after the first a "duplicate", uncounted, and lockout would never come.
+ */
+int api_run_as(struct req *r, const char *actor, json_t *cmd, struct bol_ops_call *call,
+               struct bol_diag *diag)
+{
+    return run_as(r, actor, "", cmd, call, diag);
+}
+
 int api_run(struct req *r, json_t *cmd, struct bol_ops_call *call, struct bol_diag *diag)
 {
+    const char *req_id = api_header(r, "Idempotency-Key");
+
     if (!call->scope)
         call->scope = &r->who.scope;
-    return api_run_as(r, r->who.actor, cmd, call, diag);
+    return run_as(r, r->who.actor, req_id ? req_id : "", cmd, call, diag);
 }
 
 int api_run_tx(struct bol_api *api,
@@ -273,6 +267,9 @@ bool bol_api_route(size_t i, struct bol_api_route_info *out)
     out->public_ = (rt->flags & R_PUBLIC) != 0;
     out->write = (rt->flags & R_WRITE) != 0;
     out->summary = rt->summary;
+    out->body[0] = '\0';
+    if (rt->body)
+        bol_body_describe(rt->body, out->body, sizeof(out->body));
     return true;
 }
 
@@ -339,9 +336,23 @@ static void dispatch(struct req *r)
             return;
         }
     }
-    if (!(rt->flags & R_BODY) && r->body_len) {
+    if (!rt->body && r->body_len) {
         api_problem(r, 400, "invalid", "this request takes no body");
+        journal_refusal(r);
         return;
+    }
+    if (rt->body) {
+        struct bol_diag d;
+        int rc;
+
+        bol_diag_init(&d);
+        rc = bol_body_decode(rt->body, r->body, r->body_len, &r->json, &d);
+        if (rc < 0) {
+            api_problem(r, 400, rc == BOL_E_PARSE ? "bad_json" : "invalid", "%s: %s", d.field,
+                        d.msg);
+            journal_refusal(r);
+            return;
+        }
     }
     rt->fn(r);
     if (r->status == 0)
@@ -681,6 +692,7 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
     char path[600];
     unsigned flags =
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    unsigned per_ip;
     int r;
 
     *ret = NULL;
@@ -744,19 +756,21 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
         bol_api_stop(api);
         return r;
     }
+    /* Behind a proxy every connection comes from it: the proxy limits per client. */
+    per_ip = api->cfg.trust_proxy ? 0u : (unsigned) PER_IP_CONNECTIONS;
     if (api->cfg.tls)
         api->d = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, &ss,
             MHD_OPTION_CONNECTION_LIMIT, api->cfg.max_connections,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_CONNECTIONS,
-            MHD_OPTION_CONNECTION_TIMEOUT, api->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            (size_t) HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
-            MHD_OPTION_HTTPS_MEM_KEY, api->tls_key, MHD_OPTION_HTTPS_MEM_CERT, api->tls_cert,
-            MHD_OPTION_HTTPS_PRIORITIES, tls_priorities, MHD_OPTION_END);
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+            api->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HEADER_MEMORY,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_HTTPS_MEM_KEY, api->tls_key,
+            MHD_OPTION_HTTPS_MEM_CERT, api->tls_cert, MHD_OPTION_HTTPS_PRIORITIES, tls_priorities,
+            MHD_OPTION_END);
     else
         api->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, &ss,
                                   MHD_OPTION_CONNECTION_LIMIT, api->cfg.max_connections,
-                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) PER_IP_CONNECTIONS,
+                                  MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
                                   MHD_OPTION_CONNECTION_TIMEOUT, api->cfg.timeout_s,
                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HEADER_MEMORY,
                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);

@@ -36,6 +36,8 @@
 const char *const cmd_serve_usage[] = {
     "usage: bollard serve --data DIR [--listen ADDR:PORT] [--no-tls] [--trust-proxy ADDR]",
     "                     [--webhook URL] [--user NAME] [--no-seccomp]",
+    "                     [--session-idle S] [--session-max S] [--lockout N,WINDOW,LOCK]",
+    "                     [--hash-slots N]",
     "       bollard serve --routes",
     "",
     "Serve the HTTPS JSON API (docs/api/openapi.yaml) until SIGINT or SIGTERM.",
@@ -50,7 +52,13 @@ const char *const cmd_serve_usage[] = {
     "    --webhook URL         POST lockout notifications here (JSON)",
     "    --user NAME           the service user to drop to as root (default bollard)",
     "    --no-seccomp          do not install the seccomp filter (diagnosis only)",
-    "    --routes              print the route table (method, path, roles) and exit",
+    "    --session-idle S      end sessions idle for S seconds (default 1800)",
+    "    --session-max S       end every session S seconds after login (default 43200)",
+    "    --lockout N,WINDOW,LOCK  lock an account for LOCK seconds after N failed",
+    "                          logins within WINDOW seconds (default 5,900,900)",
+    "    --hash-slots N        password hashes run at once (default 1; each takes",
+    "                          64 MiB and a core for about 0.1 s)",
+    "    --routes              print the route table (method, path, access, roles, body) and exit",
     NULL,
 };
 
@@ -90,7 +98,10 @@ static int prepare_dir(const char *dir, const char *user, struct bol_diag *d)
     return 0;
 }
 
-/* METHOD PATH public|write|read ROLE,ROLE...: what the role-matrix and OpenAPI tests read. */
+/*
+ * METHOD PATH public|write|read ROLE,ROLE... BODY: what the role-matrix and
+ * OpenAPI tests read.  BODY is "-", "cmd" or the body's fields ("name?" optional).
+ */
 static int print_routes(void)
 {
     struct bol_api_route_info ri;
@@ -110,9 +121,36 @@ static int print_routes(void)
                 sep = ",";
             }
         }
-        printf("%s\n", ri.public_ ? "-" : "");
+        printf("%s %s\n", ri.public_ ? "-" : "", ri.body[0] ? ri.body : "-");
     }
     return CLI_EXIT_OK;
+}
+
+/* A whole number from 1 to max, or -1 after saying what is wrong. */
+static int seconds_opt(const char *name, const char *text, uint64_t max, uint64_t *ret)
+{
+    if (bol_str_to_u64(bol_str_from(text), ret) < 0 || *ret < 1 || *ret > max) {
+        bol_log_error("%s is a whole number from 1 to %" PRIu64, name, max);
+        return -1;
+    }
+    return 0;
+}
+
+/* N,WINDOW,LOCK: failures, window seconds, lock seconds. */
+static int lockout_opt(const char *text, struct bol_api_config *cfg)
+{
+    unsigned long long n, w, l;
+    int used = 0;
+
+    if (sscanf(text, "%llu,%llu,%llu%n", &n, &w, &l, &used) != 3 || text[used] != '\0' || n < 1 ||
+        n > 100 || w < 1 || w > 86400 || l < 1 || l > 86400) {
+        bol_log_error("--lockout is N,WINDOW,LOCK: 1..100 failures, 1..86400 s, 1..86400 s");
+        return -1;
+    }
+    cfg->lockout_failures = (unsigned) n;
+    cfg->lockout_window_s = (unsigned) w;
+    cfg->lockout_s = (unsigned) l;
+    return 0;
 }
 
 static volatile sig_atomic_t stop_now;
@@ -134,6 +172,10 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         { "user", required_argument, NULL, 'u' },
         { "no-seccomp", no_argument, NULL, 's' },
         { "routes", no_argument, NULL, 'R' },
+        { "session-idle", required_argument, NULL, 'I' },
+        { "session-max", required_argument, NULL, 'M' },
+        { "lockout", required_argument, NULL, 'L' },
+        { "hash-slots", required_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -142,6 +184,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_diag d;
     const char *user = "bollard";
     bool seccomp = true;
+    uint64_t n;
     int c, r;
 
     (void) ctx;
@@ -173,6 +216,22 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'R':
             return print_routes();
+        case 'I':
+        case 'M':
+            if (seconds_opt(c == 'I' ? "--session-idle" : "--session-max", optarg, 7 * 86400, &n) <
+                0)
+                return CLI_EXIT_USAGE;
+            *(c == 'I' ? &cfg.session_idle_us : &cfg.session_max_us) = (int64_t) n * 1000000;
+            break;
+        case 'L':
+            if (lockout_opt(optarg, &cfg) < 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case 'H':
+            if (seconds_opt("--hash-slots", optarg, 64, &n) < 0)
+                return CLI_EXIT_USAGE;
+            cfg.hash_slots = (unsigned) n;
+            break;
         case 'h':
             return cli_usage(cmd_serve_usage, false);
         default:

@@ -45,6 +45,7 @@ static const struct cli_command commands[] = {
     { "access grant", cmd_access_grant, cmd_access_grant_usage, "open a maintenance window" },
     { "access list", cmd_access_list, cmd_access_list_usage, "list maintenance windows" },
     { "access revoke", cmd_access_revoke, cmd_access_revoke_usage, "close a maintenance window" },
+    { "audit", cmd_audit, cmd_audit_usage, "search and export the audit trail; forward to syslog" },
     { "batch", cmd_batch, cmd_batch_usage, "apply a file of operations, line by line" },
     { "container show", cmd_container_show, cmd_container_show_usage,
       "show a container: place, holds, work and history" },

@@ -182,6 +182,13 @@ static int take_container(void *ctx, const struct bol_db_row *row)
     if (!d || json_object_set_new(cc->o, "container", d) != 0 ||
         json_object_set_new(cc->o, "place", place_json(row, 1)) != 0)
         r = BOL_E_NOMEM;
+    /* The terminal it is in or at (on a vessel at its berth, on a truck at its gate). */
+    if (r == 0 && !bol_db_row_is_null(row, 2)) {
+        struct bol_str tc = bol_db_row_bytes(row, 2);
+
+        if (json_object_set_new(cc->o, "terminal", json_stringn(tc.p, tc.len)) != 0)
+            r = BOL_E_NOMEM;
+    }
     if (r == 0 && !bol_db_row_is_null(row, a)) {
         int64_t arrived = bol_db_row_int(row, a);
         int64_t until = bol_db_row_is_null(row, a + 1) ? cc->now : bol_db_row_int(row, a + 1);

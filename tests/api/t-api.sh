@@ -6,16 +6,24 @@
 # key scopes and expiry, the full route x role matrix from the route table,
 # line scoping, oversized and malformed bodies changing nothing, and every
 # write in the journal.
+#
+# t-api.sh BOLLARD pg - the same on PostgreSQL: a fresh database on the
+# server BOL_TEST_PG_DSN names (make check starts one; skipped without it).
 set -u
-bollard=${1:?usage: t-api.sh BOLLARD}
+bollard=${1:?usage: t-api.sh BOLLARD [pg]}
+engine=${2:-sqlite}
 command -v curl >/dev/null || { echo "SKIP: curl not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 
 tmp=$(mktemp -d)
 pid=""
 fails=0
+hookpid=""
+db=""
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    [ -n "$hookpid" ] && kill "$hookpid" 2>/dev/null
+    [ -n "$db" ] && psql -q "$BOL_TEST_PG_DSN" -c "DROP DATABASE $db" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -27,7 +35,16 @@ check() { # check WHAT EXPECTED GOT
 }
 
 data="$tmp/data"
-"$bollard" init --data "$data" --origin test/bollard >/dev/null || exit 1
+dbopt=""
+if [ "$engine" = pg ]; then
+    [ -n "${BOL_TEST_PG_DSN:-}" ] || { echo "SKIP: BOL_TEST_PG_DSN is not set (make check sets it)"; exit 77; }
+    command -v psql >/dev/null || { echo "SKIP: psql not installed"; exit 77; }
+    db="api_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+    psql -q "$BOL_TEST_PG_DSN" -c "CREATE DATABASE $db" || exit 1
+    dbopt="--db ${BOL_TEST_PG_DSN%/*}/$db"
+fi
+# shellcheck disable=SC2086 # dbopt is empty or two words
+"$bollard" init --data "$data" $dbopt --origin test/bollard >/dev/null || exit 1
 "$bollard" demo-data --data "$data" --terminals 2 --fill 5 --moves 20 --trucks 20 >/dev/null || exit 1
 # As root the server drops to the service user: the admin commands then run
 # as that user too, so every file in the data directory stays its own.
@@ -41,9 +58,30 @@ if [ "$(id -u)" -eq 0 ]; then
     chmod 755 "$bollard"
 fi
 
+# A webhook receiver on loopback: records every POST body, one per line.
+python3 - "$tmp/hook.port" "$tmp/hook.got" <<'EOF' &
+import http.server, os, sys
+portfile, out = sys.argv[1:]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(out, "ab") as f: f.write(body + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_port)); os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+EOF
+hookpid=$!
+i=0; while [ ! -s "$tmp/hook.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$real" serve --data "$data" --listen "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
-pid=$!
+start_server() {
+    "$real" serve --data "$data" --listen "127.0.0.1:$port" \
+        --webhook "http://127.0.0.1:$(cat "$tmp/hook.port")/hook" "$@" >>"$tmp/serve.log" 2>&1 &
+    pid=$!
+}
+start_server
 url="https://127.0.0.1:$port"
 i=0
 until curl -sk -o /dev/null "$url/healthz"; do
@@ -97,7 +135,8 @@ check "common password refused" "400" "$(S -b "$tmp/cj" -H "X-CSRF-Token: $csrf"
 check "password changed" "200" "$(S -b "$tmp/cj" -c "$tmp/cj" -H "X-CSRF-Token: $csrf" -X POST -d "{\"current\":\"$otp\",\"new\":\"quay crane seven at dawn\"}" "$url/api/v1/me/password")"
 csrf=$(field csrf_token)
 check "full session after the change" "200" "$(S -b "$tmp/cj" "$url/api/v1/terminals/DCT1/inventory")"
-check "logout" "200" "$(S -b "$tmp/cj" -X POST "$url/api/v1/logout")"
+check "logout without CSRF token refused" "403" "$(S -b "$tmp/cj" -X POST "$url/api/v1/logout")"
+check "logout" "200" "$(S -b "$tmp/cj" -H "X-CSRF-Token: $csrf" -X POST "$url/api/v1/logout")"
 check "session revoked at logout" "401" "$(S -b "$tmp/cj" "$url/api/v1/me")"
 
 # ---- an admin: MFA enrolment, TOTP login, replay refused ----
@@ -136,6 +175,22 @@ done
 check "locked: the right password is refused" "401" "$(S -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login")"
 journal_types | grep -q 'account.lockout system' && ok "lockout journaled" || fail "lockout journaled"
 journal_types | grep -q 'auth.login system 127.0.0.1' && ok "logins journaled with address" || fail "logins journaled with address"
+i=0; while ! grep -q '"user":"carol"' "$tmp/hook.got" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "lockout webhook" "ok" "$(python3 - "$tmp/hook.got" <<'EOF2'
+import json, sys
+hooks = [json.loads(l) for l in open(sys.argv[1])]
+h = [x for x in hooks if x.get("user") == "carol" and x.get("event") == "account.lockout"]
+print("ok" if h and "guess" not in open(sys.argv[1]).read() else "bad %r" % hooks)
+EOF2
+)"
+# A repeated Idempotency-Key does not make failed logins "duplicates" that escape the count.
+"$bollard" user add --data "$data" --user dave --roles clerk >/dev/null
+n=0
+while [ $n -lt 5 ]; do
+    S -H "Idempotency-Key: same-every-time" -X POST -d '{"user":"dave","password":"guess guess guess"}' "$url/api/v1/login" >/dev/null
+    n=$((n + 1))
+done
+check "lockout despite a repeated Idempotency-Key" "1" "$("$bollard" audit --data "$data" --type account.lockout --user dave | wc -l)"
 "$bollard" user unlock --data "$data" --user carol --reason "called the desk" >/dev/null
 check "unlocked by an admin" "200" "$(S -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login")"
 
@@ -157,6 +212,23 @@ check "another line's box does not exist for it" "404" "$(S -H "Authorization: B
 check "a line cannot read the yard" "403" "$(S -H "Authorization: Bearer $other" "$url/api/v1/terminals/DCT1/inventory")"
 scoped=$("$bollard" key create --data "$data" --name t2 --role clerk --terminals DCT2 | head -1)
 check "terminal scope: other terminal hidden" "404" "$(S -H "Authorization: Bearer $scoped" "$url/api/v1/terminals/DCT1/inventory")"
+S -H "Authorization: Bearer $clerk" "$url/api/v1/containers/$box" >/dev/null
+boxterm=$(field terminal)
+if [ "$boxterm" = DCT1 ]; then elsewhere=DCT2; else elsewhere=DCT1; fi
+scoped_other=$("$bollard" key create --data "$data" --name t3 --role clerk --terminals "$elsewhere" | head -1)
+check "terminal scope: a box in another terminal does not exist" "404" "$(S -H "Authorization: Bearer $scoped_other" "$url/api/v1/containers/$box")"
+scoped_same=$("$bollard" key create --data "$data" --name t4 --role clerk --terminals "$boxterm" | head -1)
+check "terminal scope: a box in its own terminal" "200" "$(S -H "Authorization: Bearer $scoped_same" "$url/api/v1/containers/$box")"
+# Rotation with a one-second overlap: the old key expires, the new one works.
+sec=$(mkkey security)
+check "rotate a key" "201" "$(S -H "Authorization: Bearer $sec" -X POST -d '{"overlap":1,"days":30}' "$url/api/v1/keys/$(echo "$scoped_same" | cut -c5-14)/rotate")"
+rotated=$(field key)
+check "old key valid during the overlap" "200" "$(S -H "Authorization: Bearer $scoped_same" "$url/api/v1/me")"
+sleep 2
+check "old key expired after the overlap" "401" "$(S -H "Authorization: Bearer $scoped_same" "$url/api/v1/me")"
+check "expiry is the refusal" "key_expired" "$(field code)"
+check "rotated key works" "200" "$(S -H "Authorization: Bearer $rotated" "$url/api/v1/me")"
+check "rotating a privileged key waits for a second person" "202" "$(S -H "Authorization: Bearer $sec" -X POST -d '{}' "$url/api/v1/keys/$(echo "$sec" | cut -c5-14)/rotate")"
 check "malformed key" "401" "$(S -H "Authorization: Bearer bk1_xx" "$url/api/v1/me")"
 bad=$(echo "$clerk" | sed 's/.$/0/')
 [ "$bad" = "$clerk" ] && bad=$(echo "$clerk" | sed 's/.$/1/')
@@ -192,7 +264,7 @@ done
 bad=0
 total=0
 "$bollard" serve --routes >"$tmp/routes"
-while read -r method path kind allowed; do
+while read -r method path kind allowed _body; do
     [ "$kind" = public ] && continue
     p=$(echo "$path" | sed "s/{id}/$box/; s/{terminal}/DCT1/; s/{block}/1A/; s/{equipment}/QC01/; s/{visit}/V1/; s/{user}/carol/")
     for r in $roles; do
@@ -217,10 +289,102 @@ done <"$tmp/routes"
 check "route x role matrix ($total calls)" 0 "$bad"
 
 check "metrics for security" "200" "$(S -H "Authorization: Bearer $key_security" "$url/metrics")"
-grep -q '^bollard_lockouts_total 1' "$tmp/body" && ok "lockout counted in metrics" || fail "lockout counted in metrics"
+grep -q '^bollard_lockouts_total 2' "$tmp/body" && ok "lockout counted in metrics" || fail "lockout counted in metrics"
 "$bollard" journal verify --data "$data" >/dev/null && ok "journal verifies" || fail "journal verifies"
 
-if grep -i -e "$otp" -e "berth three" -e "quay crane" "$tmp/serve.log" >/dev/null; then
+# ---- bollard audit: search, export, RFC 5424 forwarding ----
+A() { "$bollard" audit --data "$data" "$@"; }
+A --failures --format text >"$tmp/fails"
+grep -q 'WARNING system  127.0.0.1  auth.login .*"result":"bad_password","user":"carol"' "$tmp/fails" &&
+    ok "audit: failed logins with address" || fail "audit: failed logins with address"
+grep -q 'account.lockout' "$tmp/fails" && ok "audit: lockout" || fail "audit: lockout"
+grep -q 'request.refused' "$tmp/fails" && ok "audit: refused requests" || fail "audit: refused requests"
+check "audit: failures are all warnings" "0" "$(grep -vc 'WARNING' "$tmp/fails")"
+A --user carol --security >"$tmp/carol.jsonl"
+check "audit: carol's trail is JSON lines of her entries" "ok" "$(python3 - "$tmp/carol.jsonl" <<'EOF2'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+about = lambda p: p.get("user") or p.get("account", {}).get("user") or p.get("grant", {}).get("user")
+bad = [r for r in rows if r["actor"] != "user:carol" and about(r["payload"]) != "carol"]
+types = {r["type"] for r in rows}
+print("ok" if rows and not bad and {"account.created", "auth.login", "account.lockout", "account.unlocked"} <= types else "bad %d %s" % (len(bad), sorted(types)))
+EOF2
+)"
+check "audit: export equals the journal's bytes" "$(A --limit 5 | sha256sum)" "$("$bollard" journal show --data "$data" --limit 5 --json | sha256sum)"
+check "audit: --type prefix" "0" "$(A --type 'apikey.*' --format text | grep -vc ' apikey\.')"
+check "audit: --until before everything" "0" "$(A --until 2000-01-01T00:00:00Z | wc -l)"
+check "audit: bad time refused" "2" "$(A --since yesterday >/dev/null 2>&1; echo $?)"
+A --format syslog --failures --hostname tos1 --limit 1 >"$tmp/one.syslog"
+grep -q '^<108>1 [0-9T:.-]*Z tos1 bollard - auth.login \[origin software="bollard" swVersion="[^"]*"\] .{"v":1,' "$tmp/one.syslog" &&
+    ok "audit: RFC 5424 message (facility 13, warning)" || fail "audit: RFC 5424 message: $(cat "$tmp/one.syslog")"
+# A collector on loopback, UDP then TCP with octet counting: every failure arrives, whole.
+for proto in udp tcp; do
+    python3 - "$proto" "$tmp/$proto.port" "$tmp/$proto.got" <<'EOF2' &
+import socket, sys, time
+proto, portfile, out = sys.argv[1:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0)); s.settimeout(20)
+if proto == "tcp": s.listen(1)
+open(portfile + ".tmp", "w").write(str(s.getsockname()[1]))
+import os; os.rename(portfile + ".tmp", portfile)
+msgs = []
+if proto == "udp":
+    try:
+        msgs.append(s.recv(70000))  # the first may take a while (a slow build)
+        s.settimeout(3)
+        while True: msgs.append(s.recv(70000))
+    except socket.timeout: pass
+else:
+    c, _ = s.accept(); c.settimeout(5); buf = b""
+    try:
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            buf += d
+    except socket.timeout: pass
+    while buf:
+        sp = buf.index(b" "); n = int(buf[:sp]); msgs.append(buf[sp + 1:sp + 1 + n]); buf = buf[sp + 1 + n:]
+with open(out, "w") as f:
+    for m in msgs: f.write(m.decode("utf-8").split("\ufeff", 1)[1] + "\n")
+EOF2
+    cpid=$!
+    i=0; while [ ! -s "$tmp/$proto.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    # UDP has no flow control: a burst can overrun the receiver, so it gets a short one.
+    if [ $proto = udp ]; then lim="--limit 10"; else lim=""; fi
+    # shellcheck disable=SC2086 # lim is empty or two words
+    A --failures $lim --forward "$proto://127.0.0.1:$(cat "$tmp/$proto.port")" || fail "audit: forward over $proto"
+    wait $cpid
+    # shellcheck disable=SC2086
+    check "audit: forwarded over $proto, every entry whole" "$(A --failures $lim | sha256sum)" "$(sha256sum <"$tmp/$proto.got")"
+done
+check "audit: unreachable collector is an error" "1" "$(A --forward tcp://127.0.0.1:1 >/dev/null 2>&1; echo $?)"
+
+# ---- sessions end when idle and at their absolute limit (short limits here) ----
+kill "$pid"; wait "$pid" 2>/dev/null
+start_server --session-idle 3 --session-max 12
+i=0; until curl -sk -o /dev/null "$url/healthz"; do i=$((i + 1)); [ $i -gt 50 ] && break; sleep 0.1; done
+S -c "$tmp/ej" -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login" >/dev/null
+seen=""
+for _ in 1 2 3 4; do sleep 1; seen="$seen $(S -b "$tmp/ej" "$url/api/v1/me")"; done
+check "an active session lives past the idle limit" " 200 200 200 200" "$seen"
+sleep 4
+check "idle session expired" "401" "$(S -b "$tmp/ej" "$url/api/v1/me")"
+check "idle expiry code" "session_expired" "$(field code)"
+S -c "$tmp/ej" -X POST -d '{"user":"carol","password":"quay crane seven at dawn"}' "$url/api/v1/login" >/dev/null
+t0=$(date +%s%N)
+while :; do
+    sleep 1
+    last=$(S -b "$tmp/ej" "$url/api/v1/me")
+    el=$((($(date +%s%N) - t0) / 1000000))
+    [ "$last" = 200 ] && [ $el -lt 20000 ] || break
+done
+if [ "$last" = 401 ] && [ $el -ge 12000 ] && [ $el -lt 14500 ]; then
+    ok "busy session ends at the absolute limit (after $el ms)"
+else
+    fail "busy session ends at the absolute limit: status $last after $el ms"
+fi
+
+if grep -i -e "$otp" -e "berth three" -e "quay crane" -e "guess guess" "$tmp/serve.log" >/dev/null; then
     fail "no secret in the server's log"
 else
     ok "no secret in the server's log"
