@@ -78,6 +78,7 @@ struct principal {
     struct bol_scope scope;
     char line[BOL_LINE_MAX + 1];
     bool limited; /* a session that must change its password or enrol MFA first */
+    bool watched; /* every request journaled: a vendor in a maintenance window */
     uint8_t session_hash[BOL_TOKEN_HASH_LEN];
     uint8_t csrf[BOL_TOKEN_HASH_LEN];
 };

@@ -305,6 +305,27 @@ static int auth_key(struct req *r, struct bol_store *s, struct bol_str text)
     return 0;
 }
 
+/* A vendor works only inside an open maintenance window, from its address. */
+static bool window_open(struct bol_store *s, const char *user, const char *addr, int64_t now)
+{
+    struct bol_diag d;
+    json_t *list = NULL, *v;
+    size_t i;
+    bool open = false;
+
+    if (bol_query_docs(s, BOL_DOC_GRANT, user, &list, &d) < 0)
+        return false;
+    json_array_foreach(list, i, v)
+    {
+        struct bol_grant g;
+
+        if (bol_grant_from_json(v, &g, NULL) == 0 && bol_grant_admits(&g, addr, now))
+            open = true;
+    }
+    json_decref(list);
+    return open;
+}
+
 static int auth_session(struct req *r, struct bol_store *s, const char *cookie)
 {
     struct principal *w = &r->who;
@@ -329,6 +350,9 @@ static int auth_session(struct req *r, struct bol_store *s, const char *cookie)
         return api_problem(r, 401, "session_expired", "log in again"), 1;
     if (rc < 0)
         return api_fail(r, rc, &d), 1;
+    /* The window closes by itself: a vendor's session ends with it, and off its address. */
+    if (a.kind == BOL_ACCOUNT_VENDOR && !window_open(s, a.user, r->addr, r->now))
+        return api_problem(r, 401, "window_closed", "the maintenance window is closed"), 1;
     w->who = WHO_SESSION;
     snprintf(w->user, sizeof(w->user), "%s", a.user);
     snprintf(w->actor, sizeof(w->actor), "user:%s", a.user);
@@ -336,6 +360,7 @@ static int auth_session(struct req *r, struct bol_store *s, const char *cookie)
     w->scope = a.scope;
     snprintf(w->line, sizeof(w->line), "%s", a.line);
     w->limited = a.must_change || (a.mfa_required && !a.mfa);
+    w->watched = a.kind == BOL_ACCOUNT_VENDOR;
     memcpy(w->csrf, ses.csrf, sizeof(w->csrf));
     if (r->now - ses.last_seen_us > BOL_MIN(TOUCH_EVERY_US, r->api->cfg.session_idle_us / 4)) {
         struct touch_ctx t = { w->session_hash, NULL, NULL, r->now };
@@ -532,8 +557,6 @@ static int login_failed(struct req *r, struct login_ctx *lc, const char *result,
     return api_problem(r, 401, "login_failed", "login failed");
 }
 
-static bool window_open(struct bol_store *s, const char *user, const char *addr, int64_t now);
-
 int h_login(struct req *r)
 {
     static const char *const keys[] = { "user", "password", "code", "recovery_code", NULL };
@@ -676,26 +699,6 @@ int h_login(struct req *r)
                                   a.mfa_required && !a.mfa, "idle_timeout_s",
                                   (json_int_t) (r->api->cfg.session_idle_us / 1000000)));
     }
-}
-
-static bool window_open(struct bol_store *s, const char *user, const char *addr, int64_t now)
-{
-    struct bol_diag d;
-    json_t *list = NULL, *v;
-    size_t i;
-    bool open = false;
-
-    if (bol_query_docs(s, BOL_DOC_GRANT, user, &list, &d) < 0)
-        return false;
-    json_array_foreach(list, i, v)
-    {
-        struct bol_grant g;
-
-        if (bol_grant_from_json(v, &g, NULL) == 0 && bol_grant_admits(&g, addr, now))
-            open = true;
-    }
-    json_decref(list);
-    return open;
 }
 
 /* ---- the session's own account ---- */

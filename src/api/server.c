@@ -273,9 +273,21 @@ bool bol_api_route(size_t i, struct bol_api_route_info *out)
     return true;
 }
 
+/* The path as journaled: printable ASCII (others as '?'), at most 256 bytes. */
+static const char *journal_path(const struct req *r, char out[257])
+{
+    size_t i;
+
+    for (i = 0; i < 256 && r->url[i]; i++)
+        out[i] = (r->url[i] > 0x20 && r->url[i] < 0x7f) ? r->url[i] : '?';
+    out[i] = '\0';
+    return out;
+}
+
 /* Authenticated writes refused are journaled: who tried what, and why not. */
 static void journal_refusal(struct req *r)
 {
+    char path[257];
     struct bol_ops_call call;
     json_t *cmd;
 
@@ -283,7 +295,7 @@ static void journal_refusal(struct req *r)
         r->status >= 500 || !r->problem_code)
         return;
     cmd = json_pack("{s:s,s:s,s:s,s:i,s:s}", "cmd", "request.refused", "method", r->method, "path",
-                    r->url, "status", (int) r->status, "code", r->problem_code);
+                    journal_path(r, path), "status", (int) r->status, "code", r->problem_code);
     if (!cmd)
         return;
     memset(&call, 0, sizeof(call));
@@ -293,6 +305,33 @@ static void journal_refusal(struct req *r)
     call.cmd = cmd;
     if (bol_ops_run_call(r->api->ops, &call) < 0)
         fprintf(stderr, "bollard serve: cannot journal a refused request: %s\n", call.diag.msg);
+    json_decref(cmd);
+}
+
+/*
+ * A watched caller's reads are journaled too (its writes are their own
+ * entries, its refused writes request.refused): every action of a vendor in
+ * a maintenance window is on record.
+ */
+static void journal_watched(struct req *r)
+{
+    char path[257];
+    struct bol_ops_call call;
+    json_t *cmd;
+
+    if (!r->who.watched || !r->route || ((r->route->flags & R_WRITE) && r->status < 500))
+        return;
+    cmd = json_pack("{s:s,s:s,s:s,s:i}", "cmd", "request.logged", "method", r->method, "path",
+                    journal_path(r, path), "status", (int) r->status);
+    if (!cmd)
+        return;
+    memset(&call, 0, sizeof(call));
+    call.actor.id = bol_str_from(r->who.actor);
+    call.actor.addr = bol_str_from(r->addr);
+    call.req = bol_str_from("");
+    call.cmd = cmd;
+    if (bol_ops_run_call(r->api->ops, &call) < 0)
+        fprintf(stderr, "bollard serve: cannot journal a watched request: %s\n", call.diag.msg);
     json_decref(cmd);
 }
 
@@ -358,6 +397,7 @@ static void dispatch(struct req *r)
     if (r->status == 0)
         api_problem(r, 500, "internal", "the handler gave no answer");
     journal_refusal(r);
+    journal_watched(r);
 }
 
 /* ---- libmicrohttpd callbacks ---- */

@@ -48,4 +48,5 @@ int bol_c_approval_request(struct run *r);
 int bol_c_approval_decide(struct run *r);
 int bol_c_auth_login(struct run *r);
 int bol_c_key_used(struct run *r);
+int bol_c_request_logged(struct run *r);
 int bol_c_request_refused(struct run *r);

@@ -582,6 +582,13 @@ int bol_c_key_used(struct run *r)
     return fact(r, keys, "apikey.used");
 }
 
+int bol_c_request_logged(struct run *r)
+{
+    static const char *const keys[] = { "method", "path", "status", NULL };
+
+    return fact(r, keys, "request.logged");
+}
+
 int bol_c_request_refused(struct run *r)
 {
     static const char *const keys[] = { "method", "path", "status", "code", NULL };

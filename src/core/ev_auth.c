@@ -297,6 +297,21 @@ static int refused_check(json_t *p, struct bol_diag *diag)
     return 0;
 }
 
+/* request.logged: {"method", "path", "status"}: a watched caller's request (a vendor in a window). */
+static int logged_check(json_t *p, struct bol_diag *diag)
+{
+    static const char *const keys[] = { "method", "path", "status", NULL };
+    struct bol_str s;
+    int64_t st;
+    int r;
+
+    if ((r = jv_only(p, keys, diag)) < 0 || (r = jv_text(p, "method", 8, true, &s, diag)) < 0 ||
+        (r = jv_text(p, "path", 256, true, &s, diag)) < 0 ||
+        (r = jv_int(p, "status", 100, 599, true, &st, diag)) < 0)
+        return r;
+    return 0;
+}
+
 static int no_state(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
                     int (*check)(json_t *, struct bol_diag *), struct bol_diag *diag)
 {
@@ -321,6 +336,12 @@ static int refused_apply(const struct bol_entry *e, json_t *p, const struct bol_
                          struct bol_diag *diag)
 {
     return no_state(e, p, sink, refused_check, diag);
+}
+
+static int logged_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
+                        struct bol_diag *diag)
+{
+    return no_state(e, p, sink, logged_check, diag);
 }
 
 #define ACCOUNT_EVENT(t)                                                                           \
@@ -350,6 +371,7 @@ const struct bol_event_def bol_auth_events[] = {
     { "approval.decided", 1, NULL, approval_check, approval_apply },
     { "approval.requested", 1, NULL, approval_check, approval_apply },
     { "auth.login", 1, NULL, login_check, login_apply },
+    { "request.logged", 1, NULL, logged_check, logged_apply },
     { "request.refused", 1, NULL, refused_check, refused_apply },
 };
 const size_t bol_auth_nevents = BOL_ARRAY_SIZE(bol_auth_events);

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # t-api.sh BOLLARD - the API over real HTTPS: login with and without MFA,
-# password change, CSRF refusal, TOTP replay, lockout and its journal entry,
-# key scopes and expiry, the full route x role matrix from the route table,
-# line scoping, oversized and malformed bodies changing nothing, and every
-# write in the journal.
+# password change, CSRF refusal, TOTP replay, lockout with its journal entry
+# and webhook, maintenance windows for vendors, key scopes, rotation and
+# expiry, the full route x role matrix from the route table, line and
+# terminal scoping, oversized and malformed bodies changing nothing, every
+# write in the journal, bollard audit and its syslog forwarding, and idle and
+# absolute session expiry.
 #
 # t-api.sh BOLLARD pg - the same on PostgreSQL: a fresh database on the
 # server BOL_TEST_PG_DSN names (make check starts one; skipped without it).
@@ -165,6 +167,29 @@ check "admin lists users" "200" "$(S -b "$tmp/aj" "$url/api/v1/users")"
 check "reset-mfa becomes a request" "202" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"reason":"lost phone"}' "$url/api/v1/users/carol/reset-mfa")"
 ap=$(field approval)
 check "requester cannot approve" "403" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST "$url/api/v1/approvals/$ap/approve")"
+
+# ---- maintenance access: a vendor only inside its window, every action on record ----
+votp=$("$bollard" user add --data "$data" --user vendor.rtg --roles operator --kind vendor | head -1)
+check "vendor without a window refused" "401" "$(S -X POST -d "{\"user\":\"vendor.rtg\",\"password\":\"$votp\"}" "$url/api/v1/login")"
+"$bollard" access grant --data "$data" --user vendor.rtg --from 192.0.2.0/24 --hours 1 --reason "crane PLC update" >/dev/null
+check "vendor from outside the window's addresses refused" "401" "$(S -X POST -d "{\"user\":\"vendor.rtg\",\"password\":\"$votp\"}" "$url/api/v1/login")"
+check "refusals journaled as no_window" "2" "$("$bollard" audit --data "$data" --type auth.login --user vendor.rtg | grep -c '"result":"no_window"')"
+ends=$(date -u -d '+25 seconds' +%Y-%m-%dT%H:%M:%SZ)
+check "an admin opens a window from here" "201" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d "{\"user\":\"vendor.rtg\",\"from\":\"127.0.0.1\",\"ends\":\"$ends\",\"reason\":\"crane PLC update\"}" "$url/api/v1/access")"
+check "vendor logs in inside the window" "200" "$(S -c "$tmp/vj" -X POST -d "{\"user\":\"vendor.rtg\",\"password\":\"$votp\"}" "$url/api/v1/login")"
+check "vendor must enrol MFA" "True" "$(field mfa_setup_required)"
+vcsrf=$(field csrf_token)
+S -b "$tmp/vj" -c "$tmp/vj" -H "X-CSRF-Token: $vcsrf" -X POST -d "{\"current\":\"$votp\",\"new\":\"rubber tyred gantry firmware\"}" "$url/api/v1/me/password" >/dev/null
+vcsrf=$(field csrf_token)
+S -b "$tmp/vj" -H "X-CSRF-Token: $vcsrf" -X POST "$url/api/v1/me/mfa/enroll" >/dev/null
+vsecret=$(field secret)
+check "vendor enrols MFA" "200" "$(S -b "$tmp/vj" -c "$tmp/vj" -H "X-CSRF-Token: $vcsrf" -X POST -d "{\"code\":\"$(totp "$vsecret")\"}" "$url/api/v1/me/mfa/confirm")"
+check "vendor works inside the window" "200" "$(S -b "$tmp/vj" "$url/api/v1/terminals/DCT1/queue/QC01")"
+check "vendor's reads are journaled too" "1" "$("$bollard" audit --data "$data" --type request.logged --actor user:vendor.rtg | grep -c 'queue/QC01')"
+while [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \< "$ends" ] || [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" = "$ends" ]; do sleep 1; done
+sleep 1
+check "the window closes by itself: the session ends" "401" "$(S -b "$tmp/vj" "$url/api/v1/me")"
+check "window closed code" "window_closed" "$(field code)"
 
 # ---- lockout ----
 n=0
