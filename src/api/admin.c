@@ -87,6 +87,7 @@ static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extr
 /* Store the action as a request for a second person; 202 with its id. */
 static int ask_approval(struct req *r, json_t *action, const char *reason)
 {
+    struct bol_store *s = NULL;
     struct bol_ops_call call;
     struct bol_diag d;
     uint8_t rnd[6];
@@ -94,6 +95,14 @@ static int ask_approval(struct req *r, json_t *action, const char *reason)
     json_t *cmd;
     int rc;
 
+    /* Checked now as well as when approved: a request that cannot succeed is refused to its author. */
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_ops_check(s, action, r->now, &r->who.scope, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
     randombytes_buf(rnd, sizeof(rnd));
     snprintf(id, sizeof(id), "ap-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
              rnd[5]);

@@ -134,6 +134,38 @@ static void result_from(struct bol_ops_call *call, const struct bol_append_resul
     }
 }
 
+/* Every event of out in a terminal of scope (NULL: any). */
+static int scope_check(const struct bol_cmd_out *out, const struct bol_scope *scope,
+                       struct bol_diag *diag)
+{
+    unsigned i;
+
+    for (i = 0; scope && i < out->n; i++) {
+        if (out->terminal[i][0] && !bol_scope_has(scope, out->terminal[i]))
+            return bol_diag_fail(diag, BOL_E_PERM, "terminal",
+                                 "this account may not change terminal %s", out->terminal[i]);
+    }
+    return 0;
+}
+
+int bol_ops_check(struct bol_store *s, json_t *cmd, int64_t now, const struct bol_scope *scope,
+                  struct bol_diag *diag)
+{
+    struct bol_store_view sv;
+    struct bol_cmd_out out;
+    int r;
+
+    if (!json_is_object(cmd))
+        return bol_diag_fail(diag, BOL_E_INVAL, "cmd", "a command is a JSON object");
+    bol_store_view_init(&sv, s, diag);
+    r = bol_cmd_run(&sv.view, cmd, now, &out, diag);
+    if (r < 0)
+        return r;
+    r = scope_check(&out, scope, diag);
+    bol_cmd_out_release(&out);
+    return r;
+}
+
 /* Runs on the writer thread, inside the batch's transaction; may run more than once. */
 static int run_unit(struct bol_store *s, void *ctx, struct bol_diag *diag)
 {
@@ -166,13 +198,9 @@ static int run_unit(struct bol_store *s, void *ctx, struct bol_diag *diag)
         ev[i].payload = bol_event_prep_payload(out.ev[i]);
         ev[i].prep = out.ev[i];
     }
-    for (i = 0; call->scope && i < out.n; i++) {
-        if (out.terminal[i][0] && !bol_scope_has(call->scope, out.terminal[i])) {
-            r = bol_diag_fail(diag, BOL_E_PERM, "terminal",
-                              "this account may not change terminal %s", out.terminal[i]);
-            bol_cmd_out_release(&out);
-            return r;
-        }
+    if ((r = scope_check(&out, call->scope, diag)) < 0) {
+        bol_cmd_out_release(&out);
+        return r;
     }
     r = bol_store_append(s, &call->actor, call->req, hash, at, ev, out.n, &ar, diag);
     if (r == 0)

@@ -87,6 +87,16 @@ struct bol_ops_call {
     uint8_t hash[BOL_SHA256_LEN];
 };
 
+/*
+ * Check cmd against the state s shows at time now, as the actor limited to
+ * scope (NULL: every terminal) would run it, without journaling anything:
+ * 0 when it would be carried out now, else the error it would get.  For
+ * requests that wait (a second person's approval), so a request that cannot
+ * succeed is refused to its author.  s may be a read-only store.
+ */
+BOL_MUST_CHECK int bol_ops_check(struct bol_store *s, json_t *cmd, int64_t now,
+                                 const struct bol_scope *scope, struct bol_diag *diag);
+
 /* Queue a command.  0, or an error (then done is not called). */
 BOL_MUST_CHECK int bol_ops_submit(struct bol_ops *ops, struct bol_ops_call *call);
 

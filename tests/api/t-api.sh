@@ -164,8 +164,10 @@ check "recovery code refused twice" "401" "$(S -X POST -d "{\"user\":\"root.admi
 check "admin lists users" "200" "$(S -b "$tmp/aj" "$url/api/v1/users")"
 
 # ---- separation of duties: an MFA reset waits for a second person ----
-check "reset-mfa becomes a request" "202" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"reason":"lost phone"}' "$url/api/v1/users/carol/reset-mfa")"
+check "reset-mfa becomes a request" "202" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"reason":"lost phone"}' "$url/api/v1/users/root.admin/reset-mfa")"
 ap=$(field approval)
+check "a request that cannot succeed is refused to its author" "404" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"reason":"lost phone"}' "$url/api/v1/users/nobody.here/reset-mfa")"
+check "a privileged account that exists is a conflict at once" "409" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST -d '{"user":"carol","roles":["admin"],"terminals":["*"]}' "$url/api/v1/users")"
 check "requester cannot approve" "403" "$(S -b "$tmp/aj" -H "X-CSRF-Token: $acsrf" -X POST "$url/api/v1/approvals/$ap/approve")"
 
 # ---- maintenance access: a vendor only inside its window, every action on record ----
