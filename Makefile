@@ -59,7 +59,7 @@ $(BUILD_FUZZ)/build.ninja:
 
 fuzz: deps $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_FUZZ)
-	scripts/fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
+	SHARED_DIR=$(SHARED_DIR) scripts/fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i

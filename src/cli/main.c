@@ -53,6 +53,8 @@ static const struct cli_command commands[] = {
       "check ISO 6346 container numbers" },
     { "demo-data", cmd_demo_data, cmd_demo_data_usage,
       "build a demo terminal and a day of its traffic" },
+    { "edi inspect", cmd_edi_inspect, cmd_edi_inspect_usage,
+      "show what an EDIFACT interchange holds, with every warning" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
     { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
     { "key create", cmd_key_create, cmd_key_create_usage, "create an API key (shown once)" },
