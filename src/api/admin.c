@@ -129,6 +129,34 @@ static int answer(struct req *r, int rc, unsigned status, json_t *extra, const s
     return api_json(r, status, extra ? extra : json_pack("{s:b}", "done", 1));
 }
 
+static bool role_privileged(const char *role)
+{
+    return role && (!strcmp(role, "admin") || !strcmp(role, "security"));
+}
+
+/*
+ * Carry cmd out now and answer with status, or, when approval is asked,
+ * store it for a second person (202).  Takes cmd.
+ */
+static int carry_out(struct req *r, json_t *cmd, const char *approval_reason, unsigned status)
+{
+    struct bol_diag d;
+    json_t *extra = NULL;
+    int rc;
+
+    if (!cmd)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    if (approval_reason) {
+        rc = ask_approval(r, cmd, approval_reason);
+        json_decref(cmd);
+        return rc;
+    }
+    bol_diag_init(&d);
+    rc = perform(r, cmd, "", &extra, &d);
+    json_decref(cmd);
+    return answer(r, rc, status, extra, &d);
+}
+
 /* ---- accounts ---- */
 
 static int list(struct req *r, enum bol_view_doc what, const char *name)
@@ -177,9 +205,7 @@ static bool roles_privileged(json_t *roles)
 
     json_array_foreach(roles, i, v)
     {
-        const char *s = json_string_value(v);
-
-        if (s && (!strcmp(s, "admin") || !strcmp(s, "security")))
+        if (role_privileged(json_string_value(v)))
             return true;
     }
     return false;
@@ -187,46 +213,26 @@ static bool roles_privileged(json_t *roles)
 
 int h_user_add(struct req *r)
 {
-    struct bol_diag d;
-    json_t *body, *cmd, *extra = NULL;
-    int rc;
+    json_t *body, *cmd;
 
     body = api_body(r);
     cmd = json_deep_copy(body);
     if (!cmd || json_object_set_new(cmd, "cmd", json_string("user.add")))
         return json_decref(cmd), api_fail(r, BOL_E_NOMEM, NULL);
-    if (roles_privileged(json_object_get(body, "roles"))) {
-        rc = ask_approval(r, cmd, "new privileged account");
-        json_decref(cmd);
-        return rc;
-    }
-    bol_diag_init(&d);
-    rc = perform(r, cmd, "", &extra, &d);
-    json_decref(cmd);
-    return answer(r, rc, 201, extra, &d);
+    return carry_out(
+        r, cmd, roles_privileged(json_object_get(body, "roles")) ? "new privileged account" : NULL,
+        201);
 }
 
 int h_user_step(struct req *r)
 {
-    struct bol_diag d;
-    json_t *body, *cmd, *extra = NULL;
+    json_t *body, *cmd;
     const char *reason;
-    int rc;
 
     body = api_body(r);
     reason = json_string_value(json_object_get(body, "reason"));
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", r->route->cmd, "user", r->params[0], "reason", reason);
-    if (!cmd)
-        return api_fail(r, BOL_E_NOMEM, NULL);
-    if (!strcmp(r->route->cmd, "user.mfa_reset")) {
-        rc = ask_approval(r, cmd, reason);
-        json_decref(cmd);
-        return rc;
-    }
-    bol_diag_init(&d);
-    rc = perform(r, cmd, "", &extra, &d);
-    json_decref(cmd);
-    return answer(r, rc, 200, extra, &d);
+    return carry_out(r, cmd, !strcmp(r->route->cmd, "user.mfa_reset") ? reason : NULL, 200);
 }
 
 int h_user_roles(struct req *r)
@@ -276,10 +282,7 @@ static int expiry(struct req *r, json_t *body, char out[BOL_TIME_TEXT_MAX])
 int h_key_create(struct req *r)
 {
     char exp[BOL_TIME_TEXT_MAX];
-    struct bol_diag d;
-    json_t *body, *cmd, *extra = NULL;
-    const char *role;
-    int rc;
+    json_t *body, *cmd;
 
     body = api_body(r);
     if (!expiry(r, body, exp))
@@ -291,25 +294,19 @@ int h_key_create(struct req *r)
     json_object_set_new(cmd, "expires", json_string(exp));
     json_object_set_new(cmd, "cmd", json_string("key.create"));
     json_object_set_new(cmd, "id", json_string("aaaaaaaaaa")); /* replaced when carried out */
-    role = json_string_value(json_object_get(body, "role"));
-    if (role && (!strcmp(role, "admin") || !strcmp(role, "security"))) {
-        rc = ask_approval(r, cmd, "key for a privileged role");
-        json_decref(cmd);
-        return rc;
-    }
-    bol_diag_init(&d);
-    rc = perform(r, cmd, "", &extra, &d);
-    json_decref(cmd);
-    return answer(r, rc, 201, extra, &d);
+    return carry_out(r, cmd,
+                     role_privileged(json_string_value(json_object_get(body, "role")))
+                         ? "key for a privileged role"
+                         : NULL,
+                     201);
 }
 
 int h_key_rotate(struct req *r)
 {
     struct bol_store *s = NULL;
     struct bol_diag d;
-    json_t *body, *old = NULL, *cmd, *extra = NULL, *ov;
+    json_t *body, *old = NULL, *cmd, *ov;
     char exp[BOL_TIME_TEXT_MAX];
-    const char *role;
     int rc;
 
     body = api_body(r);
@@ -339,15 +336,11 @@ int h_key_rotate(struct req *r)
     if (!cmd)
         return api_fail(r, BOL_E_NOMEM, NULL);
     /* A new key for a privileged role is a new key: a second person approves it. */
-    role = json_string_value(json_object_get(cmd, "role"));
-    if (role && (!strcmp(role, "admin") || !strcmp(role, "security"))) {
-        rc = ask_approval(r, cmd, "rotation of a key for a privileged role");
-        json_decref(cmd);
-        return rc;
-    }
-    rc = perform(r, cmd, "", &extra, &d);
-    json_decref(cmd);
-    return answer(r, rc, 201, extra, &d);
+    return carry_out(r, cmd,
+                     role_privileged(json_string_value(json_object_get(cmd, "role")))
+                         ? "rotation of a key for a privileged role"
+                         : NULL,
+                     201);
 }
 
 int h_key_revoke(struct req *r)

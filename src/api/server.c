@@ -284,28 +284,33 @@ static const char *journal_path(const struct req *r, char out[257])
     return out;
 }
 
+/* Journal a fact about the request as its caller (a failure is logged, not answered). */
+static void journal_request(struct req *r, json_t *cmd)
+{
+    struct bol_ops_call call;
+    struct bol_diag d;
+
+    if (!cmd)
+        return;
+    memset(&call, 0, sizeof(call));
+    bol_diag_init(&d);
+    if (api_run_as(r, r->who.actor, cmd, &call, &d) < 0)
+        fprintf(stderr, "bollard serve: cannot journal %s %s: %s\n", r->method, r->route->path,
+                d.msg);
+    json_decref(cmd);
+}
+
 /* Authenticated writes refused are journaled: who tried what, and why not. */
 static void journal_refusal(struct req *r)
 {
     char path[257];
-    struct bol_ops_call call;
-    json_t *cmd;
 
     if (r->who.who == WHO_NONE || !r->route || !(r->route->flags & R_WRITE) || r->status < 400 ||
         r->status >= 500 || !r->problem_code)
         return;
-    cmd = json_pack("{s:s,s:s,s:s,s:i,s:s}", "cmd", "request.refused", "method", r->method, "path",
-                    journal_path(r, path), "status", (int) r->status, "code", r->problem_code);
-    if (!cmd)
-        return;
-    memset(&call, 0, sizeof(call));
-    call.actor.id = bol_str_from(r->who.actor);
-    call.actor.addr = bol_str_from(r->addr);
-    call.req = bol_str_from("");
-    call.cmd = cmd;
-    if (bol_ops_run_call(r->api->ops, &call) < 0)
-        fprintf(stderr, "bollard serve: cannot journal a refused request: %s\n", call.diag.msg);
-    json_decref(cmd);
+    journal_request(r, json_pack("{s:s,s:s,s:s,s:i,s:s}", "cmd", "request.refused", "method",
+                                 r->method, "path", journal_path(r, path), "status",
+                                 (int) r->status, "code", r->problem_code));
 }
 
 /*
@@ -316,23 +321,11 @@ static void journal_refusal(struct req *r)
 static void journal_watched(struct req *r)
 {
     char path[257];
-    struct bol_ops_call call;
-    json_t *cmd;
 
     if (!r->who.watched || !r->route || ((r->route->flags & R_WRITE) && r->status < 500))
         return;
-    cmd = json_pack("{s:s,s:s,s:s,s:i}", "cmd", "request.logged", "method", r->method, "path",
-                    journal_path(r, path), "status", (int) r->status);
-    if (!cmd)
-        return;
-    memset(&call, 0, sizeof(call));
-    call.actor.id = bol_str_from(r->who.actor);
-    call.actor.addr = bol_str_from(r->addr);
-    call.req = bol_str_from("");
-    call.cmd = cmd;
-    if (bol_ops_run_call(r->api->ops, &call) < 0)
-        fprintf(stderr, "bollard serve: cannot journal a watched request: %s\n", call.diag.msg);
-    json_decref(cmd);
+    journal_request(r, json_pack("{s:s,s:s,s:s,s:i}", "cmd", "request.logged", "method", r->method,
+                                 "path", journal_path(r, path), "status", (int) r->status));
 }
 
 static void dispatch(struct req *r)

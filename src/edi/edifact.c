@@ -60,9 +60,11 @@ static int start(struct bol_edi_reader *r, struct bol_diag *diag)
     struct bol_edi_syntax s;
 
     r->started = true;
-    if (r->n > r->lim.bytes_max)
+    if (r->n > r->lim.bytes_max) {
+        r->fatal = true;
         return fail_at(diag, BOL_E_TOOBIG, r->lim.bytes_max, 0, "interchange",
                        "the interchange is larger than the limit");
+    }
     if (r->n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
         r->bom = true;
         r->pos = 3;
@@ -105,15 +107,21 @@ int bol_edi_next(struct bol_edi_reader *r, struct bol_edi_seg *seg, struct bol_d
     bool raw = false, in_tag = true;
     int rc;
 
-    if (!r->started && (rc = start(r, diag)) < 0)
+    if (r->fatal)
+        return bol_diag_fail(diag, BOL_E_TOOBIG, "interchange", "past a limit: reading stopped");
+    if (!r->started && (rc = start(r, diag)) < 0) {
+        r->fatal = true; /* no syntax to read the rest with */
         return rc;
+    }
     while (r->pos < n && is_newline(p[r->pos]))
         r->pos++;
     if (r->pos >= n)
         return 0;
-    if (r->segno >= r->lim.segments_max)
+    if (r->segno >= r->lim.segments_max) {
+        r->fatal = true;
         return fail_at(diag, BOL_E_TOOBIG, r->pos, r->segno + 1, "interchange",
                        "more segments than the limit");
+    }
     seg->number = ++r->segno;
     seg->offset = r->pos;
     r->seg_start = r->pos;
@@ -205,6 +213,8 @@ int bol_edi_resync(struct bol_edi_reader *r)
 {
     size_t i;
 
+    if (r->fatal)
+        return 0;
     for (i = r->seg_start; i < r->n; i++) {
         if (r->syn.rel && r->p[i] == r->syn.rel)
             i++;

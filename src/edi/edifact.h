@@ -71,6 +71,7 @@ struct bol_edi_reader {
     bool una;     /* the interchange began with UNA */
     bool bom;     /* ... and before it, a byte-order mark */
     bool started; /* past BOM and UNA */
+    bool fatal;   /* a limit was passed or UNA is bad: nothing more is read */
 };
 
 void bol_edi_reader_init(struct bol_edi_reader *r, const char *p, size_t n,
@@ -82,7 +83,8 @@ BOL_MUST_CHECK int bol_edi_next(struct bol_edi_reader *r, struct bol_edi_seg *se
 
 /*
  * After an error in a segment (a bad tag, too many elements, a value too
- * long), skip to the byte after its terminator: 1, or 0 when none follows.
+ * long), skip to the byte after its terminator: 1, or 0 when none follows
+ * or the error stops reading (a size or segment limit, a bad UNA).
  */
 int bol_edi_resync(struct bol_edi_reader *r);
 

@@ -196,6 +196,9 @@ static void test_limits(void **state)
     bol_edi_reader_init(&r, in, strlen(in), &lim);
     assert_int_equal(bol_edi_next(&r, &seg, &d), 1);
     assert_int_equal(bol_edi_next(&r, &seg, &d), BOL_E_TOOBIG);
+    /* A limit stops reading: no resynchronising past it, the same answer again. */
+    assert_int_equal(bol_edi_resync(&r), 0);
+    assert_int_equal(bol_edi_next(&r, &seg, &d), BOL_E_TOOBIG);
 }
 
 static size_t notes_of(const struct bol_edi_interchange *ic, int msg, bool error)

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * baplie.c - BAPLIE in (SMDG 1.5, 2.0, 2.1, 2.2)
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "baplie.h"
+#include "mem.h"
+
+struct reader {
+    struct bol_baplie_set *set;
+    int cur;       /* plan of the open message, or -1 */
+    bool v15;      /* SMDG 1.5: directory 1:911 */
+    bool in_slots; /* past the first LOC+147 */
+};
+
+/* A value's text into out; "" when it does not fit. */
+static const char *txt(const struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
+                       unsigned e, unsigned c, char *out, size_t size)
+{
+    if (bol_edi_text(&ic->syn, bol_edi_get(seg, e, c), out, size) < 0)
+        out[0] = '\0';
+    return out;
+}
+
+static int fail(struct bol_diag *diag, unsigned element, const char *field, const char *why,
+                const char *value)
+{
+    int rc = bol_diag_fail(diag, BOL_E_INVAL, field, "%s '%.40s': %s", field, value, why);
+
+    diag->element = element;
+    return rc;
+}
+
+static int begin(void *ctx, struct bol_edi_interchange *ic, size_t msg)
+{
+    struct reader *r = ctx;
+    struct bol_baplie_set *s = r->set;
+    struct bol_baplie *b;
+
+    r->cur = -1;
+    r->in_slots = false;
+    if (strcmp(ic->msgs[msg].type, "BAPLIE") != 0)
+        return 0;
+    if (s->nplans == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 2;
+        struct bol_baplie *a = bol_realloc(s->plans, cap * sizeof(*a));
+
+        if (!a)
+            return BOL_E_NOMEM;
+        s->plans = a;
+        s->cap = cap;
+    }
+    b = &s->plans[s->nplans];
+    memset(b, 0, sizeof(*b));
+    b->msg = msg;
+    snprintf(b->smdg, sizeof(b->smdg), "%s", ic->msgs[msg].assoc);
+    r->v15 = strcmp(ic->msgs[msg].version, "1") == 0;
+    r->cur = (int) s->nplans++;
+    return 0;
+}
+
+static struct bol_baplie_slot *new_slot(struct bol_baplie *b, const struct bol_edi_seg *seg)
+{
+    struct bol_baplie_slot *sl;
+
+    if (b->nslots == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        struct bol_baplie_slot *a = bol_realloc(b->slots, cap * sizeof(*a));
+
+        if (!a)
+            return NULL;
+        b->slots = a;
+        b->cap = cap;
+    }
+    sl = &b->slots[b->nslots++];
+    memset(sl, 0, sizeof(*sl));
+    sl->offset = seg->offset;
+    sl->segment = seg->number;
+    return sl;
+}
+
+static int warn(struct bol_edi_interchange *ic, size_t msg, const struct bol_edi_seg *seg,
+                unsigned element, const char *what, const char *value, const char *why)
+{
+    char text[BOL_DIAG_MSG_MAX];
+
+    snprintf(text, sizeof(text), "%s '%.40s': %.160s", what, value, why);
+    return bol_edi_note(ic, (int) msg, false, seg, element, text);
+}
+
+static int stowage(struct bol_edi_interchange *ic, size_t msg, struct bol_baplie *b,
+                   const struct bol_edi_seg *seg)
+{
+    struct bol_baplie_slot *sl = new_slot(b, seg);
+    struct bol_diag d;
+
+    if (!sl)
+        return BOL_E_NOMEM;
+    txt(ic, seg, 2, 1, sl->cell_text, sizeof(sl->cell_text));
+    bol_diag_init(&d);
+    sl->cell_ok = bol_cell_parse(bol_str_from(sl->cell_text), &sl->cell, &d) == 0;
+    if (!sl->cell_ok)
+        return warn(ic, msg, seg, 2, "stowage cell", sl->cell_text, d.msg);
+    return 0;
+}
+
+static int mass(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
+                struct bol_baplie_slot *sl, struct bol_diag *diag)
+{
+    char q1[8], q2[8], unit[8], value[32];
+    uint32_t kg;
+    struct bol_diag d;
+    bool vgm;
+
+    txt(ic, seg, 1, 1, q1, sizeof(q1));
+    txt(ic, seg, 2, 1, q2, sizeof(q2));
+    vgm = !strcmp(q1, "VGM") || !strcmp(q2, "VGM");
+    if (!vgm && strcmp(q1, "WT") != 0 && strcmp(q2, "G") != 0 && strcmp(q2, "AET") != 0)
+        return 0; /* a dimension or another measure: not a mass */
+    txt(ic, seg, 3, 1, unit, sizeof(unit));
+    txt(ic, seg, 3, 2, value, sizeof(value));
+    bol_diag_init(&d);
+    if (bol_mass_parse(bol_str_from(value), bol_str_from(unit), ',', &kg, &d) < 0)
+        return fail(diag, 3, vgm ? "VGM" : "gross mass", d.msg, value);
+    if (vgm)
+        sl->vgm_kg = kg;
+    else
+        sl->gross_kg = kg;
+    return 0;
+}
+
+static int equipment(struct bol_edi_interchange *ic, size_t msg, struct bol_baplie *b,
+                     const struct bol_edi_seg *seg, struct bol_baplie_slot *sl)
+{
+    char st[8], status[4];
+    struct bol_diag d;
+    int rc;
+
+    b->containers++;
+    txt(ic, seg, 2, 1, sl->id_text, sizeof(sl->id_text));
+    txt(ic, seg, 3, 1, st, sizeof(st));
+    txt(ic, seg, 6, 1, status, sizeof(status));
+    sl->full = strcmp(status, "4") != 0;
+    if (st[0]) {
+        bol_diag_init(&d);
+        sl->st_ok = bol_sizetype_parse(bol_str_from(st), &sl->st, &d) == 0;
+        if (!sl->st_ok && (rc = warn(ic, msg, seg, 3, "size-type", st, d.msg)) < 0)
+            return rc;
+    }
+    if (!sl->id_text[0]) /* a reserved or empty slot */
+        return 0;
+    sl->has_box = true;
+    bol_diag_init(&d);
+    sl->id_ok = bol_container_id_normalize(bol_str_from(sl->id_text), &sl->id, &d) == 0;
+    if (!sl->id_ok) {
+        b->not_container_number++;
+        return warn(ic, msg, seg, 2, "container number", sl->id_text, d.msg);
+    }
+    bol_diag_init(&d);
+    sl->check_ok = bol_container_id_verify(&sl->id, &d) == 0;
+    if (!sl->check_ok) {
+        b->check_digit_wrong++;
+        return warn(ic, msg, seg, 2, "container number", sl->id_text, d.msg);
+    }
+    return 0;
+}
+
+static int dangerous(struct bol_edi_interchange *ic, struct bol_baplie *b,
+                     const struct bol_edi_seg *seg, struct bol_baplie_slot *sl,
+                     struct bol_diag *diag)
+{
+    char cls[12], un[12];
+    struct bol_baplie_dg dg;
+    struct bol_diag d;
+
+    b->dg_lines++;
+    memset(&dg, 0, sizeof(dg));
+    txt(ic, seg, 2, 1, cls, sizeof(cls));
+    txt(ic, seg, 3, 1, un, sizeof(un));
+    bol_diag_init(&d);
+    if (bol_imdg_class_parse(bol_str_from(cls), &dg.cls, &d) < 0)
+        return fail(diag, 2, "IMDG class", d.msg, cls);
+    if (un[0] && bol_un_number_parse(bol_str_from(un), &dg.un, &d) < 0)
+        return fail(diag, 3, "UN number", d.msg, un);
+    if (sl->ndg < BOL_BAPLIE_DG_MAX)
+        sl->dg[sl->ndg] = dg;
+    sl->ndg++;
+    return 0;
+}
+
+static void header(struct bol_edi_interchange *ic, struct reader *r, struct bol_baplie *b,
+                   const struct bol_edi_seg *seg)
+{
+    char q[8];
+
+    if (!strcmp(seg->tag, "TDT") && !b->voyage[0]) {
+        unsigned e = r->v15 ? 4 : 8; /* C222: element 4 in D.911, 8 from D.93A */
+
+        txt(ic, seg, 2, 1, b->voyage, sizeof(b->voyage));
+        txt(ic, seg, e, 1, b->vessel_id, sizeof(b->vessel_id));
+        txt(ic, seg, e, 4, b->vessel, sizeof(b->vessel));
+        txt(ic, seg, r->v15 ? 6 : 5, 1, b->carrier, sizeof(b->carrier));
+    } else if (!strcmp(seg->tag, "LOC")) {
+        txt(ic, seg, 1, 1, q, sizeof(q));
+        if (!strcmp(q, "5"))
+            txt(ic, seg, 2, 1, b->departure, sizeof(b->departure));
+        else if (!strcmp(q, "61"))
+            txt(ic, seg, 2, 1, b->next_port, sizeof(b->next_port));
+    }
+}
+
+static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
+                   const struct bol_edi_seg *seg, struct bol_diag *diag)
+{
+    struct reader *r = ctx;
+    struct bol_baplie *b;
+    struct bol_baplie_slot *sl;
+    const char *t = seg->tag;
+    char q[8];
+    struct bol_diag d;
+
+    if (r->cur < 0) {
+        char text[64];
+
+        snprintf(text, sizeof(text), "a %s message, not a BAPLIE", ic->msgs[msg].type);
+        return bol_diag_fail(diag, BOL_E_INVAL, "UNH", "%s", text);
+    }
+    b = &r->set->plans[r->cur];
+    if (!strcmp(t, "LOC") && bol_edi_is(&ic->syn, bol_edi_get(seg, 1, 1), "147")) {
+        r->in_slots = true;
+        return stowage(ic, msg, b, seg);
+    }
+    if (!r->in_slots || !strcmp(t, "UNT") || !strcmp(t, "CNT")) {
+        header(ic, r, b, seg);
+        return 0;
+    }
+    sl = &b->slots[b->nslots - 1];
+    if (!strcmp(t, "EQD"))
+        return equipment(ic, msg, b, seg, sl);
+    if (!strcmp(t, "MEA")) {
+        int rc = mass(ic, seg, sl, diag);
+
+        if (rc == 0 && (bol_edi_is(&ic->syn, bol_edi_get(seg, 1, 1), "VGM") ||
+                        bol_edi_is(&ic->syn, bol_edi_get(seg, 2, 1), "VGM")))
+            b->vgm++;
+        return rc;
+    }
+    if (!strcmp(t, "TMP")) {
+        char value[16], unit[8];
+
+        b->reefers++;
+        txt(ic, seg, 2, 1, value, sizeof(value));
+        txt(ic, seg, 2, 2, unit, sizeof(unit));
+        bol_diag_init(&d);
+        if (bol_temp_parse(bol_str_from(value), bol_str_from(unit), ',', &sl->temp_c10, &d) < 0)
+            return fail(diag, 2, "temperature", d.msg, value);
+        sl->reefer = true;
+        return 0;
+    }
+    if (!strcmp(t, "DGS"))
+        return dangerous(ic, b, seg, sl, diag);
+    if (!strcmp(t, "DIM")) {
+        sl->oog = true;
+        return 0;
+    }
+    if (!strcmp(t, "NAD")) {
+        txt(ic, seg, 1, 1, q, sizeof(q));
+        if (!strcmp(q, "CA"))
+            txt(ic, seg, 2, 1, sl->line, sizeof(sl->line));
+        return 0;
+    }
+    if (!strcmp(t, "LOC")) {
+        txt(ic, seg, 1, 1, q, sizeof(q));
+        if (!strcmp(q, "9") || (r->v15 && !strcmp(q, "6")))
+            txt(ic, seg, 2, 1, sl->pol, sizeof(sl->pol));
+        else if (!strcmp(q, "11") || (r->v15 && !strcmp(q, "12")))
+            txt(ic, seg, 2, 1, sl->pod, sizeof(sl->pod));
+        else if (!strcmp(q, "83"))
+            txt(ic, seg, 2, 1, sl->final_pod, sizeof(sl->final_pod));
+    }
+    return 0;
+}
+
+int bol_baplie_read(const char *p, size_t n, const struct bol_edi_limits *lim,
+                    struct bol_baplie_set *out)
+{
+    static const struct bol_edi_handler h = { begin, segment, NULL };
+    struct reader r = { out, -1, false, false };
+
+    memset(out, 0, sizeof(*out));
+    return bol_edi_walk(p, n, lim, &h, &r, &out->ic);
+}
+
+void bol_baplie_set_release(struct bol_baplie_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nplans; i++)
+        bol_free(s->plans[i].slots);
+    bol_free(s->plans);
+    bol_edi_interchange_release(&s->ic);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * baplie.h - BAPLIE in: a vessel's bay plan as SMDG sends it
+ *
+ * Reads BAPLIE messages of SMDG 1.5 (directory 1:911), 2.0, 2.1 and 2.2
+ * (D.95B) into a pure structure: the vessel, voyage and ports, and one slot
+ * per stowage cell (LOC+147) with the box in it.  Each slot carries what
+ * the message says about it: container number, size-type (pre-1996 codes
+ * decoded), full or empty, gross mass and VGM (MEA), ports of loading and
+ * discharge (LOC 9/11, 1.5: 6/12, final 83), reefer set point (TMP),
+ * dangerous goods (DGS), out-of-gauge (DIM) and the operator (NAD+CA).
+ *
+ * Outcomes for real traffic, decided once here:
+ *
+ *   - a container number with a wrong check digit is kept, flagged, with a
+ *     warning (lines send them; the box is on board all the same);
+ *   - an EQD without a number is a reserved or empty slot, not an error;
+ *   - a stowage cell that is not 6 or 7 digits is kept as sent, flagged,
+ *     with a warning (the box cannot be placed until a planner fixes it);
+ *   - a mass, temperature, IMDG class or UN number that cannot be read is
+ *     an error of the message: it must not import with safety data lost.
+ *
+ * Pure: built on interchange.h; memory from mem.h.
+ */
+#pragma once
+
+#include "cell.h"
+#include "container_id.h"
+#include "interchange.h"
+#include "sizetype.h"
+#include "units.h"
+
+#define BOL_BAPLIE_DG_MAX 4
+
+struct bol_baplie_dg {
+    struct bol_imdg_class cls;
+    uint16_t un; /* 0 when not given */
+};
+
+struct bol_baplie_slot {
+    char cell_text[12]; /* as sent */
+    struct bol_cell cell;
+    bool cell_ok;
+    bool has_box;     /* an EQD with a number */
+    char id_text[24]; /* as sent (spaces and all) */
+    struct bol_container_id id;
+    bool id_ok;    /* the form of a container number */
+    bool check_ok; /* and its check digit */
+    struct bol_sizetype st;
+    bool st_ok;
+    bool full;         /* EQD 8169: 5 full, 4 empty */
+    uint32_t gross_kg; /* MEA WT; 0 when not given */
+    uint32_t vgm_kg;   /* MEA VGM; 0 when not given */
+    char pol[6], pod[6], final_pod[6];
+    char line[4]; /* NAD+CA */
+    bool reefer;
+    int16_t temp_c10;
+    unsigned ndg; /* DGS lines read (at most BOL_BAPLIE_DG_MAX kept) */
+    struct bol_baplie_dg dg[BOL_BAPLIE_DG_MAX];
+    bool oog;        /* DIM given */
+    uint64_t offset; /* of its LOC+147 */
+    uint32_t segment;
+};
+
+struct bol_baplie {
+    size_t msg;      /* index in the interchange's messages */
+    char smdg[8];    /* "SMDG22", "SMDG15" ... as sent */
+    char vessel[40]; /* name */
+    char vessel_id[20];
+    char voyage[20];
+    char carrier[4];
+    char departure[6], next_port[6]; /* LOC+5, LOC+61 */
+    struct bol_baplie_slot *slots;
+    size_t nslots, cap;
+    uint32_t containers, reefers, dg_lines, vgm; /* EQD, TMP, DGS and VGM segments */
+    uint32_t check_digit_wrong, not_container_number;
+};
+
+struct bol_baplie_set {
+    struct bol_edi_interchange ic;
+    struct bol_baplie *plans; /* one per BAPLIE message */
+    size_t nplans, cap;
+};
+
+/*
+ * Read every BAPLIE message of p[0..n).  Other message types are an error
+ * of their message.  Returns as bol_edi_walk; look at each message's failed.
+ */
+BOL_MUST_CHECK int bol_baplie_read(const char *p, size_t n, const struct bol_edi_limits *lim,
+                                   struct bol_baplie_set *out);
+
+void bol_baplie_set_release(struct bol_baplie_set *s);
