@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "log.h"
 #include "mem.h"
+#include "baplie.h"
 #include "summary.h"
 
 const char *const cmd_edi_inspect_usage[] = {
@@ -23,7 +24,9 @@ const char *const cmd_edi_inspect_usage[] = {
     "import: sender and receiver, each message's type and version, vessel and",
     "voyage, counts of containers (EQD), reefer temperatures (TMP),",
     "dangerous-goods lines (DGS) and verified gross masses (VGM), and every",
-    "warning and error with its byte offset, segment number, tag and element.",
+    "warning and error with its byte offset, segment number, tag and element;",
+    "bay plans (BAPLIE) are read as such too, so a wrong check digit or an",
+    "unreadable VGM is shown where it is.",
     "Nothing is imported.  --json prints one object per file.  Exit 0 when",
     "every message is whole (warnings allowed), 1 when any has an error.",
     NULL,
@@ -186,6 +189,38 @@ static void print_text(const char *path, const struct bol_edi_summary *s)
         printf("  (%zu more warnings and errors not shown)\n", ic->notes_dropped);
 }
 
+/*
+ * Bay plans are also read as such, so the planner sees the mapper's
+ * warnings and errors too (a wrong check digit, an unreadable VGM): the
+ * walk is the same, so its notes replace the envelope-only ones.
+ */
+static int add_baplie_notes(const char *p, size_t n, struct bol_edi_summary *s)
+{
+    struct bol_baplie_set bs;
+    struct bol_edi_note *notes;
+    size_t i, nn, cap;
+    int rc;
+
+    for (i = 0; i < s->ic.nmsgs && strcmp(s->ic.msgs[i].type, "BAPLIE") != 0; i++)
+        ;
+    if (i == s->ic.nmsgs)
+        return 0;
+    rc = bol_baplie_read(p, n, NULL, &bs);
+    if (rc == BOL_E_NOMEM || bs.ic.nmsgs != s->ic.nmsgs) {
+        bol_baplie_set_release(&bs);
+        return rc == BOL_E_NOMEM ? rc : 0;
+    }
+    for (i = 0; i < s->ic.nmsgs; i++)
+        s->ic.msgs[i].failed = bs.ic.msgs[i].failed;
+    s->ic.failed = bs.ic.failed;
+    notes = s->ic.notes, nn = s->ic.nnotes, cap = s->ic.notes_cap;
+    s->ic.notes = bs.ic.notes, s->ic.nnotes = bs.ic.nnotes, s->ic.notes_cap = bs.ic.notes_cap;
+    s->ic.notes_dropped = bs.ic.notes_dropped;
+    bs.ic.notes = notes, bs.ic.nnotes = nn, bs.ic.notes_cap = cap;
+    bol_baplie_set_release(&bs);
+    return 0;
+}
+
 static bool any_failed(const struct bol_edi_interchange *ic)
 {
     size_t i;
@@ -231,6 +266,8 @@ int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx)
             continue;
         }
         rc = bol_edi_summarize(p, n, NULL, &s);
+        if (rc != BOL_E_NOMEM)
+            rc = add_baplie_notes(p, n, &s);
         if (rc == BOL_E_NOMEM) {
             bol_log_error("%s: out of memory", argv[i]);
             failed = true;

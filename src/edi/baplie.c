@@ -140,6 +140,22 @@ static int equipment(struct bol_edi_interchange *ic, size_t msg, struct bol_bapl
     struct bol_diag d;
     int rc;
 
+    if (sl->eqd) {
+        /* Another box in the same cell (a bundle, two on a flat): a slot of its own. */
+        struct bol_baplie_slot *more = new_slot(b, seg);
+
+        if (!more)
+            return BOL_E_NOMEM;
+        sl = &b->slots[b->nslots - 2]; /* new_slot may have moved the array */
+        memcpy(more->cell_text, sl->cell_text, sizeof(more->cell_text));
+        more->cell = sl->cell;
+        more->cell_ok = sl->cell_ok;
+        memcpy(more->pol, sl->pol, sizeof(more->pol));
+        memcpy(more->pod, sl->pod, sizeof(more->pod));
+        memcpy(more->final_pod, sl->final_pod, sizeof(more->final_pod));
+        sl = more;
+    }
+    sl->eqd = true;
     b->containers++;
     txt(ic, seg, 2, 1, sl->id_text, sizeof(sl->id_text));
     txt(ic, seg, 3, 1, st, sizeof(st));

@@ -15,6 +15,7 @@
  *   - a container number with a wrong check digit is kept, flagged, with a
  *     warning (lines send them; the box is on board all the same);
  *   - an EQD without a number is a reserved or empty slot, not an error;
+ *   - several EQD after one LOC+147 are boxes sharing the cell: one slot each;
  *   - a stowage cell that is not 6 or 7 digits is kept as sent, flagged,
  *     with a warning (the box cannot be placed until a planner fixes it);
  *   - a mass, temperature, IMDG class or UN number that cannot be read is
@@ -41,6 +42,7 @@ struct bol_baplie_slot {
     char cell_text[12]; /* as sent */
     struct bol_cell cell;
     bool cell_ok;
+    bool eqd;         /* an EQD was read: a second one opens a slot in the same cell */
     bool has_box;     /* an EQD with a number */
     char id_text[24]; /* as sent (spaces and all) */
     struct bol_container_id id;

@@ -223,6 +223,31 @@ static void test_slot_fields(void **state)
     bol_baplie_set_release(&s);
 }
 
+/* Boxes sharing a cell each get a slot of their own, none inheriting another's flags. */
+static void test_boxes_sharing_a_cell(void **state)
+{
+    static const char in[] = "UNB+UNOA:2+A+B+1:1+1'UNH+1+BAPLIE:D:95B:UN:SMDG22'"
+                             "LOC+147+0120382::5'LOC+9+JPNGO'EQD+CN+MSCU1234566+22G1+++5'"
+                             "EQD+CN+NOT A NUMBER+22G1+++5'EQD+CN+MSCU1234565+22G1+++5'"
+                             "UNT+7+1'UNZ+1+1'";
+    struct bol_baplie_set s;
+    const struct bol_baplie *b;
+
+    (void) state;
+    assert_int_equal(bol_baplie_read(in, strlen(in), NULL, &s), 0);
+    b = &s.plans[0];
+    assert_int_equal(b->nslots, 3);
+    assert_int_equal(b->containers, 3);
+    assert_true(b->slots[0].check_ok);
+    assert_false(b->slots[1].id_ok || b->slots[1].check_ok);
+    assert_true(b->slots[2].id_ok && !b->slots[2].check_ok);
+    assert_string_equal(b->slots[2].cell_text, "0120382");
+    assert_string_equal(b->slots[2].pol, "JPNGO");
+    assert_int_equal(b->not_container_number, 1);
+    assert_int_equal(b->check_digit_wrong, 1);
+    bol_baplie_set_release(&s);
+}
+
 /* Safety data that cannot be read fails the message, with the position. */
 static void test_bad_safety_data(void **state)
 {
@@ -255,6 +280,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slot_fields),
+        cmocka_unit_test(test_boxes_sharing_a_cell),
         cmocka_unit_test(test_bad_safety_data),
         cmocka_unit_test(test_files),
     };
