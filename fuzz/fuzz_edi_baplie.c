@@ -5,7 +5,8 @@
  * The input is an interchange.  Every plan read belongs to a BAPLIE message;
  * each slot lies inside the input; a slot flagged valid has a cell, a
  * container number of the right form and a size-type that the core rules
- * accept again; the counts never exceed the message's segments.  `make
+ * accept again; the counts never exceed the message's segments; written
+ * as SMDG 2.2 a plan reads back whole with as many slots and boxes.  `make
  * fuzz` seeds it from ../shared/edi as well.
  */
 #include "compat.h"
@@ -48,6 +49,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sl->reefer)
                 FUZZ_ASSERT(sl->temp_c10 >= BOL_TEMP_MIN_C10 && sl->temp_c10 <= BOL_TEMP_MAX_C10);
         }
+    }
+    /* Written as SMDG 2.2, a plan reads back whole, slot for slot. */
+    for (i = 0; rc == 0 && i < s.nplans; i++) {
+        const struct bol_baplie_envelope env = { "BOLLARD", "PARTNER", "F1", 0 };
+        struct bol_buf out = BOL_BUF_INIT((size_t) 64 << 20);
+        struct bol_baplie_set again;
+
+        FUZZ_ASSERT(bol_baplie_write(&s.plans[i], &env, &out) == 0);
+        FUZZ_ASSERT(bol_baplie_read(out.buf, out.len, NULL, &again) == 0);
+        FUZZ_ASSERT(again.nplans == 1 && !again.ic.msgs[0].failed);
+        FUZZ_ASSERT(again.plans[0].nslots == s.plans[i].nslots &&
+                    again.plans[0].containers == s.plans[i].containers);
+        bol_baplie_set_release(&again);
+        bol_buf_release(&out);
     }
     bol_baplie_set_release(&s);
     return 0;

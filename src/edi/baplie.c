@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "baplie.h"
+#include "edifact_write.h"
 #include "mem.h"
+#include "utctime.h"
 
 struct reader {
     struct bol_baplie_set *set;
@@ -320,4 +322,112 @@ void bol_baplie_set_release(struct bol_baplie_set *s)
     bol_free(s->plans);
     bol_edi_interchange_release(&s->ic);
     memset(s, 0, sizeof(*s));
+}
+
+/* ---- BAPLIE out ---- */
+
+/* Whether every text written passes test (the character repertoire). */
+static bool all_texts(const struct bol_baplie *b, const struct bol_baplie_envelope *env,
+                      bool (*test)(const char *))
+{
+    size_t i;
+    bool ok = test(env->sender) && test(env->recipient) && test(env->control) && test(b->vessel) &&
+              test(b->vessel_id) && test(b->voyage) && test(b->carrier);
+
+    for (i = 0; ok && i < b->nslots; i++) {
+        const struct bol_baplie_slot *sl = &b->slots[i];
+
+        ok = test(sl->cell_text) && test(sl->id_text) && test(sl->line) && test(sl->pol) &&
+             test(sl->pod) && test(sl->final_pod);
+    }
+    return ok;
+}
+
+static void write_slot(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
+{
+    char cell[BOL_CELL_TEXT_MAX + 4], t[8], cls[5], un[8];
+    unsigned k;
+
+    if (sl->cell_ok)
+        snprintf(cell, sizeof(cell), "%03u%02u%02u", sl->cell.bay, sl->cell.row, sl->cell.tier);
+    else
+        snprintf(cell, sizeof(cell), "%s", sl->cell_text);
+    (void) bol_edi_put(w, "LOC+147+%s::5", cell);
+    if (sl->gross_kg)
+        (void) bol_edi_put(w, "MEA+WT++KGM:%u", sl->gross_kg);
+    if (sl->vgm_kg)
+        (void) bol_edi_put(w, "MEA+VGM++KGM:%u", sl->vgm_kg);
+    if (sl->reefer) {
+        bol_temp_format(sl->temp_c10, t);
+        (void) bol_edi_put(w, "TMP+2+%s:CEL", t);
+    }
+    if (sl->pol[0])
+        (void) bol_edi_put(w, "LOC+9+%s:139:6", sl->pol);
+    if (sl->pod[0])
+        (void) bol_edi_put(w, "LOC+11+%s:139:6", sl->pod);
+    if (sl->final_pod[0])
+        (void) bol_edi_put(w, "LOC+83+%s:139:6", sl->final_pod);
+    if (!sl->eqd)
+        return;
+    (void) bol_edi_put(w, "RFF+BM:1");
+    (void) bol_edi_put(w, "EQD+CN+%s+%s+++%s", sl->id_ok ? sl->id.s : sl->id_text,
+                       sl->st_ok ? sl->st.code : "", sl->full ? "5" : "4");
+    if (sl->line[0])
+        (void) bol_edi_put(w, "NAD+CA+%s:172:20", sl->line);
+    for (k = 0; k < sl->ndg && k < BOL_BAPLIE_DG_MAX; k++) {
+        bol_imdg_class_format(&sl->dg[k].cls, cls);
+        if (sl->dg[k].un)
+            snprintf(un, sizeof(un), "%04u", sl->dg[k].un);
+        else
+            un[0] = '\0';
+        (void) bol_edi_put(w, "DGS+IMD+%s+%s", cls, un);
+    }
+}
+
+int bol_baplie_write(const struct bol_baplie *b, const struct bol_baplie_envelope *env,
+                     struct bol_buf *out)
+{
+    struct bol_edi_writer w;
+    struct bol_civil c;
+    char date[8], time[8], stamp[16];
+    const char *syntax; /* identifier, NUL, version */
+    size_t i;
+    bool imo = strlen(b->vessel_id) == 7 && strspn(b->vessel_id, "0123456789") == 7;
+
+    if (bol_time_to_civil(env->prepared_us, 0, &c) < 0)
+        return BOL_E_INVAL;
+    snprintf(date, sizeof(date), "%02d%02d%02d", c.year % 100, c.month, c.day);
+    snprintf(time, sizeof(time), "%02d%02d", c.hour, c.minute);
+    snprintf(stamp, sizeof(stamp), "%04d%02d%02d%02d%02d", c.year, c.month, c.day, c.hour,
+             c.minute);
+    bol_edi_writer_init(&w, out, true);
+    /* The narrowest repertoire that holds every text: UNOA, else Latin-1, else UTF-8. */
+    if (all_texts(b, env, bol_edi_unoa)) {
+        syntax = "UNOA\0"
+                 "2";
+    } else if (all_texts(b, env, bol_edi_latin1)) {
+        syntax = "UNOC\0"
+                 "3";
+        w.latin1 = true;
+    } else {
+        syntax = "UNOW\0"
+                 "4";
+    }
+    (void) bol_edi_put(&w, "UNB+%s+%s+%s+%s:%s+%s", syntax, env->sender, env->recipient, date, time,
+                       env->control);
+    bol_edi_count_reset(&w);
+    (void) bol_edi_put(&w, "UNH+%s+BAPLIE:D:95B:UN:SMDG22", env->control);
+    (void) bol_edi_put(&w, "BGM++%s+9", env->control);
+    (void) bol_edi_put(&w, "DTM+137:%s:203", stamp);
+    (void) bol_edi_put(&w, "TDT+20+%s+++%s:172:20+++%s:%s::%s", b->voyage, b->carrier, b->vessel_id,
+                       imo ? "146" : "103", b->vessel);
+    if (b->departure[0])
+        (void) bol_edi_put(&w, "LOC+5+%s:139:6", b->departure);
+    if (b->next_port[0])
+        (void) bol_edi_put(&w, "LOC+61+%s:139:6", b->next_port);
+    for (i = 0; i < b->nslots; i++)
+        write_slot(&w, &b->slots[i]);
+    (void) bol_edi_put(&w, "UNT+%u+%s", w.segments + 1, env->control);
+    (void) bol_edi_put(&w, "UNZ+1+%s", env->control);
+    return w.err;
 }

@@ -25,6 +25,7 @@
  */
 #pragma once
 
+#include "buf.h"
 #include "cell.h"
 #include "container_id.h"
 #include "interchange.h"
@@ -92,3 +93,22 @@ BOL_MUST_CHECK int bol_baplie_read(const char *p, size_t n, const struct bol_edi
                                    struct bol_baplie_set *out);
 
 void bol_baplie_set_release(struct bol_baplie_set *s);
+
+/* The envelope of a BAPLIE written out. */
+struct bol_baplie_envelope {
+    const char *sender, *recipient; /* UNB parties */
+    const char *control;            /* interchange and message reference */
+    int64_t prepared_us;            /* UTC */
+};
+
+/*
+ * Write b as one SMDG 2.2 (D.95B) BAPLIE interchange, appended to out: the
+ * header, then each slot as LOC+147, MEA (gross, VGM), TMP, LOC 9/11/83,
+ * RFF+BM, EQD, NAD+CA and DGS.  Cells and container numbers that read
+ * valid are written normalised, the others as they were sent.  The syntax
+ * is UNOA:2 when every value allows it, UNOW:4 (UTF-8) otherwise.  A line
+ * break follows each segment.  0 or BOL_E_NOMEM / BOL_E_TOOBIG (out's cap).
+ * Out-of-gauge dimensions are not kept by the reader, so not written.
+ */
+BOL_MUST_CHECK int bol_baplie_write(const struct bol_baplie *b,
+                                    const struct bol_baplie_envelope *env, struct bol_buf *out);

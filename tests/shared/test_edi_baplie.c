@@ -9,7 +9,8 @@
  * and flagged, each with a warning), and a stowage cell is valid exactly
  * when it is 6 or 7 digits with a bay and a tier (the 1.5 demo file has
  * tier 00 and 8-digit cells: kept, flagged).  The same files with CRLF line
- * ends read the same.
+ * ends read the same, and each plan written as SMDG 2.2 and read again is
+ * the same plan, slot by slot.
  *
  * Usage: test_edi_baplie SHARED_DIR.  Exits 77 (skipped) with a message when
  * the shared folder is absent.
@@ -130,6 +131,90 @@ static void check_file(json_t *row, const struct bol_buf *data, const char *vari
     bol_baplie_set_release(&s);
 }
 
+#define SAME_STR(f) assert_string_equal(a->f, b->f)
+#define SAME_INT(f) assert_int_equal(a->f, b->f)
+
+/* What a slot says, compared after a round trip through BAPLIE 2.2. */
+static void same_slot(const struct bol_baplie_slot *a, const struct bol_baplie_slot *b)
+{
+    unsigned k;
+
+    SAME_INT(cell_ok);
+    if (a->cell_ok) {
+        SAME_INT(cell.bay);
+        SAME_INT(cell.row);
+        SAME_INT(cell.tier);
+    } else {
+        SAME_STR(cell_text);
+    }
+    SAME_INT(eqd);
+    SAME_INT(has_box);
+    SAME_INT(id_ok);
+    SAME_INT(check_ok);
+    if (a->id_ok)
+        SAME_STR(id.s);
+    SAME_INT(st_ok);
+    if (a->st_ok)
+        SAME_STR(st.code);
+    if (a->eqd)
+        SAME_INT(full);
+    SAME_INT(gross_kg);
+    SAME_INT(vgm_kg);
+    SAME_STR(pol);
+    SAME_STR(pod);
+    SAME_STR(final_pod);
+    SAME_STR(line);
+    SAME_INT(reefer);
+    if (a->reefer)
+        SAME_INT(temp_c10);
+    assert_int_equal(b->ndg, BOL_MIN(a->ndg, BOL_BAPLIE_DG_MAX));
+    for (k = 0; k < b->ndg; k++) {
+        SAME_INT(dg[k].cls.cls);
+        SAME_INT(dg[k].cls.division);
+        SAME_INT(dg[k].cls.compat);
+        SAME_INT(dg[k].un);
+    }
+}
+
+/* Read, write as SMDG 2.2, read again: the same plan. */
+static void round_trip(const char *file, const struct bol_baplie_set *first)
+{
+    const struct bol_baplie_envelope env = { "BOLLARD", "PARTNER", "RT1", 1795248000000000LL };
+    size_t i, k;
+
+    for (i = 0; i < first->nplans; i++) {
+        const struct bol_baplie *a = &first->plans[i], *b;
+        struct bol_buf out = BOL_BUF_INIT((size_t) 64 << 20);
+        struct bol_baplie_set again;
+
+        assert_int_equal(bol_baplie_write(a, &env, &out), 0);
+        assert_int_equal(bol_baplie_read(out.buf, out.len, NULL, &again), 0);
+        if (again.nplans != 1 || again.ic.msgs[0].failed || again.ic.nmsgs != 1)
+            fail_msg("%s: the BAPLIE written does not read back whole", file);
+        for (k = 0; k < again.ic.nnotes; k++)
+            if (!strstr(again.ic.notes[k].text, "stowage cell") &&
+                !strstr(again.ic.notes[k].text, "container number") &&
+                !strstr(again.ic.notes[k].text, "size-type"))
+                fail_msg("%s: written BAPLIE has a warning: %s", file, again.ic.notes[k].text);
+        b = &again.plans[0];
+        SAME_STR(vessel);
+        SAME_STR(vessel_id);
+        SAME_STR(voyage);
+        SAME_STR(carrier);
+        SAME_STR(departure);
+        SAME_STR(next_port);
+        SAME_INT(nslots);
+        SAME_INT(containers);
+        SAME_INT(reefers);
+        SAME_INT(check_digit_wrong);
+        SAME_INT(not_container_number);
+        for (k = 0; k < a->nslots; k++)
+            same_slot(&a->slots[k], &b->slots[k]);
+        bol_baplie_set_release(&again);
+        bol_buf_release(&out);
+    }
+}
+
 static void test_files(void **state)
 {
     size_t i, n = 0;
@@ -149,6 +234,13 @@ static void test_files(void **state)
         snprintf(path, sizeof(path), "%s/%s", edi_dir, file);
         assert_int_equal(read_file(path, &data), 0);
         check_file(row, &data, "as sent");
+        {
+            struct bol_baplie_set first;
+
+            assert_int_equal(bol_baplie_read(data.buf, data.len, NULL, &first), 0);
+            round_trip(file, &first);
+            bol_baplie_set_release(&first);
+        }
         for (k = 0; k < data.len; k++) {
             assert_int_equal(bol_buf_addch(&crlf, data.buf[k]), 0);
             if (data.buf[k] == '\'')
