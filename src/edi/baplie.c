@@ -9,6 +9,7 @@
 
 #include "baplie.h"
 #include "edifact_write.h"
+#include "equipment.h"
 #include "mem.h"
 #include "utctime.h"
 
@@ -200,8 +201,8 @@ static int dangerous(struct bol_edi_interchange *ic, struct bol_baplie *b,
     txt(ic, seg, 2, 1, cls, sizeof(cls));
     txt(ic, seg, 3, 1, un, sizeof(un));
     bol_diag_init(&d);
-    if (bol_imdg_class_parse(bol_str_from(cls), &dg.cls, &d) < 0)
-        return fail(diag, 2, "IMDG class", d.msg, cls);
+    if (bol_edi_dgs_class(ic, b->msg, seg, cls, &dg.cls, diag) < 0)
+        return BOL_E_INVAL;
     if (un[0] && bol_un_number_parse(bol_str_from(un), &dg.un, &d) < 0)
         return fail(diag, 3, "UN number", d.msg, un);
     if (sl->ndg < BOL_BAPLIE_DG_MAX)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_edi_baplie.c - BAPLIE in against the real bay plans in ../shared/edi
+ * test_edi_messages.c - the message readers against the real traffic in
+ * ../shared/edi: BAPLIE (baplie.h) and the equipment messages (equipment.h)
  *
  * For every BAPLIE file listed in <shared>/edi/ANALYSIS.json: every message
  * reads whole (warnings allowed), the boxes (EQD), reefers (TMP) and DG
@@ -12,7 +13,11 @@
  * ends read the same, and each plan written as SMDG 2.2 and read again is
  * the same plan, slot by slot.
  *
- * Usage: test_edi_baplie SHARED_DIR.  Exits 77 (skipped) with a message when
+ * For every COPRAR, COARRI, CODECO, COPARN and VERMAS file: every message
+ * reads whole and the boxes, reefers, DG lines and check-digit results are
+ * the analysis' counts.
+ *
+ * Usage: test_edi_messages SHARED_DIR.  Exits 77 (skipped) with a message when
  * the shared folder is absent.
  */
 #include "compat.h"
@@ -24,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "baplie.h"
+#include "equipment.h"
 #include "buf.h"
 #include "errors.h"
 #include "mem.h"
@@ -368,13 +374,94 @@ static void test_bad_safety_data(void **state)
     }
 }
 
+/* The equipment messages: boxes, reefers, DG lines and check digits as the analysis counts. */
+static void test_equipment_files(void **state)
+{
+    static const char *const types[] = { "COPRAR/", "COARRI/", "CODECO/", "COPARN/", "VERMAS/" };
+    size_t i, n = 0;
+    json_t *row;
+
+    (void) state;
+    json_array_foreach(analysis, i, row)
+    {
+        const char *file = json_string_value(json_object_get(row, "file"));
+        json_t *q = json_object_get(row, "qualifiers");
+        struct bol_buf data = BOL_BUF_INIT((size_t) 64 << 20);
+        struct bol_edi_equipment e;
+        long boxes = 0, reefers = 0, dg = 0, wrong = 0, notformat = 0;
+        char path[8192];
+        size_t k, m;
+        bool ours = false;
+
+        for (k = 0; file && k < BOL_ARRAY_SIZE(types); k++)
+            ours |= !strncmp(file, types[k], strlen(types[k]));
+        if (!ours)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", edi_dir, file);
+        assert_int_equal(read_file(path, &data), 0);
+        assert_int_equal(bol_edi_equipment_read(data.buf, data.len, NULL, &e), 0);
+        for (m = 0; m < e.ic.nmsgs; m++) {
+            const struct bol_edi_boxes *b = &e.msgs[m];
+
+            if (e.ic.msgs[m].failed)
+                fail_msg("%s: message %zu cannot import", file, m + 1);
+            boxes += (long) b->n;
+            reefers += b->reefers;
+            dg += b->dg_lines;
+            wrong += b->check_digit_wrong;
+            notformat += b->not_container_number;
+        }
+        if (boxes != num(row, "EQD") || reefers != prefixed(q, "TMP") || dg != prefixed(q, "DGS") ||
+            wrong != num(row, "iso6346_invalid") || notformat != num(row, "iso6346_notformat"))
+            fail_msg("%s: EQD %ld/%ld TMP %ld/%ld DGS %ld/%ld check digit %ld/%ld form %ld/%ld",
+                     file, boxes, num(row, "EQD"), reefers, prefixed(q, "TMP"), dg,
+                     prefixed(q, "DGS"), wrong, num(row, "iso6346_invalid"), notformat,
+                     num(row, "iso6346_notformat"));
+        bol_edi_equipment_release(&e);
+        bol_buf_release(&data);
+        n++;
+    }
+    assert_true(n >= 15);
+}
+
+/* The fields of one box, from a COPRAR fragment written here (release character included). */
+static void test_box_fields(void **state)
+{
+    static const char in[] = "UNH+1+COPRAR:D:95B:UN:SMDG16'BGM+45+X+9'"
+                             "EQD+CN+MSCU 123456 6+45R1:102:5++2+5'RFF+BN:BK?+1'"
+                             "LOC+9+JPNGO:139:6'LOC+11+NLRTM:139:6'MEA+AAE+VGM+KGM:21000,4'"
+                             "TMP+2+-20:CEL'DGS+IMD+3+1203'SEL+A1+CA'SEL+B2+SH'NAD+CF+MSC:160:20'"
+                             "UNT+13+1'";
+    struct bol_edi_equipment e;
+    const struct bol_edi_box *x;
+
+    (void) state;
+    assert_int_equal(bol_edi_equipment_read(in, strlen(in), NULL, &e), 0);
+    assert_false(e.ic.msgs[0].failed);
+    assert_int_equal(e.msgs[0].n, 1);
+    x = &e.msgs[0].v[0];
+    assert_true(x->check_ok);
+    assert_string_equal(x->id.s, "MSCU1234566");
+    assert_string_equal(x->st.code, "45R1");
+    assert_string_equal(x->status, "5");
+    assert_string_equal(x->booking, "BK+1");
+    assert_string_equal(x->pol, "JPNGO");
+    assert_string_equal(x->pod, "NLRTM");
+    assert_int_equal(x->vgm_kg, 21000);
+    assert_int_equal(x->temp_c10, -200);
+    assert_int_equal(x->ndg, 1);
+    assert_int_equal(x->dg_un, 1203);
+    assert_int_equal(x->seals, 2);
+    assert_string_equal(x->line, "MSC");
+    bol_edi_equipment_release(&e);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_slot_fields),
-        cmocka_unit_test(test_boxes_sharing_a_cell),
-        cmocka_unit_test(test_bad_safety_data),
-        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_slot_fields),     cmocka_unit_test(test_boxes_sharing_a_cell),
+        cmocka_unit_test(test_bad_safety_data), cmocka_unit_test(test_files),
+        cmocka_unit_test(test_box_fields),      cmocka_unit_test(test_equipment_files),
     };
     char path[8192];
     struct stat st;
@@ -382,7 +469,7 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc != 2) {
-        fprintf(stderr, "usage: test_edi_baplie SHARED_DIR\n");
+        fprintf(stderr, "usage: test_edi_messages SHARED_DIR\n");
         return 2;
     }
     snprintf(edi_dir, sizeof(edi_dir), "%s/edi", argv[1]);
