@@ -16,21 +16,7 @@
 #include "baplie.h"
 #include "buf.h"
 #include "errors.h"
-
-static int read_file(const char *path, struct bol_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    int r = 0;
-
-    if (!f)
-        return BOL_E_NOTFOUND;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && r == 0)
-        r = bol_buf_add(out, chunk, n);
-    fclose(f);
-    return r;
-}
+#include "sharedfile.h"
 
 int main(int argc, char **argv)
 {
@@ -59,7 +45,7 @@ int main(int argc, char **argv)
         if (!strstr(e->d_name, ".edi") || strstr(e->d_name, "malformed"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        if (read_file(path, &in) < 0 || bol_baplie_read(in.buf, in.len, NULL, &s) < 0 ||
+        if (shared_read_file(path, &in) < 0 || bol_baplie_read(in.buf, in.len, NULL, &s) < 0 ||
             s.nplans != 1 || s.ic.msgs[0].failed || bol_baplie_write(&s.plans[0], &env, &out) < 0) {
             fprintf(stderr, "edi_rewrite: %s does not read or write whole\n", e->d_name);
             status = 1;

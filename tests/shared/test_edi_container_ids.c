@@ -25,6 +25,7 @@
 #include "edifact.h"
 #include "errors.h"
 #include "mem.h"
+#include "sharedfile.h"
 
 struct expect {
     char path[4096];
@@ -35,23 +36,6 @@ struct expect {
 struct counts {
     long eqd, ids, with_space, valid, invalid, notformat;
 };
-
-static int read_file(const char *path, struct bol_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    int r = 0;
-
-    if (!f)
-        return BOL_E_NOTFOUND;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && r == 0)
-        r = bol_buf_add(out, chunk, n);
-    if (ferror(f))
-        r = BOL_E_IO;
-    fclose(f);
-    return r;
-}
 
 /* Every EQD's container number, through the EDIFACT tokenizer (edifact.h). */
 static void count_file(const char *data, size_t len, struct counts *k)
@@ -92,7 +76,7 @@ static void test_one_file(void **state)
     struct bol_buf b = BOL_BUF_INIT(64u << 20);
     struct counts k = { 0, 0, 0, 0, 0, 0 };
 
-    assert_int_equal(read_file(e->path, &b), 0);
+    assert_int_equal(shared_read_file(e->path, &b), 0);
     count_file(b.buf, b.len, &k);
     bol_buf_release(&b);
     if (k.eqd != e->eqd || k.ids != e->ids || k.with_space != e->with_space ||

@@ -33,24 +33,10 @@
 #include "buf.h"
 #include "errors.h"
 #include "mem.h"
+#include "sharedfile.h"
 
 static char edi_dir[4096];
 static json_t *analysis;
-
-static int read_file(const char *path, struct bol_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    int r = 0;
-
-    if (!f)
-        return BOL_E_NOTFOUND;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && r == 0)
-        r = bol_buf_add(out, chunk, n);
-    fclose(f);
-    return r;
-}
 
 static long num(json_t *o, const char *key)
 {
@@ -238,7 +224,7 @@ static void test_files(void **state)
         if (!file || strncmp(file, "BAPLIE/", 7) != 0 || strstr(file, "malformed"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", edi_dir, file);
-        assert_int_equal(read_file(path, &data), 0);
+        assert_int_equal(shared_read_file(path, &data), 0);
         check_file(row, &data, "as sent");
         {
             struct bol_baplie_set first;
@@ -398,7 +384,7 @@ static void test_equipment_files(void **state)
         if (!ours)
             continue;
         snprintf(path, sizeof(path), "%s/%s", edi_dir, file);
-        assert_int_equal(read_file(path, &data), 0);
+        assert_int_equal(shared_read_file(path, &data), 0);
         assert_int_equal(bol_edi_equipment_read(data.buf, data.len, NULL, &e), 0);
         for (m = 0; m < e.ic.nmsgs; m++) {
             const struct bol_edi_boxes *b = &e.msgs[m];
