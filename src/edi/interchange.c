@@ -318,7 +318,7 @@ int bol_edi_walk(const char *p, size_t n, const struct bol_edi_limits *lim,
     struct bol_edi_seg *seg = bol_malloc(sizeof(*seg));
     struct walk w = { ic, h, ctx, -1, false, 0, 0, "", false, false };
     struct bol_diag d;
-    int rc = 0;
+    int rc = 0, was;
 
     memset(ic, 0, sizeof(*ic));
     if (!seg)
@@ -339,9 +339,12 @@ int bol_edi_walk(const char *p, size_t n, const struct bol_edi_limits *lim,
                 (rc = bol_edi_note(ic, -1, false, seg, 0,
                                    "no UNB: the message has no interchange envelope")) < 0)
                 break;
+            was = w.cur;
             rc = on_segment(&w, seg);
             if (rc < 0)
                 break;
+            if (was >= 0 && w.cur < 0 && !strcmp(seg->tag, "UNT"))
+                ic->msgs[was].end = r.pos;
             continue;
         }
         /* A broken segment: an error of the open message, or of the interchange. */

@@ -46,6 +46,7 @@ struct bol_edi_message {
     char ref[16];                                              /* UNH 0062 */
     char type[8], version[4], release[4], agency[4], assoc[8]; /* UNH S009 */
     uint64_t offset;                                           /* of its UNH */
+    uint64_t end; /* just past its UNT's terminator; 0 when it has no UNT */
     uint32_t first_segment;
     uint32_t segments; /* UNH .. UNT, both counted */
     bool complete;     /* ended by its UNT */

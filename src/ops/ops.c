@@ -99,7 +99,7 @@ int bol_ops_reader(struct bol_ops *ops, struct bol_store **ret, struct bol_diag 
 /* What a request id stands for: who asked, and the command's canonical text. */
 static int command_hash(struct bol_ops_call *call, struct bol_diag *diag)
 {
-    struct bol_buf b = BOL_BUF_INIT(1u << 22);
+    struct bol_buf b = BOL_BUF_INIT(json_is_array(call->cmd) ? BOL_OPS_STEPS_BYTES : 1u << 22);
     int r = bol_buf_add(&b, call->actor.id.p, call->actor.id.len);
 
     if (r == 0)
@@ -166,6 +166,65 @@ int bol_ops_check(struct bol_store *s, json_t *cmd, int64_t now, const struct bo
     return r;
 }
 
+/*
+ * Run one command and journal its events: under the request id with its hash
+ * for the first step, then as more of the same request.
+ */
+static int run_step(struct bol_store *s, struct bol_ops_call *call, json_t *cmd, int64_t at,
+                    bool first, struct bol_append_result *ar, struct bol_cmd_out *out,
+                    struct bol_diag *diag)
+{
+    struct bol_store_view sv;
+    struct bol_event ev[BOL_CMD_EVENTS_MAX];
+    const uint8_t *hash = call->req.len ? call->hash : NULL;
+    unsigned i;
+    int r;
+
+    bol_store_view_init(&sv, s, diag);
+    r = bol_cmd_run(&sv.view, cmd, at, out, diag);
+    if (r < 0)
+        return r;
+    for (i = 0; i < out->n; i++) {
+        ev[i].type = bol_event_prep_type(out->ev[i]);
+        ev[i].ver = bol_event_prep_version(out->ev[i]);
+        ev[i].terminal = bol_str_from(out->terminal[i]);
+        ev[i].payload = bol_event_prep_payload(out->ev[i]);
+        ev[i].prep = out->ev[i];
+    }
+    if ((r = scope_check(out, call->scope, diag)) < 0)
+        return r;
+    if (first)
+        return bol_store_append(s, &call->actor, call->req, hash, at, ev, out->n, ar, diag);
+    return bol_store_append_more(s, &call->actor, call->req, at, ev, out->n, ar, diag);
+}
+
+/* A command of several steps: each sees what the ones before it did; all or nothing. */
+static int run_steps(struct bol_store *s, struct bol_ops_call *call, int64_t at,
+                     struct bol_diag *diag)
+{
+    struct bol_append_result ar, whole = { 0, 0, false };
+    struct bol_cmd_out out;
+    size_t i, n = json_array_size(call->cmd);
+    int r = 0;
+
+    for (i = 0; i < n && r == 0; i++) {
+        r = run_step(s, call, json_array_get(call->cmd, i), at, i == 0, &ar, &out, diag);
+        if (r == 0 && out.n) {
+            if (!whole.first_seq)
+                whole.first_seq = ar.first_seq;
+            whole.last_seq = ar.last_seq;
+        }
+        if (r < 0)
+            call->failed_step = (long) i;
+        bol_cmd_out_release(&out);
+    }
+    if (r == 0) {
+        result_from(call, &whole, NULL);
+        call->res.steps = (unsigned) n;
+    }
+    return r;
+}
+
 /* Runs on the writer thread, inside the batch's transaction; may run more than once. */
 static int run_unit(struct bol_store *s, void *ctx, struct bol_diag *diag)
 {
@@ -187,6 +246,9 @@ static int run_unit(struct bol_store *s, void *ctx, struct bol_diag *diag)
     }
     if (r != BOL_E_NOTFOUND)
         return r;
+    call->failed_step = -1;
+    if (json_is_array(call->cmd))
+        return run_steps(s, call, at, diag);
     bol_store_view_init(&sv, s, diag);
     r = bol_cmd_run(&sv.view, call->cmd, at, &out, diag);
     if (r < 0)
@@ -224,8 +286,24 @@ static int prepare_call(struct bol_ops *ops, struct bol_ops_call *call)
     bol_diag_init(&call->diag);
     memset(&call->res, 0, sizeof(call->res));
     call->ops = ops;
-    if (!json_is_object(call->cmd))
+    call->failed_step = -1;
+    if (json_is_array(call->cmd)) {
+        size_t i, n = json_array_size(call->cmd);
+
+        if (n == 0 || n > BOL_OPS_STEPS_MAX)
+            return bol_diag_fail(&call->diag, BOL_E_INVAL, "cmd",
+                                 "a command of several steps has 1 to %u of them",
+                                 BOL_OPS_STEPS_MAX);
+        for (i = 0; i < n; i++) {
+            if (!json_is_object(json_array_get(call->cmd, i))) {
+                call->failed_step = (long) i;
+                return bol_diag_fail(&call->diag, BOL_E_INVAL, "cmd",
+                                     "step %zu is not a JSON object", i);
+            }
+        }
+    } else if (!json_is_object(call->cmd)) {
         return bol_diag_fail(&call->diag, BOL_E_INVAL, "cmd", "a command is a JSON object");
+    }
     if (call->req.len && bol_entry_check_req(call->req, &call->diag) < 0)
         return BOL_E_INVAL;
     return call->req.len ? command_hash(call, &call->diag) : 0;
@@ -285,6 +363,10 @@ json_t *bol_ops_result_json(const struct bol_ops_result *res)
                           (json_int_t) res->last_seq, "events", (json_int_t) res->events,
                           "duplicate", res->duplicate);
 
+    if (o && res->steps && json_object_set_new(o, "steps", json_integer((json_int_t) res->steps))) {
+        json_decref(o);
+        return NULL;
+    }
     if (o && res->id_name &&
         json_object_set_new(o, res->id_name, json_integer((json_int_t) res->id))) {
         json_decref(o);

@@ -45,9 +45,19 @@ BOL_MUST_CHECK int bol_ops_open(const struct bol_ops_opts *o, struct bol_ops **r
 /* Finish queued commands and close.  NULL is allowed. */
 void bol_ops_close(struct bol_ops *ops);
 
+/*
+ * A command of several steps (cmd a JSON array of commands, e.g. one EDI
+ * message) runs in one transaction: each step sees what the ones before it
+ * did, and either every step is journaled or nothing is.  One request id
+ * covers the whole.
+ */
+#define BOL_OPS_STEPS_MAX   100000u
+#define BOL_OPS_STEPS_BYTES (64u << 20) /* their canonical JSON, for the request hash */
+
 struct bol_ops_result {
     uint64_t first_seq, last_seq; /* the journal entries written (or written the first time) */
     unsigned events;
+    unsigned steps;      /* commands of a command of several steps (0 for a single command) */
     bool duplicate;      /* the request id was carried out before: nothing new */
     uint64_t id;         /* what the command created (a work instruction, a truck visit) */
     const char *id_name; /* "wi", "truck", or NULL */
@@ -80,6 +90,7 @@ struct bol_ops_call {
 
     struct bol_ops_result res;
     struct bol_diag diag;
+    long failed_step; /* several steps: the one that failed (-1: none, or not a step) */
 
     /* private */
     struct bol_ops *ops;

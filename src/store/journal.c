@@ -43,6 +43,9 @@ static const struct bol_sql q_insert_checkpoint = {
 static const struct bol_sql q_request = {
     "SELECT cmd_hash, first_seq, last_seq FROM request WHERE req = $1"
 };
+static const struct bol_sql q_extend_request = {
+    "UPDATE request SET last_seq = $2 WHERE req = $1"
+};
 static const struct bol_sql q_insert_request = {
     "INSERT INTO request (req, cmd_hash, first_seq, last_seq, at_us) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (req) DO NOTHING"
@@ -321,13 +324,64 @@ int bol_store_request_find(struct bol_store *s, struct bol_str req, const uint8_
     return 0;
 }
 
-int bol_store_append(struct bol_store *s, const struct bol_actor *actor, struct bol_str req,
-                     const uint8_t *req_hash, int64_t at_us, const struct bol_event *events,
-                     size_t nevents, struct bol_append_result *ret, struct bol_diag *diag)
+/* Journal events under req (already claimed, or "") and apply them; ret gets their range. */
+static int write_events(struct bol_store *s, const struct bol_actor *actor, struct bol_str req,
+                        int64_t at_us, const struct bol_event *events, size_t nevents,
+                        struct bol_append_result *ret, struct bol_diag *diag)
 {
     struct node_sink ns = { s, diag, 0 };
     struct bol_append_result res = { 0, 0, false };
     size_t i;
+    int r;
+
+    for (i = 0; i < nevents; i++) {
+        struct bol_entry e;
+        struct bol_hash leaf;
+        struct bol_db_val p[3];
+
+        /* Schema, canonical form and state changes first: an invalid event writes nothing. */
+        e.seq = s->head.f.size + 1;
+        e.at_us = at_us;
+        e.actor = actor->id;
+        e.addr = actor->addr;
+        e.terminal = events[i].terminal;
+        e.type = events[i].type;
+        e.ver = events[i].ver;
+        e.req = req;
+        e.payload = events[i].payload;
+        r = store_apply_new(s, &e, events[i].prep, diag);
+        if (r < 0)
+            return r;
+        bol_buf_reset(&s->entry_buf);
+        r = bol_entry_encode(&e, &s->entry_buf, diag);
+        if (r < 0)
+            return r;
+        bol_merkle_leaf_hash(s->entry_buf.buf, s->entry_buf.len, &leaf);
+        p[0] = BOL_DBV_INT(e.seq);
+        p[1] = BOL_DBV_BLOB(s->entry_buf.buf, s->entry_buf.len);
+        p[2] = BOL_DBV_BLOB(leaf.b, BOL_HASH_LEN);
+        r = bol_db_exec(s->db, &q_insert_entry, p, 3, diag);
+        if (r < 0)
+            return r;
+        r = bol_merkle_frontier_append(&s->head.f, &leaf, store_node, &ns);
+        if (r == 0)
+            r = ns.r;
+        if (r < 0)
+            return r;
+        s->head_dirty = true;
+        if (i == 0)
+            res.first_seq = e.seq;
+        res.last_seq = e.seq;
+    }
+    *ret = res;
+    return 0;
+}
+
+int bol_store_append(struct bol_store *s, const struct bol_actor *actor, struct bol_str req,
+                     const uint8_t *req_hash, int64_t at_us, const struct bol_event *events,
+                     size_t nevents, struct bol_append_result *ret, struct bol_diag *diag)
+{
+    struct bol_append_result res = { 0, 0, false };
     int r;
 
     if (!s->db->in_tx)
@@ -372,47 +426,31 @@ int bol_store_append(struct bol_store *s, const struct bol_actor *actor, struct 
             return 0;
         }
     }
-    for (i = 0; i < nevents; i++) {
-        struct bol_entry e;
-        struct bol_hash leaf;
-        struct bol_db_val p[3];
+    return write_events(s, actor, req, at_us, events, nevents, ret, diag);
+}
 
-        /* Schema, canonical form and state changes first: an invalid event writes nothing. */
-        e.seq = s->head.f.size + 1;
-        e.at_us = at_us;
-        e.actor = actor->id;
-        e.addr = actor->addr;
-        e.terminal = events[i].terminal;
-        e.type = events[i].type;
-        e.ver = events[i].ver;
-        e.req = req;
-        e.payload = events[i].payload;
-        r = store_apply_new(s, &e, events[i].prep, diag);
-        if (r < 0)
-            return r;
-        bol_buf_reset(&s->entry_buf);
-        r = bol_entry_encode(&e, &s->entry_buf, diag);
-        if (r < 0)
-            return r;
-        bol_merkle_leaf_hash(s->entry_buf.buf, s->entry_buf.len, &leaf);
-        p[0] = BOL_DBV_INT(e.seq);
-        p[1] = BOL_DBV_BLOB(s->entry_buf.buf, s->entry_buf.len);
-        p[2] = BOL_DBV_BLOB(leaf.b, BOL_HASH_LEN);
-        r = bol_db_exec(s->db, &q_insert_entry, p, 3, diag);
-        if (r < 0)
-            return r;
-        r = bol_merkle_frontier_append(&s->head.f, &leaf, store_node, &ns);
-        if (r == 0)
-            r = ns.r;
-        if (r < 0)
-            return r;
-        s->head_dirty = true;
-        if (i == 0)
-            res.first_seq = e.seq;
-        res.last_seq = e.seq;
+int bol_store_append_more(struct bol_store *s, const struct bol_actor *actor, struct bol_str req,
+                          int64_t at_us, const struct bol_event *events, size_t nevents,
+                          struct bol_append_result *ret, struct bol_diag *diag)
+{
+    int r;
+
+    if (!s->db->in_tx)
+        return bol_diag_fail(diag, BOL_E_STATE, "store", "append outside a transaction");
+    if ((r = check_command(actor, req, events, nevents, diag)) < 0 ||
+        (r = store_head_load(s, diag)) < 0 ||
+        (r = write_events(s, actor, req, at_us, events, nevents, ret, diag)) < 0)
+        return r;
+    if (req.len) {
+        struct bol_db_val p[2] = { BOL_DBV_STR(req), BOL_DBV_INT(ret->last_seq) };
+
+        r = bol_db_exec(s->db, &q_extend_request, p, 2, diag);
+        if (r == 0 && bol_db_changes(s->db) != 1)
+            r = bol_diag_fail(diag, BOL_E_STATE, "req",
+                              "request id '%.*s' was not claimed in this transaction",
+                              (int) req.len, req.p);
     }
-    *ret = res;
-    return 0;
+    return r;
 }
 
 /* ---- reading ---- */

@@ -130,6 +130,17 @@ BOL_MUST_CHECK int bol_store_append(struct bol_store *s, const struct bol_actor 
                                     struct bol_append_result *ret, struct bol_diag *diag);
 
 /*
+ * A command of several steps (an EDI message: all of it or nothing): after
+ * the first step's bol_store_append under req, journal each further step's
+ * events under the same req; the request's range grows to cover them, so a
+ * repeat returns the whole run.  req "" journals them without a request id.
+ */
+BOL_MUST_CHECK int bol_store_append_more(struct bol_store *s, const struct bol_actor *actor,
+                                         struct bol_str req, int64_t at_us,
+                                         const struct bol_event *events, size_t nevents,
+                                         struct bol_append_result *ret, struct bol_diag *diag);
+
+/*
  * Look a request id up before running its command: 0 with the first result
  * (duplicate set) when (req, req_hash) was carried out before, BOL_E_NOTFOUND
  * when req is new (or empty), BOL_E_CONFLICT when req was used for a

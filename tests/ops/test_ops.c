@@ -727,6 +727,75 @@ static void test_request_ids(void **state)
     json_decref(other);
 }
 
+static void replay_equals_live(struct opsfix *o);
+
+/*
+ * A command of several steps: each sees the ones before it, all or nothing,
+ * one request id for the whole.
+ */
+static void test_steps(void **state)
+{
+    struct opsfix *o = *state;
+    struct bol_actor actor = { BOL_STR("edi:tester"), BOL_STR("") };
+    struct bol_state_digest before, after;
+    struct bol_ops_result a, b;
+    struct bol_ops_call call;
+    struct bol_diag d;
+    json_t *good, *bad, *c;
+    size_t i;
+    char cmdbuf[1024];
+
+    terminal(o);
+    /* Two boxes, then a third into the first one's cell: the third step fails. */
+    bad = json_array();
+    for (i = 0; i < 3; i++) {
+        static const char *const ids[] = { "MSCU1000017", "MSCU1000022", "MSCU1000038" };
+        static const char *const cells[] = { "0010182", "0030182", "0010182" };
+
+        c = parse(CMD("{\"cmd\":\"container.register\",\"container\":{\"id\":\"%s\","
+                      "\"sizetype\":\"22G1\",\"category\":\"import\",\"full\":true},"
+                      "\"at\":{\"kind\":\"vessel\",\"visit\":\"V1\",\"cell\":\"%s\"}}",
+                      ids[i], cells[i]));
+        assert_int_equal(json_array_append_new(bad, c), 0);
+    }
+    digest(o, &before);
+    memset(&call, 0, sizeof(call));
+    call.actor = actor;
+    call.req = BOL_STR("edi-0001");
+    call.cmd = bad;
+    assert_int_equal(bol_ops_run_call(o->ops, &call), BOL_E_CONFLICT);
+    assert_int_equal(call.failed_step, 2);
+    assert_string_equal(call.diag.field, "at");
+    digest(o, &after);
+    assert_true(same_digest(&before, &after));
+
+    /* The same two steps without the third: both journaled, as one request. */
+    good = json_array();
+    assert_int_equal(json_array_append(good, json_array_get(bad, 0)), 0);
+    assert_int_equal(json_array_append(good, json_array_get(bad, 1)), 0);
+    bol_diag_init(&d);
+    assert_int_equal(bol_ops_run(o->ops, &actor, BOL_STR("edi-0001"), good, &a, &d), 0);
+    assert_int_equal(a.steps, 2);
+    assert_int_equal(a.events, 2);
+    assert_false(a.duplicate);
+    assert_int_equal(bol_ops_run(o->ops, &actor, BOL_STR("edi-0001"), good, &b, &d), 0);
+    assert_true(b.duplicate);
+    assert_int_equal(b.first_seq, a.first_seq);
+    assert_int_equal(b.last_seq, a.last_seq);
+    assert_int_equal(bol_ops_run(o->ops, &actor, BOL_STR("edi-0001"), bad, &b, &d), BOL_E_CONFLICT);
+    assert_string_equal(d.field, "req");
+
+    /* Not commands: refused before anything runs. */
+    json_decref(bad);
+    bad = json_array();
+    assert_int_equal(bol_ops_run(o->ops, &actor, BOL_STR(""), bad, &b, &d), BOL_E_INVAL);
+    assert_int_equal(json_array_append_new(bad, json_string("x")), 0);
+    assert_int_equal(bol_ops_run(o->ops, &actor, BOL_STR(""), bad, &b, &d), BOL_E_INVAL);
+    json_decref(bad);
+    json_decref(good);
+    replay_equals_live(o);
+}
+
 /* ---- personal data ---- */
 
 static void test_person_erase(void **state)
@@ -1255,6 +1324,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_work_instructions, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_corrections, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_request_ids, opsfix_setup, opsfix_teardown),
+        cmocka_unit_test_setup_teardown(test_steps, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_person_erase, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_queries, opsfix_setup, opsfix_teardown),
         cmocka_unit_test_setup_teardown(test_random_sequences_keep_invariants, opsfix_setup,
