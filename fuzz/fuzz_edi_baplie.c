@@ -6,16 +6,65 @@
  * each slot lies inside the input; a slot flagged valid has a cell, a
  * container number of the right form and a size-type that the core rules
  * accept again; the counts never exceed the message's segments; written
- * as SMDG 2.2 a plan reads back whole with as many slots and boxes.  `make
- * fuzz` seeds it from ../shared/edi as well.
+ * as SMDG 2.2 a plan reads back whole with as many slots and boxes; mapped
+ * to commands (baplie_map.h), every box the mapper lets through is master
+ * data the core accepts, at a cell it can read.  `make fuzz` seeds it from
+ * ../shared/edi as well.
  */
 #include "compat.h"
 
 #include <string.h>
 
 #include "baplie.h"
+#include "baplie_map.h"
+#include "codec.h"
+#include "domain.h"
 #include "errors.h"
 #include "fuzz.h"
+
+static int some_lines(void *u, const char *code)
+{
+    (void) u;
+    return code[0] == 'M';
+}
+
+static int nowhere(void *u, const char *id, char cell[8])
+{
+    (void) u;
+    (void) id;
+    (void) cell;
+    return 0;
+}
+
+/* What the mapper lets through, the core accepts. */
+static void map_plan(const struct bol_baplie *b)
+{
+    struct bol_edi_map_ctx ctx = { "V1", "JPNGO", some_lines, nowhere, NULL };
+    struct bol_edi_mapped m;
+    json_t *cmd;
+    size_t i;
+
+    if (bol_baplie_map(b, &ctx, &m) < 0)
+        return;
+    FUZZ_ASSERT(m.boxes + m.reserved + m.unidentified + m.already <= b->nslots);
+    json_array_foreach(m.cmds, i, cmd)
+    {
+        struct bol_container c;
+        struct bol_cell cell;
+        struct bol_diag d;
+        json_t *at = json_object_get(cmd, "at");
+
+        FUZZ_ASSERT(m.slot[i] < b->nslots);
+        if (m.failed)
+            continue;
+        bol_diag_init(&d);
+        FUZZ_ASSERT(bol_container_from_json(json_object_get(cmd, "container"), &c, &d) == 0);
+        FUZZ_ASSERT(bol_container_length_class(&c) != 0);
+        FUZZ_ASSERT(bol_cell_parse(bol_str_from(json_string_value(json_object_get(at, "cell"))),
+                                   &cell, &d) == 0);
+    }
+    bol_edi_mapped_release(&m);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,6 +98,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sl->reefer)
                 FUZZ_ASSERT(sl->temp_c10 >= BOL_TEMP_MIN_C10 && sl->temp_c10 <= BOL_TEMP_MAX_C10);
         }
+    }
+    for (i = 0; i < s.nplans; i++) {
+        if (!s.ic.msgs[s.plans[i].msg].failed)
+            map_plan(&s.plans[i]);
     }
     /* Written as SMDG 2.2, a plan reads back whole, slot for slot. */
     for (i = 0; rc == 0 && i < s.nplans; i++) {

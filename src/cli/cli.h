@@ -56,6 +56,8 @@ int cmd_container_show(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_container_validate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_demo_data(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_init(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx);
@@ -82,6 +84,8 @@ extern const char *const cmd_batch_usage[];
 extern const char *const cmd_container_show_usage[];
 extern const char *const cmd_container_validate_usage[];
 extern const char *const cmd_edi_inspect_usage[];
+extern const char *const cmd_edi_import_usage[];
+extern const char *const cmd_edi_export_usage[];
 extern const char *const cmd_demo_data_usage[];
 extern const char *const cmd_init_usage[];
 extern const char *const cmd_journal_replay_usage[];
@@ -90,3 +94,6 @@ extern const char *const cmd_journal_verify_usage[];
 extern const char *const cmd_report_usage[];
 extern const char *const cmd_sizetype_usage[];
 extern const char *const cmd_yard_show_usage[];
+
+/* "local:<login name>": who runs a command on this host, when --actor is not given. */
+void cli_default_actor(char *out, size_t n);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cmd_edi.c - bollard edi inspect: what an EDIFACT interchange holds
+ * cmd_edi.c - bollard edi inspect, import and export: EDIFACT in and out
  */
 #include "compat.h"
 
@@ -10,12 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "edi_import.h"
+#include "entry.h"
 #include "errors.h"
 #include "log.h"
 #include "mem.h"
 #include "baplie.h"
+#include "store.h"
 #include "summary.h"
+#include "utctime.h"
 
 const char *const cmd_edi_inspect_usage[] = {
     "usage: bollard edi inspect [--json] FILE...",
@@ -286,4 +293,273 @@ int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx)
         bol_free(p);
     }
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* ---- bollard edi import ---- */
+
+const char *const cmd_edi_import_usage[] = {
+    "usage: bollard edi import --data DIR [--visit ID | --create-visit [--terminal T]]",
+    "                          [--actor NAME] [--json] FILE...",
+    "",
+    "Import UN/EDIFACT messages: each message on its own, all or nothing.  A",
+    "message with an error changes nothing and is reported with its byte",
+    "offset and segment; a good message in the same interchange still imports.",
+    "Importing the same message into the same visit again changes nothing.",
+    "Bay plans (BAPLIE) put their boxes on board the visit given with --visit,",
+    "or with --create-visit a new visit CALLSIGN-VOYAGE of the plan's vessel",
+    "(a defined vessel, found by IMO number or call sign) at the terminal",
+    "given (or the only one).  A wrong check digit is imported and flagged;",
+    "an EQD without a number is a reserved slot.",
+    "Exit 0 when every message imported (now or before), 1 when any failed.",
+    "",
+    "    --data DIR       the data directory",
+    "    --visit ID       the vessel visit bay plans go into",
+    "    --create-visit   make the visit from the plan's vessel and voyage",
+    "    --terminal T     the terminal of a visit made with --create-visit",
+    "    --actor NAME     who is importing (default: local:<login name>)",
+    "    --json           print one report object per file",
+    NULL,
+};
+
+static json_int_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static void print_import(const char *path, json_t *rep)
+{
+    json_t *m, *nt;
+    size_t i, k;
+
+    printf("%s\n", path);
+    json_array_foreach(json_object_get(json_object_get(rep, "interchange"), "notes"), k, nt)
+        printf("  %s at byte %" JSON_INTEGER_FORMAT ", segment %" JSON_INTEGER_FORMAT ": %s\n",
+               json_string_value(json_object_get(nt, "level")), jint(nt, "offset"),
+               jint(nt, "segment"), json_string_value(json_object_get(nt, "message")));
+    json_array_foreach(json_object_get(rep, "messages"), i, m)
+    {
+        json_t *vis = json_object_get(m, "visit"), *seq = json_object_get(m, "seq");
+
+        printf("  message %s (%s %s): %s", json_string_value(json_object_get(m, "ref")),
+               json_string_value(json_object_get(m, "type")),
+               json_string_value(json_object_get(m, "version")),
+               json_string_value(json_object_get(m, "outcome")));
+        if (vis)
+            printf(", visit %s", json_string_value(vis));
+        if (seq)
+            printf(", journal %" JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT,
+                   json_integer_value(json_array_get(seq, 0)),
+                   json_integer_value(json_array_get(seq, 1)));
+        putchar('\n');
+        if (json_object_get(m, "registered"))
+            printf("    containers %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
+                   " registered (%" JSON_INTEGER_FORMAT " flagged), %" JSON_INTEGER_FORMAT
+                   " reserved slots, %" JSON_INTEGER_FORMAT " unidentified, %" JSON_INTEGER_FORMAT
+                   " already on board; reefers %" JSON_INTEGER_FORMAT
+                   ", DG lines %" JSON_INTEGER_FORMAT ", VGM %" JSON_INTEGER_FORMAT "\n",
+                   jint(m, "containers"), jint(m, "registered"), jint(m, "flagged"),
+                   jint(m, "reserved"), jint(m, "unidentified"), jint(m, "already_on_board"),
+                   jint(m, "reefers"), jint(m, "dg_lines"), jint(m, "vgm"));
+        json_array_foreach(json_object_get(m, "notes"), k, nt) printf(
+            "    %s at byte %" JSON_INTEGER_FORMAT ", segment %" JSON_INTEGER_FORMAT ": %s\n",
+            json_string_value(json_object_get(nt, "level")), jint(nt, "offset"),
+            jint(nt, "segment"), json_string_value(json_object_get(nt, "message")));
+        if (jint(m, "notes_dropped"))
+            printf("    (%" JSON_INTEGER_FORMAT " more notes not shown)\n",
+                   jint(m, "notes_dropped"));
+    }
+}
+
+int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        { "data", required_argument, NULL, 'd' },   { "visit", required_argument, NULL, 'v' },
+        { "create-visit", no_argument, NULL, 'c' }, { "terminal", required_argument, NULL, 't' },
+        { "actor", required_argument, NULL, 'a' },  { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+    };
+    struct bol_edi_import_opts io;
+    struct bol_ops_opts oo;
+    struct bol_ops *ops = NULL;
+    struct bol_actor actor;
+    struct bol_diag d;
+    const char *data = NULL, *who = NULL;
+    char actor_id[BOL_ACTOR_MAX + 1];
+    bool json = false, failed = false;
+    int ch, i, r;
+
+    (void) ctx;
+    memset(&io, 0, sizeof(io));
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'v':
+            io.visit = optarg;
+            break;
+        case 'c':
+            io.create_visit = true;
+            break;
+        case 't':
+            io.terminal = optarg;
+            break;
+        case 'a':
+            who = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            return cli_usage(cmd_edi_import_usage, false);
+        default:
+            return cli_usage(cmd_edi_import_usage, true);
+        }
+    }
+    if (!data || optind >= argc || (io.visit && io.create_visit) ||
+        (io.terminal && !io.create_visit))
+        return cli_usage(cmd_edi_import_usage, true);
+    if (who)
+        snprintf(actor_id, sizeof(actor_id), "%s", who);
+    else
+        cli_default_actor(actor_id, sizeof(actor_id));
+    bol_diag_init(&d);
+    if (bol_entry_check_actor(bol_str_from(actor_id), &d) < 0) {
+        bol_log_error("--actor: %s", d.msg);
+        return CLI_EXIT_USAGE;
+    }
+    actor.id = bol_str_from(actor_id);
+    actor.addr = bol_str_make("", 0);
+    memset(&oo, 0, sizeof(oo));
+    oo.data_dir = data;
+    r = bol_ops_open(&oo, &ops, &d);
+    if (r < 0) {
+        bol_log_error("cannot open the store: %s", d.msg);
+        return CLI_EXIT_FAIL;
+    }
+    for (i = optind; i < argc; i++) {
+        json_t *rep = NULL;
+        char *p;
+        size_t n;
+
+        if (read_file(argv[i], &p, &n) < 0) {
+            failed = true;
+            continue;
+        }
+        bol_diag_init(&d);
+        r = bol_edi_import(ops, &actor, p, n, &io, &rep, &d);
+        bol_free(p);
+        if (!rep) {
+            bol_log_error("%s: %s", argv[i], d.msg[0] ? d.msg : bol_strerror(r));
+            failed = true;
+            continue;
+        }
+        failed |= r < 0;
+        if (json) {
+            if (json_object_set_new(rep, "file", json_string(argv[i])) != 0 ||
+                json_dumpf(rep, stdout, JSON_COMPACT | JSON_SORT_KEYS) < 0)
+                failed = true;
+            putchar('\n');
+        } else {
+            print_import(argv[i], rep);
+        }
+        json_decref(rep);
+    }
+    bol_ops_close(ops);
+    return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* ---- bollard edi export ---- */
+
+const char *const cmd_edi_export_usage[] = {
+    "usage: bollard edi export --data DIR --visit ID [--out FILE] baplie",
+    "",
+    "Write the departure bay plan of a vessel visit: every box on board, with",
+    "its cell, size-type, weights, ports, reefer temperature and dangerous",
+    "goods, as BAPLIE (SMDG 2.2, D.95B) to standard output or FILE.  Boxes",
+    "flagged on import (a wrong check digit) go out as they came in.",
+    "",
+    "    --data DIR    the data directory",
+    "    --visit ID    the vessel visit",
+    "    --out FILE    write here instead (created with mode 0640)",
+    NULL,
+};
+
+int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        { "data", required_argument, NULL, 'd' },
+        { "visit", required_argument, NULL, 'v' },
+        { "out", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct bol_store_config sc;
+    struct bol_store *s = NULL;
+    struct bol_buf b = BOL_BUF_INIT(FILE_MAX);
+    struct bol_diag d;
+    const char *data = NULL, *visit = NULL, *out = NULL;
+    FILE *f = stdout;
+    int ch, r;
+
+    (void) ctx;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'v':
+            visit = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'h':
+            return cli_usage(cmd_edi_export_usage, false);
+        default:
+            return cli_usage(cmd_edi_export_usage, true);
+        }
+    }
+    if (!data || !visit || optind + 1 != argc)
+        return cli_usage(cmd_edi_export_usage, true);
+    if (strcmp(argv[optind], "baplie") != 0) {
+        bol_log_error("bollard exports BAPLIE bay plans; '%s' is not built yet", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    memset(&sc, 0, sizeof(sc));
+    sc.data_dir = data;
+    sc.read_only = true;
+    bol_diag_init(&d);
+    r = bol_store_open(&sc, &s, &d);
+    if (r == 0)
+        r = bol_edi_export_baplie(s, visit, bol_time_now_us(), &b, &d);
+    bol_store_close(s);
+    if (r < 0) {
+        bol_log_error("%s", d.msg[0] ? d.msg : bol_strerror(r));
+        bol_buf_release(&b);
+        return CLI_EXIT_FAIL;
+    }
+    if (out) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+
+        f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (!f) {
+            bol_log_error("%s: %s", out, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            bol_buf_release(&b);
+            return CLI_EXIT_FAIL;
+        }
+    }
+    r = fwrite(b.buf, 1, b.len, f) == b.len ? 0 : -1;
+    if (out && fclose(f) != 0)
+        r = -1;
+    else if (!out && fflush(f) != 0)
+        r = -1;
+    bol_buf_release(&b);
+    if (r < 0) {
+        bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }

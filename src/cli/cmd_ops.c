@@ -276,7 +276,7 @@ static bool read_line(FILE *in, struct bol_buf *b, size_t max, bool *toolong)
     return any;
 }
 
-static void default_actor(char *out, size_t n)
+void cli_default_actor(char *out, size_t n)
 {
     struct passwd *pw = getpwuid(getuid());
     const char *name = pw && pw->pw_name ? pw->pw_name : "unknown";
@@ -319,7 +319,7 @@ int cmd_batch(int argc, char **argv, struct cli_ctx *ctx)
     if (o.extra)
         snprintf(actor, sizeof(actor), "%s", o.extra);
     else
-        default_actor(actor, sizeof(actor));
+        cli_default_actor(actor, sizeof(actor));
     bol_diag_init(&d);
     if (bol_entry_check_actor(bol_str_from(actor), &d) < 0) {
         print_error("--actor", BOL_E_INVAL, &d);

@@ -619,9 +619,10 @@ int bol_container_from_json(json_t *o, struct bol_container *out, struct bol_dia
         return bol_diag_wrap(diag, BOL_E_INVAL, "vgm_kg");
     if (c.gross_kg && c.tare_kg && c.gross_kg < c.tare_kg)
         return bol_diag_fail(diag, BOL_E_INVAL, "gross_kg", "'gross_kg' is below 'tare_kg'");
-    if (!c.full && c.category != BOL_CAT_EMPTY && c.category != BOL_CAT_STORAGE)
+    if (!c.full && c.category != BOL_CAT_EMPTY && c.category != BOL_CAT_STORAGE &&
+        c.category != BOL_CAT_THROUGH)
         return bol_diag_fail(diag, BOL_E_INVAL, "full",
-                             "an empty box must have category 'empty' or 'storage'");
+                             "an empty box must have category 'empty', 'storage' or 'through'");
     if (c.full && c.category == BOL_CAT_EMPTY)
         return bol_diag_fail(diag, BOL_E_INVAL, "full", "category 'empty' needs \"full\": false");
     if ((c.reefer_on || sp.p || c10 != INT64_MIN) && !(stype.flags & BOL_ST_REEFER))

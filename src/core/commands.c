@@ -323,7 +323,8 @@ static int deliverable(struct run *r, const struct bol_container *c)
     bool released = false;
     int rc;
 
-    if (c->category == BOL_CAT_EXPORT || c->category == BOL_CAT_TRANSSHIPMENT)
+    if (c->category == BOL_CAT_EXPORT || c->category == BOL_CAT_TRANSSHIPMENT ||
+        c->category == BOL_CAT_THROUGH)
         return FAIL(r, BOL_E_STATE, "id",
                     "%s is %s cargo, loaded to a vessel, not delivered by road (correct its "
                     "category first)",
@@ -1087,7 +1088,8 @@ static int c_gate_receive(struct run *r)
         if (inside)
             return FAIL(r, BOL_E_CONFLICT, "id", "%s is already in the terminal", c.id.s);
     }
-    if (c.category == BOL_CAT_IMPORT || c.category == BOL_CAT_TRANSSHIPMENT)
+    if (c.category == BOL_CAT_IMPORT || c.category == BOL_CAT_TRANSSHIPMENT ||
+        c.category == BOL_CAT_THROUGH)
         return FAIL(r, BOL_E_INVAL, "category",
                     "the gate receives export, empty and storage boxes, not %s",
                     bol_category_names[c.category]);

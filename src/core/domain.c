@@ -16,8 +16,8 @@ const char *const bol_equip_status_names[] = { "available", "working", "maintena
                                                NULL };
 const char *const bol_phase_names[] = { "planned",   "arrived",  "working",
                                         "completed", "departed", NULL };
-const char *const bol_category_names[] = { "import",  "export", "transshipment",
-                                           "storage", "empty",  NULL };
+const char *const bol_category_names[] = { "import",  "export", "transshipment", "storage", "empty",
+                                           "through", NULL };
 const char *const bol_place_kind_names[] = {
     "none", "yard", "vessel", "quay", "truck", "gone", NULL
 };

@@ -181,6 +181,7 @@ enum bol_category {
     BOL_CAT_TRANSSHIPMENT,
     BOL_CAT_STORAGE,
     BOL_CAT_EMPTY,
+    BOL_CAT_THROUGH, /* stays on board: in a bay plan, neither discharged nor loaded here */
     BOL_CAT_COUNT
 };
 extern const char *const bol_category_names[];

@@ -162,6 +162,7 @@ static int equipment(struct bol_edi_interchange *ic, size_t msg, struct bol_bapl
     b->containers++;
     txt(ic, seg, 2, 1, sl->id_text, sizeof(sl->id_text));
     txt(ic, seg, 3, 1, st, sizeof(st));
+    snprintf(sl->st_text, sizeof(sl->st_text), "%.11s", st);
     txt(ic, seg, 6, 1, status, sizeof(status));
     sl->full = strcmp(status, "4") != 0;
     if (st[0]) {

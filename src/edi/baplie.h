@@ -47,8 +47,9 @@ struct bol_baplie_slot {
     bool has_box;     /* an EQD with a number */
     char id_text[24]; /* as sent (spaces and all) */
     struct bol_container_id id;
-    bool id_ok;    /* the form of a container number */
-    bool check_ok; /* and its check digit */
+    bool id_ok;       /* the form of a container number */
+    bool check_ok;    /* and its check digit */
+    char st_text[12]; /* as sent */
     struct bol_sizetype st;
     bool st_ok;
     bool full;         /* EQD 8169: 5 full, 4 empty */

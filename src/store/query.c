@@ -899,3 +899,80 @@ int bol_query_docs(struct bol_store *s, enum bol_view_doc what, const char *user
     *ret = a;
     return 0;
 }
+
+/* ---- reference lists and what a vessel carries (EDI in and out) ---- */
+
+static const struct bol_sql q_terminals = {
+    "SELECT code, name, timezone, unlocode FROM terminal ORDER BY code"
+};
+static const struct col_spec terminal_list_cols[] = {
+    { "code", K_TEXT }, { "name", K_TEXT }, { "timezone", K_TEXT }, { "unlocode", K_TEXT }
+};
+
+int bol_query_terminals(struct bol_store *s, json_t **ret, struct bol_diag *diag)
+{
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = rows_json(s, &q_terminals, NULL, 0, terminal_list_cols, 4, a, diag);
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}
+
+static const struct bol_sql q_vessels = { "SELECT doc FROM vessel ORDER BY imo" };
+
+/* One row's doc, appended to an array as it was stored. */
+static int append_doc(void *ctx, const struct bol_db_row *row)
+{
+    json_t *v = value_json(row, 0, K_JSON);
+
+    if (!v)
+        return BOL_E_NOMEM;
+    return json_array_append_new(ctx, v) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+int bol_query_vessels(struct bol_store *s, json_t **ret, struct bol_diag *diag)
+{
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = bol_db_query(s->db, &q_vessels, NULL, 0, append_doc, a, diag);
+    if (r == BOL_E_NOMEM)
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}
+
+static const struct bol_sql q_on_board = {
+    "SELECT cell, doc FROM container WHERE place = 'vessel' AND visit = $1 ORDER BY cell, id"
+};
+static const struct col_spec on_board_cols[] = { { "cell", K_TEXT }, { "container", K_JSON } };
+
+int bol_query_on_board(struct bol_store *s, const char *visit, json_t **ret, struct bol_diag *diag)
+{
+    struct bol_db_val p[1] = { BOL_DBV_STR(bol_str_from(visit)) };
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = rows_json(s, &q_on_board, p, 1, on_board_cols, 2, a, diag);
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}

@@ -64,3 +64,13 @@ BOL_MUST_CHECK int bol_query_holds(struct bol_store *s, const char *terminal, js
  */
 BOL_MUST_CHECK int bol_query_docs(struct bol_store *s, enum bol_view_doc what, const char *user,
                                   json_t **ret, struct bol_diag *diag);
+
+/* Every terminal: code, name, timezone, unlocode. */
+BOL_MUST_CHECK int bol_query_terminals(struct bol_store *s, json_t **ret, struct bol_diag *diag);
+
+/* Every vessel's definition as codec.h writes it, by IMO number. */
+BOL_MUST_CHECK int bol_query_vessels(struct bol_store *s, json_t **ret, struct bol_diag *diag);
+
+/* The boxes on board a visit, by cell: [{"cell": "BBBRRTT", "container": {master data}}]. */
+BOL_MUST_CHECK int bol_query_on_board(struct bol_store *s, const char *visit, json_t **ret,
+                                      struct bol_diag *diag);

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * baplie_map.c - a bay plan as the commands that put its boxes on board
+ */
+#include "compat.h"
+
+#include "baplie_map.h"
+#include "cell.h"
+#include "domain.h"
+#include "errors.h"
+#include "locode.h"
+#include "mem.h"
+#include "units.h"
+
+int bol_edi_mapped_note(struct bol_edi_mapped *m, bool error, uint64_t offset, uint32_t segment,
+                        const char *text)
+{
+    json_t *n;
+
+    if (error)
+        m->failed = true;
+    if (json_array_size(m->notes) >= BOL_EDI_MAP_NOTES_MAX) {
+        m->dropped++;
+        return 0;
+    }
+    n = json_pack("{s:s, s:I, s:I, s:s}", "level", error ? "error" : "warning", "offset",
+                  (json_int_t) offset, "segment", (json_int_t) segment, "message", text);
+    return n && json_array_append_new(m->notes, n) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+void bol_edi_mapped_release(struct bol_edi_mapped *m)
+{
+    json_decref(m->cmds);
+    json_decref(m->notes);
+    bol_free(m->slot);
+    memset(m, 0, sizeof(*m));
+}
+
+/* Values already warned about (lines, ports): one warning per distinct value. */
+struct seen {
+    char v[64][8];
+    unsigned n;
+};
+
+static bool seen_before(struct seen *s, const char *v)
+{
+    unsigned i;
+
+    for (i = 0; i < s->n; i++) {
+        if (!strcmp(s->v[i], v))
+            return true;
+    }
+    if (s->n < 64)
+        snprintf(s->v[s->n++], sizeof(s->v[0]), "%.7s", v);
+    return false;
+}
+
+struct mapper {
+    const struct bol_baplie *b;
+    const struct bol_edi_map_ctx *ctx;
+    struct bol_edi_mapped *m;
+    struct seen lines, ports;
+};
+
+static int note(struct mapper *mp, bool error, const struct bol_baplie_slot *s, const char *fmt,
+                ...) BOL_PRINTF(4, 5);
+static int note(struct mapper *mp, bool error, const struct bol_baplie_slot *s, const char *fmt,
+                ...)
+{
+    char text[BOL_DIAG_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    return bol_edi_mapped_note(mp->m, error, s->offset, s->segment, text);
+}
+
+static int set_s(json_t *o, const char *k, const char *v)
+{
+    return json_object_set_new(o, k, json_string(v)) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+static int set_i(json_t *o, const char *k, long long v)
+{
+    return json_object_set_new(o, k, json_integer((json_int_t) v)) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+/* A UN/LOCODE the box may carry, or a warning (once per value) and none. */
+static int port_field(struct mapper *mp, const struct bol_baplie_slot *s, json_t *c,
+                      const char *key, const char *v)
+{
+    struct bol_locode lc;
+
+    if (!v[0])
+        return 0;
+    if (bol_locode_parse(bol_str_from(v), &lc, NULL) == 0)
+        return set_s(c, key, v);
+    if (seen_before(&mp->ports, v))
+        return 0;
+    return note(mp, false, s, "'%s' is not a UN/LOCODE: left out of the boxes that name it", v);
+}
+
+static int dg_lines(struct mapper *mp, const struct bol_baplie_slot *s, json_t *c)
+{
+    json_t *a;
+    unsigned i;
+
+    if (!s->ndg)
+        return 0;
+    if (s->ndg > BOL_DG_MAX)
+        return note(mp, true, s, "%s has %u dangerous-goods lines; bollard keeps at most %d",
+                    s->id.s, s->ndg, BOL_DG_MAX);
+    a = json_array();
+    if (!a || json_object_set_new(c, "dg", a) != 0)
+        return BOL_E_NOMEM;
+    for (i = 0; i < s->ndg; i++) {
+        char cls[5], un[8];
+        json_t *l;
+
+        if (!s->dg[i].un)
+            return note(mp, true, s, "a dangerous-goods line of %s has no UN number", s->id.s);
+        bol_imdg_class_format(&s->dg[i].cls, cls);
+        snprintf(un, sizeof(un), "%04u", s->dg[i].un);
+        l = json_pack("{s:s, s:s}", "un", un, "class", cls);
+        if (!l || json_array_append_new(a, l) != 0)
+            return BOL_E_NOMEM;
+    }
+    return 0;
+}
+
+/* The box's master data, as container.register takes it. */
+static int container_json(struct mapper *mp, const struct bol_baplie_slot *s, json_t *c)
+{
+    const char *port = mp->ctx->port;
+    bool here = !s->pod[0] || !port[0] || !strcmp(s->pod, port);
+    const char *cat = here ? (s->full ? "import" : "empty") : "through";
+    int r;
+
+    if ((r = set_s(c, "id", s->id.s)) < 0 || (r = set_s(c, "sizetype", s->st.code)) < 0 ||
+        (r = set_s(c, "category", cat)) < 0 ||
+        json_object_set_new(c, "full", json_boolean(s->full)) != 0)
+        return r < 0 ? r : BOL_E_NOMEM;
+    if (!s->check_ok && json_object_set_new(c, "check_digit_ok", json_false()) != 0)
+        return BOL_E_NOMEM;
+    if (s->gross_kg && (r = set_i(c, "gross_kg", s->gross_kg)) < 0)
+        return r;
+    if (s->vgm_kg && (r = set_i(c, "vgm_kg", s->vgm_kg)) < 0)
+        return r;
+    if (s->reefer && !(s->st.flags & BOL_ST_REEFER)) {
+        char t[8];
+
+        bol_temp_format(s->temp_c10, t);
+        if ((r = note(mp, false, s,
+                      "%s has a carriage temperature (%s C) but size-type %s is not a reefer: "
+                      "it cannot be powered, so no set point is kept",
+                      s->id.s, t, s->st.code)) < 0)
+            return r;
+    } else if (s->reefer) {
+        if ((r = set_i(c, "setpoint_c10", s->temp_c10)) < 0)
+            return r;
+        if (s->full && json_object_set_new(c, "reefer_on", json_true()) != 0)
+            return BOL_E_NOMEM;
+    }
+    if ((r = dg_lines(mp, s, c)) < 0)
+        return r;
+    if ((r = port_field(mp, s, c, "pol", s->pol)) < 0 || (r = port_field(mp, s, c, "pod", s->pod)))
+        return r;
+    if (s->line[0]) {
+        r = mp->ctx->line_known(mp->ctx->u, s->line);
+        if (r < 0)
+            return r;
+        if (r > 0)
+            return set_s(c, "line", s->line);
+        if (!seen_before(&mp->lines, s->line))
+            return note(mp, false, s,
+                        "shipping line %s is not defined: its boxes are imported without an "
+                        "operator (define the line and correct them to fix)",
+                        s->line);
+    }
+    return 0;
+}
+
+static int map_slot(struct mapper *mp, size_t i)
+{
+    const struct bol_baplie_slot *s = &mp->b->slots[i];
+    struct bol_edi_mapped *m = mp->m;
+    char cell[BOL_CELL_TEXT_MAX], where[8];
+    json_t *cmd, *c;
+    int r;
+
+    if (!s->has_box) {
+        m->reserved++;
+        return 0;
+    }
+    if (!s->id_ok) {
+        m->unidentified++;
+        return note(mp, false, s,
+                    "'%s' is not a container number: cell %s is counted as taken by an "
+                    "unidentified box; nothing is registered",
+                    s->id_text, s->cell_text);
+    }
+    if (!s->cell_ok)
+        return note(mp, true, s, "%s: stowage cell '%s' is not a cell", s->id.s, s->cell_text);
+    if (!s->st_text[0])
+        return note(mp, true, s, "%s has no size-type: bollard cannot stow a box of unknown size",
+                    s->id.s);
+    if (!s->st_ok)
+        return note(mp, true, s,
+                    "%s: size-type '%s' cannot be read (see the warning at its EQD): bollard "
+                    "cannot stow a box of unknown size",
+                    s->id.s, s->st_text);
+    if (!s->st.length_mm || s->st.length_mm > 13716)
+        return note(mp, true, s, "%s: a %s box has no place in a vessel's 20/40 ft cells", s->id.s,
+                    s->st.length_text);
+    bol_cell_format(&s->cell, cell);
+    r = mp->ctx->on_board(mp->ctx->u, s->id.s, where);
+    if (r < 0)
+        return r;
+    if (r > 0 && !strcmp(where, cell)) {
+        m->already++;
+        return 0;
+    }
+    if (!s->check_ok) {
+        m->flagged++;
+        if ((r = note(mp, false, s, "%s has a wrong check digit: imported and flagged", s->id.s)) <
+            0)
+            return r;
+    }
+    c = json_object();
+    cmd = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "cmd", "container.register", "container", c,
+                    "at", "kind", "vessel", "visit", mp->ctx->visit, "cell", cell);
+    if (!cmd)
+        return BOL_E_NOMEM;
+    if ((r = container_json(mp, s, c)) < 0 || m->failed) {
+        json_decref(cmd);
+        return r;
+    }
+    m->slot[json_array_size(m->cmds)] = i;
+    m->boxes++;
+    return json_array_append_new(m->cmds, cmd) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx,
+                   struct bol_edi_mapped *out)
+{
+    struct mapper *mp = bol_calloc(1, sizeof(*mp));
+    size_t i;
+    int r = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->cmds = json_array();
+    out->notes = json_array();
+    out->slot = bol_calloc(b->nslots ? b->nslots : 1, sizeof(*out->slot));
+    if (!mp || !out->cmds || !out->notes || !out->slot) {
+        bol_free(mp);
+        bol_edi_mapped_release(out);
+        return BOL_E_NOMEM;
+    }
+    mp->b = b;
+    mp->ctx = ctx;
+    mp->m = out;
+    for (i = 0; i < b->nslots && r >= 0; i++)
+        r = map_slot(mp, i);
+    bol_free(mp);
+    if (r < 0)
+        bol_edi_mapped_release(out);
+    return r < 0 ? r : 0;
+}

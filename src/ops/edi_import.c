@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * edi_import.c - EDI messages into the journal, and bay plans out of it
+ */
+#include "compat.h"
+
+#include "baplie.h"
+#include "baplie_map.h"
+#include "cell.h"
+#include "codec.h"
+#include "domain.h"
+#include "entry.h"
+#include "edi_import.h"
+#include "errors.h"
+#include "mem.h"
+#include "query.h"
+#include "sizetype.h"
+#include "sha256.h"
+#include "storeview.h"
+#include "str.h"
+
+struct imp {
+    struct bol_ops *ops;
+    const struct bol_actor *actor;
+    const struct bol_edi_import_opts *o;
+    const char *p;
+    size_t n;
+    struct bol_store *rs; /* read-only: what the terminal knows */
+    struct bol_store_view sv;
+    struct bol_diag vd; /* the view's errors */
+    json_t *terminals, *vessels;
+    struct bol_baplie_set set;
+    char visit[BOL_VISIT_ID_MAX + 1]; /* of the message being imported */
+};
+
+static int line_known(void *u, const char *code)
+{
+    struct imp *im = u;
+    int r = im->sv.view.exists(im->sv.view.ctx, BOL_THING_LINE, code, NULL);
+
+    return r == 0 ? 1 : r == BOL_E_NOTFOUND ? 0 : r;
+}
+
+static int on_board(void *u, const char *id, char cell[8])
+{
+    struct imp *im = u;
+    struct bol_container c;
+    char text[BOL_CELL_TEXT_MAX];
+    int r = im->sv.view.container(im->sv.view.ctx, id, &c);
+
+    if (r == BOL_E_NOTFOUND)
+        return 0;
+    if (r < 0)
+        return r;
+    if (c.place.kind != BOL_PLACE_VESSEL || strcmp(c.place.visit, im->visit) != 0)
+        return 0;
+    bol_cell_format(&c.place.cell, text);
+    snprintf(cell, 8, "%.7s", text);
+    return 1;
+}
+
+static int add_note(json_t *notes, const char *level, uint64_t offset, uint32_t segment,
+                    const char *text)
+{
+    json_t *n = json_pack("{s:s, s:I, s:I, s:s}", "level", level, "offset", (json_int_t) offset,
+                          "segment", (json_int_t) segment, "message", text);
+
+    return n && json_array_append_new(notes, n) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+/* The reader's notes about message msg (-1: the interchange) into notes. */
+static int ic_notes(const struct bol_edi_interchange *ic, int msg, json_t *notes)
+{
+    size_t i;
+    int r = 0;
+
+    for (i = 0; i < ic->nnotes && r == 0; i++) {
+        const struct bol_edi_note *e = &ic->notes[i];
+        char text[BOL_DIAG_MSG_MAX + 32];
+
+        if (e->msg != msg)
+            continue;
+        if (e->element)
+            snprintf(text, sizeof(text), "%s element %u: %s", e->tag, e->element, e->text);
+        else
+            snprintf(text, sizeof(text), "%s: %s", e->tag[0] ? e->tag : "input", e->text);
+        r = add_note(notes, e->error ? "error" : "warning", e->offset, e->segment, text);
+    }
+    return r;
+}
+
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    return v ? v : "";
+}
+
+static const char *terminal_port(struct imp *im, const char *terminal)
+{
+    size_t i;
+    json_t *t;
+
+    json_array_foreach(im->terminals, i, t)
+    {
+        if (!strcmp(text_of(t, "code"), terminal))
+            return text_of(t, "unlocode");
+    }
+    return "";
+}
+
+/* The defined vessel the plan names by IMO number or call sign, or NULL. */
+static json_t *plan_vessel(struct imp *im, const struct bol_baplie *b)
+{
+    size_t i;
+    json_t *v;
+
+    if (!b->vessel_id[0])
+        return NULL;
+    json_array_foreach(im->vessels, i, v)
+    {
+        const char *imo = json_string_value(json_object_get(v, "imo"));
+        const char *cs = json_string_value(json_object_get(v, "call_sign"));
+
+        if ((imo && !strcmp(imo, b->vessel_id)) || (cs && !strcmp(cs, b->vessel_id)))
+            return v;
+    }
+    return NULL;
+}
+
+/* CALLSIGN-VOYAGE in the characters a visit id may hold. */
+static void visit_id_for(const char *vessel, const char *voyage, char out[BOL_VISIT_ID_MAX + 1])
+{
+    size_t k = 0, i;
+    const char *parts[2] = { vessel, voyage };
+    unsigned p;
+
+    for (p = 0; p < 2; p++) {
+        if (p && k < BOL_VISIT_ID_MAX)
+            out[k++] = '-';
+        for (i = 0; parts[p][i] && k < BOL_VISIT_ID_MAX; i++) {
+            char c = bol_to_upper(parts[p][i]);
+
+            if (bol_is_alpha(c) || bol_is_digit(c) || c == '-')
+                out[k++] = c;
+        }
+    }
+    out[k] = '\0';
+}
+
+/*
+ * The visit a plan goes into: the one given, or one made from its vessel and
+ * voyage (*define then holds the visit.define to run first).  0, or an error
+ * with its reason in text.
+ */
+static int plan_visit(struct imp *im, const struct bol_baplie *b, json_t **define, char *text,
+                      size_t ntext)
+{
+    struct bol_visit vis;
+    const char *terminal = im->o->terminal, *imo, *cs;
+    json_t *ves;
+    int r;
+
+    *define = NULL;
+    if (im->o->visit) {
+        snprintf(im->visit, sizeof(im->visit), "%s", im->o->visit);
+        r = im->sv.view.visit(im->sv.view.ctx, im->visit, &vis);
+        if (r == BOL_E_NOTFOUND)
+            snprintf(text, ntext, "no vessel visit %s", im->visit);
+        else if (r < 0)
+            snprintf(text, ntext, "%s", im->vd.msg);
+        return r;
+    }
+    ves = plan_vessel(im, b);
+    if (!ves) {
+        snprintf(text, ntext,
+                 "the plan's vessel %s (%s) is not defined: define it (vessel.define, with its IMO "
+                 "number and profile) or import into a visit with --visit",
+                 b->vessel_id[0] ? b->vessel_id : "without an id", b->vessel);
+        return BOL_E_NOTFOUND;
+    }
+    if (!b->voyage[0]) {
+        snprintf(text, ntext, "the plan gives no voyage number: import it with --visit");
+        return BOL_E_INVAL;
+    }
+    imo = json_string_value(json_object_get(ves, "imo"));
+    cs = json_string_value(json_object_get(ves, "call_sign"));
+    visit_id_for(cs && cs[0] ? cs : imo, b->voyage, im->visit);
+    r = im->sv.view.visit(im->sv.view.ctx, im->visit, &vis);
+    if (r == 0)
+        return 0; /* made by an earlier plan for this call */
+    if (r != BOL_E_NOTFOUND) {
+        snprintf(text, ntext, "%s", im->vd.msg);
+        return r;
+    }
+    if (!terminal) {
+        if (json_array_size(im->terminals) != 1) {
+            snprintf(text, ntext, "this installation has %zu terminals: name one with --terminal",
+                     json_array_size(im->terminals));
+            return BOL_E_INVAL;
+        }
+        terminal = json_string_value(json_object_get(json_array_get(im->terminals, 0), "code"));
+    }
+    *define =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "cmd", "visit.define", "id", im->visit,
+                  "terminal", terminal, "imo", imo, "voyage_in", b->voyage, "phase", "planned");
+    if (!*define)
+        return BOL_E_NOMEM;
+    if (b->carrier[0] && line_known(im, b->carrier) > 0 &&
+        json_object_set_new(*define, "line", json_string(b->carrier)) != 0)
+        return BOL_E_NOMEM;
+    return 0;
+}
+
+/* The request id of a message imported into a visit: its bytes' hash. */
+static void message_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n)
+{
+    uint8_t h[BOL_SHA256_LEN];
+    char hex[33];
+    size_t i;
+
+    bol_sha256(im->p + m->offset, (size_t) (m->end - m->offset), h);
+    for (i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    snprintf(out, n, "edi-%s-%s", im->visit, hex);
+}
+
+static const struct bol_baplie *plan_of(struct imp *im, size_t msg)
+{
+    size_t i;
+
+    for (i = 0; i < im->set.nplans; i++) {
+        if (im->set.plans[i].msg == msg)
+            return &im->set.plans[i];
+    }
+    return NULL;
+}
+
+static int set_count(json_t *o, const char *k, uint64_t v)
+{
+    return json_object_set_new(o, k, json_integer((json_int_t) v)) == 0 ? 0 : BOL_E_NOMEM;
+}
+
+/* Import one message; its report goes into mr.  Returns 1 when it failed, 0 when not, < 0. */
+static int import_message(struct imp *im, size_t msg, json_t *mr)
+{
+    const struct bol_edi_message *m = &im->set.ic.msgs[msg];
+    const struct bol_baplie *b = plan_of(im, msg);
+    json_t *notes = json_object_get(mr, "notes"), *define = NULL, *cmds;
+    struct bol_edi_map_ctx ctx;
+    struct bol_edi_mapped mp;
+    struct bol_ops_call call;
+    struct bol_append_result ar;
+    struct bol_diag d;
+    struct bol_visit vis;
+    char text[2 * BOL_DIAG_MSG_MAX], req[BOL_REQ_ID_MAX + 1];
+    int r;
+
+    if (m->failed || !b || !m->end) {
+        if (!b && !m->failed)
+            return add_note(notes, "error", m->offset, m->first_segment,
+                            "bollard imports BAPLIE messages; this type is not imported yet") < 0
+                       ? BOL_E_NOMEM
+                       : 1;
+        return 1;
+    }
+    if (set_count(mr, "containers", b->containers) < 0 ||
+        set_count(mr, "reefers", b->reefers) < 0 || set_count(mr, "dg_lines", b->dg_lines) < 0 ||
+        set_count(mr, "vgm", b->vgm) < 0)
+        return BOL_E_NOMEM;
+    bol_diag_init(&im->vd);
+    r = plan_visit(im, b, &define, text, sizeof(text));
+    if (r == BOL_E_NOMEM)
+        return r;
+    if (r < 0)
+        return add_note(notes, "error", m->offset, m->first_segment, text) < 0 ? BOL_E_NOMEM : 1;
+    if (json_object_set_new(mr, "visit", json_string(im->visit)) != 0) {
+        json_decref(define);
+        return BOL_E_NOMEM;
+    }
+    message_req(im, m, req, sizeof(req));
+    bol_diag_init(&d);
+    r = bol_store_request_find(im->rs, bol_str_from(req), NULL, &ar, &d);
+    if (r == BOL_E_CONFLICT) { /* the id is taken: this message went into this visit before */
+        json_decref(define);
+        return json_object_set_new(mr, "outcome", json_string("already imported")) == 0
+                   ? 0
+                   : BOL_E_NOMEM;
+    }
+    ctx.visit = im->visit;
+    ctx.port = "";
+    if (im->sv.view.visit(im->sv.view.ctx, im->visit, &vis) == 0)
+        ctx.port = terminal_port(im, vis.terminal);
+    else if (define)
+        ctx.port = terminal_port(im, text_of(define, "terminal"));
+    ctx.line_known = line_known;
+    ctx.on_board = on_board;
+    ctx.u = im;
+    r = bol_baplie_map(b, &ctx, &mp);
+    if (r < 0) {
+        json_decref(define);
+        return r;
+    }
+    cmds = mp.cmds;
+    if (json_array_extend(notes, mp.notes) != 0 ||
+        set_count(mr, "registered", mp.failed ? 0 : mp.boxes) < 0 ||
+        set_count(mr, "reserved", mp.reserved) < 0 ||
+        set_count(mr, "unidentified", mp.unidentified) < 0 ||
+        set_count(mr, "already_on_board", mp.already) < 0 ||
+        set_count(mr, "flagged", mp.flagged) < 0 ||
+        (mp.dropped && set_count(mr, "notes_dropped", mp.dropped) < 0)) {
+        r = BOL_E_NOMEM;
+        goto out;
+    }
+    if (mp.failed) {
+        r = 1;
+        goto out;
+    }
+    if (define && json_array_insert(cmds, 0, define) != 0) {
+        r = BOL_E_NOMEM;
+        goto out;
+    }
+    if (!json_array_size(cmds)) {
+        r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
+        goto out;
+    }
+    memset(&call, 0, sizeof(call));
+    call.actor = *im->actor;
+    call.req = bol_str_from(req);
+    call.cmd = cmds;
+    call.scope = im->o->scope;
+    r = bol_ops_run_call(im->ops, &call);
+    if (r < 0) {
+        long step = call.failed_step - (define ? 1 : 0);
+        uint64_t off = m->offset;
+        uint32_t seg = m->first_segment;
+
+        if (call.diag.code == BOL_E_CONFLICT && !strcmp(call.diag.field, "req")) {
+            r = json_object_set_new(mr, "outcome", json_string("already imported")) == 0
+                    ? 0
+                    : BOL_E_NOMEM;
+            goto out;
+        }
+        if (step >= 0 && (size_t) step < json_array_size(mp.cmds)) {
+            const struct bol_baplie_slot *s = &b->slots[mp.slot[step]];
+
+            off = s->offset;
+            seg = s->segment;
+            snprintf(text, sizeof(text), "%s at %s: %s: %s", s->id.s, s->cell_text, call.diag.field,
+                     call.diag.msg);
+        } else {
+            snprintf(text, sizeof(text), "%s%s%s", call.diag.field, call.diag.field[0] ? ": " : "",
+                     call.diag.msg);
+        }
+        r = add_note(notes, "error", off, seg, text) < 0 ? BOL_E_NOMEM : 1;
+        if (r == 1 && set_count(mr, "registered", 0) < 0)
+            r = BOL_E_NOMEM;
+        goto out;
+    }
+    r = json_object_set_new(mr, "outcome",
+                            json_string(call.res.duplicate ? "already imported" : "imported"));
+    if (r == 0 && !call.res.duplicate)
+        r = json_object_set_new(
+            mr, "seq",
+            json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq));
+    r = r == 0 ? 0 : BOL_E_NOMEM;
+out:
+    if (define && !json_array_size(cmds))
+        json_decref(define);
+    bol_edi_mapped_release(&mp);
+    return r;
+}
+
+int bol_edi_import(struct bol_ops *ops, const struct bol_actor *actor, const char *p, size_t n,
+                   const struct bol_edi_import_opts *o, json_t **report, struct bol_diag *diag)
+{
+    struct imp *im = bol_calloc(1, sizeof(*im));
+    json_t *rep = NULL, *msgs = NULL, *icn = NULL;
+    bool failed = false;
+    size_t i;
+    int r;
+
+    *report = NULL;
+    if (!im)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+    if (o->visit && o->create_visit) {
+        bol_free(im);
+        return bol_diag_fail(diag, BOL_E_INVAL, "visit", "give a visit or create one, not both");
+    }
+    im->ops = ops;
+    im->actor = actor;
+    im->o = o;
+    im->p = p;
+    im->n = n;
+    if ((r = bol_ops_reader(ops, &im->rs, diag)) < 0) {
+        bol_free(im);
+        return r;
+    }
+    bol_store_view_init(&im->sv, im->rs, &im->vd);
+    if ((r = bol_query_terminals(im->rs, &im->terminals, diag)) < 0 ||
+        (r = bol_query_vessels(im->rs, &im->vessels, diag)) < 0)
+        goto out;
+    r = bol_baplie_read(p, n, NULL, &im->set);
+    if (r == BOL_E_NOMEM) {
+        r = bol_diag_fail(diag, r, "edi", "out of memory");
+        goto out;
+    }
+    msgs = json_array();
+    icn = json_array();
+    rep = json_pack("{s:{s:s, s:s, s:s, s:o}, s:o}", "interchange", "sender", im->set.ic.sender,
+                    "recipient", im->set.ic.recipient, "control", im->set.ic.control, "notes", icn,
+                    "messages", msgs);
+    if (!rep || ic_notes(&im->set.ic, -1, icn) < 0) {
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+        goto out;
+    }
+    failed = im->set.ic.failed || r < 0;
+    r = 0;
+    for (i = 0; i < im->set.ic.nmsgs; i++) {
+        const struct bol_edi_message *m = &im->set.ic.msgs[i];
+        char version[16];
+        json_t *mr, *notes = json_array();
+
+        snprintf(version, sizeof(version), "%.3s:%.3s%s%.7s", m->version, m->release,
+                 m->assoc[0] ? ":" : "", m->assoc);
+        mr = json_pack("{s:I, s:s, s:s, s:s, s:o}", "index", (json_int_t) i, "ref", m->ref, "type",
+                       m->type, "version", version, "notes", notes);
+        if (!mr || json_array_append_new(msgs, mr) != 0 || ic_notes(&im->set.ic, (int) i, notes)) {
+            r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+            goto out;
+        }
+        r = import_message(im, i, mr);
+        if (r < 0) {
+            r = bol_diag_fail(diag, r, "edi", "out of memory or the store failed");
+            goto out;
+        }
+        if (r == 1) {
+            failed = true;
+            if (json_object_set_new(mr, "outcome", json_string("failed")) != 0) {
+                r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+                goto out;
+            }
+        }
+        r = 0;
+    }
+    if (!im->set.ic.nmsgs)
+        failed = true;
+    *report = rep;
+    rep = NULL;
+    if (failed)
+        r = bol_diag_fail(diag, BOL_E_INVAL, "edi", "a message did not import: see the report");
+out:
+    json_decref(rep);
+    json_decref(im->terminals);
+    json_decref(im->vessels);
+    bol_baplie_set_release(&im->set);
+    bol_store_close(im->rs);
+    bol_free(im);
+    return r;
+}
+
+/* ---- out: the departure bay plan ---- */
+
+static void slot_from(const struct bol_container *c, const char *cell, struct bol_baplie_slot *s)
+{
+    unsigned i;
+
+    snprintf(s->cell_text, sizeof(s->cell_text), "%.11s", cell);
+    s->cell_ok = bol_cell_parse(bol_str_from(cell), &s->cell, NULL) == 0;
+    s->eqd = s->has_box = s->id_ok = true;
+    s->id = c->id;
+    snprintf(s->id_text, sizeof(s->id_text), "%s", c->id.s);
+    s->check_ok = c->check_digit_ok;
+    s->st_ok = bol_sizetype_parse(bol_str_from(c->sizetype), &s->st, NULL) == 0;
+    s->full = c->full;
+    s->gross_kg = c->gross_kg;
+    s->vgm_kg = c->vgm_kg;
+    snprintf(s->pol, sizeof(s->pol), "%.5s", c->pol);
+    snprintf(s->pod, sizeof(s->pod), "%.5s", c->pod);
+    if (strlen(c->line) < sizeof(s->line))
+        snprintf(s->line, sizeof(s->line), "%.3s", c->line);
+    s->reefer = (s->st.flags & BOL_ST_REEFER) && (c->reefer_on || c->setpoint_c10 != 0);
+    s->temp_c10 = c->setpoint_c10;
+    s->ndg = c->ndg < BOL_BAPLIE_DG_MAX ? c->ndg : BOL_BAPLIE_DG_MAX;
+    for (i = 0; i < s->ndg; i++) {
+        s->dg[i].cls = c->dg[i].cls;
+        s->dg[i].un = c->dg[i].un;
+    }
+}
+
+int bol_edi_export_baplie(struct bol_store *s, const char *visit, int64_t now_us,
+                          struct bol_buf *out, struct bol_diag *diag)
+{
+    struct bol_store_view sv;
+    struct bol_visit vis;
+    struct bol_vessel ves;
+    struct bol_baplie b;
+    struct bol_baplie_envelope env;
+    json_t *terms = NULL, *boxes = NULL, *e;
+    char control[16];
+    size_t i;
+    int r;
+
+    memset(&b, 0, sizeof(b));
+    bol_store_view_init(&sv, s, diag);
+    r = sv.view.visit(sv.view.ctx, visit, &vis);
+    if (r == BOL_E_NOTFOUND)
+        return bol_diag_fail(diag, r, "visit", "no vessel visit %s", visit);
+    if (r < 0 || (r = sv.view.vessel(sv.view.ctx, vis.imo, &ves)) < 0 ||
+        (r = bol_query_terminals(s, &terms, diag)) < 0 ||
+        (r = bol_query_on_board(s, visit, &boxes, diag)) < 0)
+        goto out;
+    b.slots = bol_calloc(json_array_size(boxes) + 1, sizeof(*b.slots));
+    if (!b.slots) {
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+        goto out;
+    }
+    snprintf(b.vessel, sizeof(b.vessel), "%.35s", ves.name);
+    snprintf(b.vessel_id, sizeof(b.vessel_id), "%.17s", ves.call_sign[0] ? ves.call_sign : ves.imo);
+    snprintf(b.voyage, sizeof(b.voyage), "%.17s",
+             vis.voyage_out[0] ? vis.voyage_out : vis.voyage_in);
+    if (strlen(vis.line) < sizeof(b.carrier))
+        snprintf(b.carrier, sizeof(b.carrier), "%.3s", vis.line);
+    json_array_foreach(terms, i, e)
+    {
+        if (!strcmp(text_of(e, "code"), vis.terminal))
+            snprintf(b.departure, sizeof(b.departure), "%.5s", text_of(e, "unlocode"));
+    }
+    json_array_foreach(boxes, i, e)
+    {
+        struct bol_container c;
+
+        if ((r = bol_container_from_json(json_object_get(e, "container"), &c, diag)) < 0)
+            goto out;
+        slot_from(&c, text_of(e, "cell"), &b.slots[b.nslots++]);
+    }
+    snprintf(control, sizeof(control), "%lld", (long long) (now_us / 1000000) % 100000000000LL);
+    env.sender = b.departure[0] ? b.departure : "BOLLARD";
+    env.recipient = b.carrier[0] ? b.carrier : "UNKNOWN";
+    env.control = control;
+    env.prepared_us = now_us;
+    r = bol_baplie_write(&b, &env, out);
+    if (r < 0)
+        r = bol_diag_fail(diag, r, "edi", "the bay plan could not be written");
+out:
+    bol_free(b.slots);
+    json_decref(terms);
+    json_decref(boxes);
+    return r;
+}
