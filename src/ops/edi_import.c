@@ -254,6 +254,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     struct bol_diag d;
     struct bol_visit vis;
     char text[2 * BOL_DIAG_MSG_MAX], req[BOL_REQ_ID_MAX + 1];
+    bool has_define = false;
     int r;
 
     if (m->failed || !b || !m->end) {
@@ -316,9 +317,14 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         r = 1;
         goto out;
     }
-    if (define && json_array_insert(cmds, 0, define) != 0) {
-        r = BOL_E_NOMEM;
-        goto out;
+    if (define) {
+        has_define = true;
+        r = json_array_insert_new(cmds, 0, define);
+        define = NULL; /* cmds holds it now, or it is gone */
+        if (r != 0) {
+            r = BOL_E_NOMEM;
+            goto out;
+        }
     }
     if (!json_array_size(cmds)) {
         r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
@@ -331,7 +337,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     call.scope = im->o->scope;
     r = bol_ops_run_call(im->ops, &call);
     if (r < 0) {
-        long step = call.failed_step - (define ? 1 : 0);
+        long step = call.failed_step - (has_define ? 1 : 0);
         uint64_t off = m->offset;
         uint32_t seg = m->first_segment;
 
@@ -365,8 +371,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
             json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq));
     r = r == 0 ? 0 : BOL_E_NOMEM;
 out:
-    if (define && !json_array_size(cmds))
-        json_decref(define);
+    json_decref(define);
     bol_edi_mapped_release(&mp);
     return r;
 }
