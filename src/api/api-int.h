@@ -108,6 +108,8 @@ struct req {
     size_t text_len;
     const char *ctype; /* for text */
     char set_cookie[256];
+    char next_page[512];      /* a Next-Page header (paged answers), or "" */
+    const char *api_version;  /* an API-Version header (standard APIs), or NULL */
     const char *problem_code; /* set by api_problem */
     int64_t start_us;
 };
@@ -118,6 +120,7 @@ enum route_flags {
     R_PUBLIC = 1 << 0,  /* no authentication */
     R_WRITE = 1 << 1,   /* changes state: journaled; CSRF for sessions */
     R_LIMITED = 1 << 2, /* allowed for a limited session (password change, MFA enrolment) */
+    R_RAW = 1 << 3,     /* takes a body that is not JSON (an EDI interchange) */
 };
 
 struct route {
@@ -187,6 +190,11 @@ BOL_MUST_CHECK int api_password_hash(struct bol_api *api, const char *pw, size_t
                                      size_t out_size);
 void api_notify_lockout(struct bol_api *api, const char *user, const char *addr, unsigned failures,
                         int64_t until_us);
+
+/* edi.c */
+int h_edi_export(struct req *r);
+int h_edi_import(struct req *r);
+int h_dcsa_events(struct req *r);
 
 /* admin.c */
 int h_users_list(struct req *r);

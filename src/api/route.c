@@ -33,6 +33,7 @@
 #define YARD_WORK     (B(YARD_PLANNER) | B(CLERK) | B(OPERATOR))
 #define QUAY_WORK     (B(VESSEL_PLANNER) | B(CLERK) | B(OPERATOR))
 #define SECURITY_READ (B(ADMIN) | B(SECURITY) | B(AUDITOR))
+#define EDI_READ      (PLANNERS | B(CLERK) | B(LINE))
 
 /* ---- queries ---- */
 
@@ -561,6 +562,15 @@ const struct route bol_api_routes[] = {
       "reject", "Reject another person's request", NULL },
 
     /* journal and monitoring */
+    { "GET", "/api/v1/edi/{type}", h_edi_export, EDI_READ, 0, NULL,
+      "A message out: baplie (?visit=), coarri (?visit=&after=), codeco (?terminal=&after=)",
+      NULL },
+    { "POST", "/api/v1/edi/import", h_edi_import, B(VESSEL_PLANNER) | B(CLERK), R_WRITE | R_RAW,
+      NULL, "Import an EDIFACT interchange (?visit= or ?create_visit=true)", NULL },
+    { "GET", "/api/v1/dcsa/v2/events", h_dcsa_events, EVERYONE, 0, NULL,
+      "DCSA Track & Trace 2.2 equipment events (?equipmentEventTypeCode=&equipmentReference="
+      "&limit=&cursor=)",
+      NULL },
     { "GET", "/api/v1/journal", h_journal, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0, NULL,
       "Journal entries (?from=&limit=)", NULL },
     { "GET", "/api/v1/journal/checkpoint", h_checkpoint, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,

@@ -270,6 +270,8 @@ bool bol_api_route(size_t i, struct bol_api_route_info *out)
     out->body[0] = '\0';
     if (rt->body)
         bol_body_describe(rt->body, out->body, sizeof(out->body));
+    else if (rt->flags & R_RAW)
+        snprintf(out->body, sizeof(out->body), "raw");
     return true;
 }
 
@@ -368,7 +370,7 @@ static void dispatch(struct req *r)
             return;
         }
     }
-    if (!rt->body && r->body_len) {
+    if (!rt->body && !(rt->flags & R_RAW) && r->body_len) {
         api_problem(r, 400, "invalid", "this request takes no body");
         journal_refusal(r);
         return;
@@ -481,6 +483,10 @@ static enum MHD_Result respond(struct req *r)
     add_security_headers(resp, r->api->cfg.tls);
     if (r->set_cookie[0])
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->next_page[0])
+        MHD_add_response_header(resp, "Next-Page", r->next_page);
+    if (r->api_version)
+        MHD_add_response_header(resp, "API-Version", r->api_version);
     ret = MHD_queue_response(r->c, r->status, resp);
     MHD_destroy_response(resp);
     return ret;

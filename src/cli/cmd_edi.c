@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "edi_export.h"
 #include "edi_import.h"
 #include "entry.h"
 #include "errors.h"
@@ -472,45 +473,119 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 /* ---- bollard edi export ---- */
 
 const char *const cmd_edi_export_usage[] = {
-    "usage: bollard edi export --data DIR --visit ID [--out FILE] baplie",
+    "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
+    "                          [--after SEQ] [--out FILE] baplie|coarri|codeco|dcsa",
     "",
-    "Write the departure bay plan of a vessel visit: every box on board, with",
-    "its cell, size-type, weights, ports, reefer temperature and dangerous",
-    "goods, as BAPLIE (SMDG 2.2, D.95B) to standard output or FILE.  Boxes",
-    "flagged on import (a wrong check digit) go out as they came in.",
+    "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B)",
+    "to standard output or FILE:",
     "",
-    "    --data DIR    the data directory",
-    "    --visit ID    the vessel visit",
-    "    --out FILE    write here instead (created with mode 0640)",
+    "    baplie   the departure bay plan of a vessel visit: every box on board",
+    "             with its cell, size-type, weights, ports, reefer temperature",
+    "             and dangerous goods (SMDG 2.2)",
+    "    coarri   the discharge report and the loading report of a vessel visit:",
+    "             each box moved, when, and its cell on board",
+    "    codeco   the gate-in report and the gate-out report of a terminal",
+    "    dcsa     the same moves as DCSA Track & Trace 2.2 equipment events, a",
+    "             JSON array (DISC, LOAD, GTIN, GTOT); --visit or --terminal",
+    "             narrow them, neither gives every terminal's",
+    "",
+    "Reports hold the moves journaled after entry SEQ (default: all of them);",
+    "the last entry looked at is printed on standard error, to pass as --after",
+    "next time, so a partner link sends each move once.  Times are UTC.",
+    "",
+    "    --data DIR         the data directory",
+    "    --visit ID         the vessel visit (baplie, coarri; dcsa: only its moves)",
+    "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
+    "    --line CODE        only this shipping line's boxes, sent to it",
+    "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
+    "    --out FILE         write here instead (created with mode 0640)",
     NULL,
 };
+
+/* The DCSA equipment events the options select, as one JSON array on standard output. */
+static int export_dcsa(const char *data, const struct bol_edi_export_opts *eo)
+{
+    struct bol_store_config sc;
+    struct bol_store *s = NULL;
+    struct bol_move_filter f;
+    struct bol_diag d;
+    json_t *ev = NULL;
+    uint64_t last = eo->after_seq;
+    int r;
+
+    memset(&f, 0, sizeof(f));
+    f.visit = eo->visit;
+    f.terminal = eo->terminal;
+    f.line = eo->line;
+    f.after_seq = eo->after_seq;
+    f.kinds =
+        1u << BOL_MV_DISCHARGE | 1u << BOL_MV_LOAD | 1u << BOL_MV_GATE_IN | 1u << BOL_MV_GATE_OUT;
+    memset(&sc, 0, sizeof(sc));
+    sc.data_dir = data;
+    sc.read_only = true;
+    bol_diag_init(&d);
+    r = bol_store_open(&sc, &s, &d);
+    if (r == 0)
+        r = bol_dcsa_events(s, &f, &ev, &last, &d);
+    bol_store_close(s);
+    if (r < 0) {
+        bol_log_error("%s", d.msg[0] ? d.msg : bol_strerror(r));
+        return CLI_EXIT_FAIL;
+    }
+    r = json_dumpf(ev, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    fprintf(stderr, "%zu events; next time --after %llu\n", json_array_size(ev),
+            (unsigned long long) last);
+    json_decref(ev);
+    return r < 0 || fflush(stdout) != 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
 
 int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },
-        { "visit", required_argument, NULL, 'v' },
-        { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },     { "visit", required_argument, NULL, 'v' },
+        { "terminal", required_argument, NULL, 't' }, { "line", required_argument, NULL, 'l' },
+        { "after", required_argument, NULL, 'a' },    { "out", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     struct bol_store_config sc;
     struct bol_store *s = NULL;
     struct bol_buf b = BOL_BUF_INIT(FILE_MAX);
     struct bol_diag d;
-    const char *data = NULL, *visit = NULL, *out = NULL;
+    struct bol_edi_export_opts eo;
+    struct bol_edi_export_result res;
+    const char *data = NULL, *out = NULL;
     FILE *f = stdout;
+    unsigned t;
     int ch, r;
 
     (void) ctx;
+    memset(&eo, 0, sizeof(eo));
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'd':
             data = optarg;
             break;
         case 'v':
-            visit = optarg;
+            eo.visit = optarg;
             break;
+        case 't':
+            eo.terminal = optarg;
+            break;
+        case 'l':
+            eo.line = optarg;
+            break;
+        case 'a': {
+            char *end;
+
+            errno = 0;
+            eo.after_seq = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-') {
+                bol_log_error("--after '%s': not an entry number", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        }
         case 'o':
             out = optarg;
             break;
@@ -520,19 +595,34 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage(cmd_edi_export_usage, true);
         }
     }
-    if (!data || !visit || optind + 1 != argc)
+    if (!data || optind + 1 != argc)
         return cli_usage(cmd_edi_export_usage, true);
-    if (strcmp(argv[optind], "baplie") != 0) {
-        bol_log_error("bollard exports BAPLIE bay plans; '%s' is not built yet", argv[optind]);
+    for (t = 0; bol_edi_export_type_names[t]; t++)
+        if (!strcmp(argv[optind], bol_edi_export_type_names[t]))
+            break;
+    if (!strcmp(argv[optind], "dcsa"))
+        return export_dcsa(data, &eo);
+    if (!bol_edi_export_type_names[t]) {
+        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, dcsa)",
+                      argv[optind]);
         return CLI_EXIT_USAGE;
     }
+    eo.type = (enum bol_edi_export_type) t;
+    if ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
+        (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL)) {
+        bol_log_error("%s needs %s", argv[optind],
+                      eo.type == BOL_EXPORT_CODECO ? "--terminal (and no --visit)"
+                                                   : "--visit (and no --terminal)");
+        return CLI_EXIT_USAGE;
+    }
+    eo.now_us = bol_time_now_us();
     memset(&sc, 0, sizeof(sc));
     sc.data_dir = data;
     sc.read_only = true;
     bol_diag_init(&d);
     r = bol_store_open(&sc, &s, &d);
     if (r == 0)
-        r = bol_edi_export_baplie(s, visit, bol_time_now_us(), &b, &d);
+        r = bol_edi_export(s, &eo, &b, &res, &d);
     bol_store_close(s);
     if (r < 0) {
         bol_log_error("%s", d.msg[0] ? d.msg : bol_strerror(r));
@@ -561,5 +651,10 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
         return CLI_EXIT_FAIL;
     }
+    if (eo.type == BOL_EXPORT_BAPLIE)
+        fprintf(stderr, "%zu containers\n", res.boxes);
+    else
+        fprintf(stderr, "%zu containers; next time --after %llu\n", res.boxes,
+                (unsigned long long) res.last);
     return CLI_EXIT_OK;
 }

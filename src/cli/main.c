@@ -54,7 +54,7 @@ static const struct cli_command commands[] = {
     { "demo-data", cmd_demo_data, cmd_demo_data_usage,
       "build a demo terminal and a day of its traffic" },
     { "edi export", cmd_edi_export, cmd_edi_export_usage,
-      "write a visit's departure bay plan (BAPLIE)" },
+      "write bay plans (BAPLIE), move and gate reports (COARRI, CODECO)" },
     { "edi import", cmd_edi_import, cmd_edi_import_usage,
       "import EDIFACT messages, each all or nothing" },
     { "edi inspect", cmd_edi_inspect, cmd_edi_inspect_usage,

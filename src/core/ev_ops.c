@@ -223,6 +223,20 @@ static const struct bol_column history_cols[] = {
 };
 const struct bol_table bol_t_history = { "history", history_cols, 8, 2, NULL };
 
+/*
+ * The moves partners are told of (discharge, load, gate-in, gate-out), one
+ * row per container.moved event, for the reports (COARRI, CODECO) and the
+ * equipment events (DCSA) that are made from them.
+ */
+static const struct bol_column move_cols[] = {
+    { "seq", BOL_V_INT, false },       { "container", BOL_V_TEXT, false },
+    { "kind", BOL_V_TEXT, false },     { "at_us", BOL_V_INT, false },
+    { "terminal", BOL_V_TEXT, false }, { "visit", BOL_V_TEXT, true },
+    { "cell", BOL_V_TEXT, true },      { "truck", BOL_V_INT, true },
+};
+static const char *const move_indexes[] = { "visit,kind", "terminal,seq", "container", NULL };
+const struct bol_table bol_t_move = { "move", move_cols, 8, 1, move_indexes };
+
 /* ---- payload fields ---- */
 
 #define TEXT(s) BOL_VAL_TEXT(bol_str_from(s))
@@ -635,6 +649,47 @@ static bool in_terminal(enum bol_place_kind k)
     return k == BOL_PLACE_QUAY || k == BOL_PLACE_YARD || k == BOL_PLACE_TRUCK;
 }
 
+/* A row of the move table for the moves partners are told of. */
+static int reported_move(const struct bol_entry *e, const struct bol_mutation_sink *sink,
+                         const struct moved *m)
+{
+    const struct bol_place *vessel = NULL;
+    struct bol_value row[8];
+    char cell[BOL_CELL_TEXT_MAX];
+    uint64_t truck = 0;
+
+    switch (m->move) {
+    case BOL_MV_DISCHARGE:
+        vessel = &m->from;
+        break;
+    case BOL_MV_LOAD:
+        vessel = &m->to;
+        break;
+    case BOL_MV_GATE_IN:
+        truck = m->to.truck;
+        break;
+    case BOL_MV_GATE_OUT:
+        truck = m->from.truck;
+        break;
+    default:
+        return 0;
+    }
+    row[0] = BOL_VAL_INT(e->seq);
+    row[1] = TEXT(m->id.s);
+    row[2] = TEXT(bol_move_names[m->move]);
+    row[3] = BOL_VAL_INT(e->at_us);
+    row[4] = BOL_VAL_TEXT(e->terminal);
+    row[5] = vessel ? TEXT(vessel->visit) : BOL_VAL_NULL;
+    if (vessel && vessel->kind == BOL_PLACE_VESSEL) {
+        bol_cell_format(&vessel->cell, cell);
+        row[6] = TEXT(cell);
+    } else {
+        row[6] = BOL_VAL_NULL;
+    }
+    row[7] = truck ? BOL_VAL_INT((int64_t) truck) : BOL_VAL_NULL;
+    return sink->put(sink->ctx, &bol_t_move, row);
+}
+
 static int moved_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
                        struct bol_diag *diag)
 {
@@ -671,6 +726,8 @@ static int moved_apply(const struct bol_entry *e, json_t *p, const struct bol_mu
 
         r = sink->del(sink->ctx, &bol_t_release, key);
     }
+    if (r == 0)
+        r = reported_move(e, sink, &m);
     if (m.wi)
         snprintf(note, sizeof(note), "%s, wi %" PRIu64, bol_move_names[m.move], m.wi);
     else

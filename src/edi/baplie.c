@@ -415,8 +415,8 @@ int bol_baplie_write(const struct bol_baplie *b, const struct bol_baplie_envelop
         syntax = "UNOW\0"
                  "4";
     }
-    (void) bol_edi_put(&w, "UNB+%s+%s+%s+%s:%s+%s", syntax, env->sender, env->recipient, date, time,
-                       env->control);
+    (void) bol_edi_put(&w, "UNB+%s:%s+%s+%s+%s:%s+%s", syntax, syntax + 5, env->sender,
+                       env->recipient, date, time, env->control);
     bol_edi_count_reset(&w);
     (void) bol_edi_put(&w, "UNH+%s+BAPLIE:D:95B:UN:SMDG22", env->control);
     (void) bol_edi_put(&w, "BGM++%s+9", env->control);

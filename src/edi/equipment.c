@@ -97,6 +97,7 @@ static int new_box(struct bol_edi_interchange *ic, size_t msg, struct bol_edi_bo
     x->segment = seg->number;
     txt(ic, seg, 2, 1, x->id_text, sizeof(x->id_text));
     txt(ic, seg, 3, 1, x->sizetype_text, sizeof(x->sizetype_text));
+    txt(ic, seg, 5, 1, x->category, sizeof(x->category));
     txt(ic, seg, 6, 1, x->status, sizeof(x->status));
     if (x->sizetype_text[0])
         x->st_ok = bol_sizetype_parse(bol_str_from(x->sizetype_text), &x->st, NULL) == 0;
@@ -117,6 +118,26 @@ static int new_box(struct bol_edi_interchange *ic, size_t msg, struct bol_edi_bo
     return 0;
 }
 
+/* What the message says before its first box: its kind, the vessel, the port. */
+static void header(const struct bol_edi_interchange *ic, struct bol_edi_boxes *b,
+                   const struct bol_edi_seg *seg, const char *q)
+{
+    const char *t = seg->tag;
+
+    if (!strcmp(t, "BGM")) {
+        txt(ic, seg, 1, 1, b->doc, sizeof(b->doc));
+        txt(ic, seg, 2, 1, b->doc_no, sizeof(b->doc_no));
+    } else if (!strcmp(t, "TDT") && !strcmp(q, "20")) {
+        txt(ic, seg, 2, 1, b->voyage, sizeof(b->voyage));
+        txt(ic, seg, 5, 1, b->carrier, sizeof(b->carrier));
+        txt(ic, seg, 8, 1, b->vessel_id, sizeof(b->vessel_id));
+        txt(ic, seg, 8, 4, b->vessel, sizeof(b->vessel));
+    } else if (!strcmp(t, "LOC") && (!strcmp(q, "9") || !strcmp(q, "11") || !strcmp(q, "165")) &&
+               !b->port[0]) {
+        txt(ic, seg, 2, 1, b->port, sizeof(b->port));
+    }
+}
+
 static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
                    const struct bol_edi_seg *seg, struct bol_diag *diag)
 {
@@ -129,10 +150,12 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
 
     if (!strcmp(t, "EQD"))
         return new_box(ic, msg, b, seg);
-    if (!b->n)
-        return 0; /* the message's header */
-    x = &b->v[b->n - 1];
     txt(ic, seg, 1, 1, q, sizeof(q));
+    if (!b->n) { /* the message's header */
+        header(ic, b, seg, q);
+        return 0;
+    }
+    x = &b->v[b->n - 1];
     bol_diag_init(&d);
     if (!strcmp(t, "RFF")) {
         if (!strcmp(q, "BN"))
@@ -144,10 +167,25 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
             txt(ic, seg, 2, 1, x->pol, sizeof(x->pol));
         else if (!strcmp(q, "11"))
             txt(ic, seg, 2, 1, x->pod, sizeof(x->pod));
-        else if (!strcmp(q, "147"))
+        else if (!strcmp(q, "147")) {
             txt(ic, seg, 2, 1, x->cell, sizeof(x->cell));
+            x->cell_offset = seg->offset;
+            x->cell_segment = seg->number;
+        }
+    } else if (!strcmp(t, "DTM")) {
+        if ((!strcmp(q, "203") || !strcmp(q, "7")) && !x->at[0]) {
+            txt(ic, seg, 1, 2, x->at, sizeof(x->at));
+            txt(ic, seg, 1, 3, x->at_format, sizeof(x->at_format));
+        }
     } else if (!strcmp(t, "MEA")) {
         txt(ic, seg, 2, 1, q2, sizeof(q2));
+        if ((!strcmp(q, "WT") || !strcmp(q, "AAE")) && (!strcmp(q2, "G") || !q2[0])) {
+            txt(ic, seg, 3, 1, u, sizeof(u));
+            txt(ic, seg, 3, 2, v, sizeof(v));
+            if (bol_mass_parse(bol_str_from(v), bol_str_from(u), ',', &x->gross_kg, &d) < 0)
+                return refuse(diag, 3, "gross mass", v, d.msg);
+            return 0;
+        }
         if (strcmp(q, "VGM") != 0 && strcmp(q2, "VGM") != 0)
             return 0;
         b->vgm++;
@@ -173,11 +211,21 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
         txt(ic, seg, 3, 1, v, sizeof(v));
         if (v[0] && bol_un_number_parse(bol_str_from(v), &un, &d) < 0)
             return refuse(diag, 3, "UN number", v, d.msg);
-        if (x->ndg++ == 0) {
+        if (x->ndg == 0) {
             x->dg_class = cls;
             x->dg_un = un;
         }
+        if (x->ndg < BOL_ARRAY_SIZE(x->dg)) {
+            x->dg[x->ndg].cls = cls;
+            x->dg[x->ndg].un = un;
+        }
+        x->ndg++;
     } else if (!strcmp(t, "SEL")) {
+        size_t len = strlen(x->seal_text);
+
+        txt(ic, seg, 1, 1, v, sizeof(v));
+        if (v[0] && len + strlen(v) + 2 < sizeof(x->seal_text))
+            snprintf(x->seal_text + len, sizeof(x->seal_text) - len, "%s%s", len ? ", " : "", v);
         x->seals++;
     } else if (!strcmp(t, "NAD") && (!strcmp(q, "CF") || !strcmp(q, "CA"))) {
         txt(ic, seg, 2, 1, x->line, sizeof(x->line));

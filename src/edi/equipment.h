@@ -31,23 +31,40 @@ struct bol_edi_box {
     struct bol_sizetype st;
     bool st_ok;
     char status[4];           /* EQD 8169 as sent: 5 full, 4 empty ... */
+    char category[4];         /* EQD 8249 as sent: 2 export, 3 import, 6 transshipment ... */
+    char at[16];              /* DTM 203 (COARRI) or 7 (CODECO) as sent: when it moved */
+    char at_format[4];        /* its format code (203: CCYYMMDDHHMM) */
+    uint32_t gross_kg;        /* MEA ... G (gross mass); 0 when not given */
     char booking[36], bl[36]; /* RFF+BN, RFF+BM */
     char pol[6], pod[6];      /* LOC+9, LOC+11 */
     char cell[12];            /* LOC+147 as sent */
-    uint32_t vgm_kg;          /* 0 when not given */
+    uint64_t cell_offset;     /* and where it is */
+    uint32_t cell_segment;
+    uint32_t vgm_kg; /* 0 when not given */
     bool reefer;
     int16_t temp_c10;
     unsigned ndg;                   /* DGS lines */
     struct bol_imdg_class dg_class; /* the first */
     uint16_t dg_un;
-    unsigned seals;  /* SEL segments */
-    char line[8];    /* NAD+CF or NAD+CA */
-    uint64_t offset; /* of its EQD */
+    struct bol_edi_dg {
+        struct bol_imdg_class cls;
+        uint16_t un;
+    } dg[4];            /* the first four */
+    unsigned seals;     /* SEL segments */
+    char seal_text[68]; /* their numbers, ", " between them (as many as fit) */
+    char line[8];       /* NAD+CF or NAD+CA */
+    uint64_t offset;    /* of its EQD */
     uint32_t segment;
 };
 
 struct bol_edi_boxes {
-    size_t msg; /* index in the interchange's messages */
+    size_t msg;      /* index in the interchange's messages */
+    char doc[4];     /* BGM 1001: what the message is (98 discharge report, 34 gate-in ...) */
+    char doc_no[36]; /* BGM 1004 */
+    char voyage[18]; /* TDT+20 element 2 */
+    char carrier[8]; /* TDT+20 element 5 */
+    char vessel_id[18], vessel[36]; /* TDT+20 element 8: call sign or IMO number, name */
+    char port[6];                   /* the header's LOC (9, 11 or 165): the port of the report */
     struct bol_edi_box *v;
     size_t n, cap;
     uint32_t reefers, dg_lines, vgm, check_digit_wrong, not_container_number;

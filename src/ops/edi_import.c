@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * edi_import.c - EDI messages into the journal, and bay plans out of it
+ * edi_import.c - EDI messages into the journal
  */
 #include "compat.h"
 
@@ -461,95 +461,5 @@ out:
     bol_baplie_set_release(&im->set);
     bol_store_close(im->rs);
     bol_free(im);
-    return r;
-}
-
-/* ---- out: the departure bay plan ---- */
-
-static void slot_from(const struct bol_container *c, const char *cell, struct bol_baplie_slot *s)
-{
-    unsigned i;
-
-    snprintf(s->cell_text, sizeof(s->cell_text), "%.11s", cell);
-    s->cell_ok = bol_cell_parse(bol_str_from(cell), &s->cell, NULL) == 0;
-    s->eqd = s->has_box = s->id_ok = true;
-    s->id = c->id;
-    snprintf(s->id_text, sizeof(s->id_text), "%s", c->id.s);
-    s->check_ok = c->check_digit_ok;
-    s->st_ok = bol_sizetype_parse(bol_str_from(c->sizetype), &s->st, NULL) == 0;
-    s->full = c->full;
-    s->gross_kg = c->gross_kg;
-    s->vgm_kg = c->vgm_kg;
-    snprintf(s->pol, sizeof(s->pol), "%.5s", c->pol);
-    snprintf(s->pod, sizeof(s->pod), "%.5s", c->pod);
-    if (strlen(c->line) < sizeof(s->line))
-        snprintf(s->line, sizeof(s->line), "%.3s", c->line);
-    s->reefer = (s->st.flags & BOL_ST_REEFER) && (c->reefer_on || c->setpoint_c10 != 0);
-    s->temp_c10 = c->setpoint_c10;
-    s->ndg = c->ndg < BOL_BAPLIE_DG_MAX ? c->ndg : BOL_BAPLIE_DG_MAX;
-    for (i = 0; i < s->ndg; i++) {
-        s->dg[i].cls = c->dg[i].cls;
-        s->dg[i].un = c->dg[i].un;
-    }
-}
-
-int bol_edi_export_baplie(struct bol_store *s, const char *visit, int64_t now_us,
-                          struct bol_buf *out, struct bol_diag *diag)
-{
-    struct bol_store_view sv;
-    struct bol_visit vis;
-    struct bol_vessel ves;
-    struct bol_baplie b;
-    struct bol_baplie_envelope env;
-    json_t *terms = NULL, *boxes = NULL, *e;
-    char control[16];
-    size_t i;
-    int r;
-
-    memset(&b, 0, sizeof(b));
-    bol_store_view_init(&sv, s, diag);
-    r = sv.view.visit(sv.view.ctx, visit, &vis);
-    if (r == BOL_E_NOTFOUND)
-        return bol_diag_fail(diag, r, "visit", "no vessel visit %s", visit);
-    if (r < 0 || (r = sv.view.vessel(sv.view.ctx, vis.imo, &ves)) < 0 ||
-        (r = bol_query_terminals(s, &terms, diag)) < 0 ||
-        (r = bol_query_on_board(s, visit, &boxes, diag)) < 0)
-        goto out;
-    b.slots = bol_calloc(json_array_size(boxes) + 1, sizeof(*b.slots));
-    if (!b.slots) {
-        r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
-        goto out;
-    }
-    snprintf(b.vessel, sizeof(b.vessel), "%.35s", ves.name);
-    snprintf(b.vessel_id, sizeof(b.vessel_id), "%.17s", ves.call_sign[0] ? ves.call_sign : ves.imo);
-    snprintf(b.voyage, sizeof(b.voyage), "%.17s",
-             vis.voyage_out[0] ? vis.voyage_out : vis.voyage_in);
-    if (strlen(vis.line) < sizeof(b.carrier))
-        snprintf(b.carrier, sizeof(b.carrier), "%.3s", vis.line);
-    json_array_foreach(terms, i, e)
-    {
-        if (!strcmp(text_of(e, "code"), vis.terminal))
-            snprintf(b.departure, sizeof(b.departure), "%.5s", text_of(e, "unlocode"));
-    }
-    json_array_foreach(boxes, i, e)
-    {
-        struct bol_container c;
-
-        if ((r = bol_container_from_json(json_object_get(e, "container"), &c, diag)) < 0)
-            goto out;
-        slot_from(&c, text_of(e, "cell"), &b.slots[b.nslots++]);
-    }
-    snprintf(control, sizeof(control), "%lld", (long long) (now_us / 1000000) % 100000000000LL);
-    env.sender = b.departure[0] ? b.departure : "BOLLARD";
-    env.recipient = b.carrier[0] ? b.carrier : "UNKNOWN";
-    env.control = control;
-    env.prepared_us = now_us;
-    r = bol_baplie_write(&b, &env, out);
-    if (r < 0)
-        r = bol_diag_fail(diag, r, "edi", "the bay plan could not be written");
-out:
-    bol_free(b.slots);
-    json_decref(terms);
-    json_decref(boxes);
     return r;
 }

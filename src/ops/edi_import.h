@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * edi_import.h - EDI messages into the journal, and bay plans out of it
+ * edi_import.h - EDI messages into the journal
  *
  * bol_edi_import reads an interchange and imports each message on its own,
  * all or nothing (a command of several steps, ops.h): a message with an
@@ -41,10 +41,3 @@ struct bol_edi_import_opts {
 BOL_MUST_CHECK int bol_edi_import(struct bol_ops *ops, const struct bol_actor *actor, const char *p,
                                   size_t n, const struct bol_edi_import_opts *o, json_t **report,
                                   struct bol_diag *diag);
-
-/*
- * The departure bay plan of a visit: every box on board, as BAPLIE (SMDG
- * 2.2) into out.  Reads s (a read-only store is fine) at time now_us.
- */
-BOL_MUST_CHECK int bol_edi_export_baplie(struct bol_store *s, const char *visit, int64_t now_us,
-                                         struct bol_buf *out, struct bol_diag *diag);

@@ -976,3 +976,123 @@ int bol_query_on_board(struct bol_store *s, const char *visit, json_t **ret, str
     *ret = a;
     return 0;
 }
+
+/* ---- moves partners are told of ---- */
+
+#define MOVE_SELECT                                                                                \
+    "SELECT m.seq, m.kind, m.at_us, m.terminal, m.visit, m.cell, m.truck, c.line, c.doc "          \
+    "FROM move m JOIN container c ON c.id = m.container WHERE "
+#define MOVE_ORDER " ORDER BY m.seq LIMIT $3"
+
+static const struct bol_sql q_moves_visit = { MOVE_SELECT
+                                              "m.visit = $1 AND m.seq > $2" MOVE_ORDER };
+static const struct bol_sql q_moves_terminal = { MOVE_SELECT
+                                                 "m.terminal = $1 AND m.seq > $2" MOVE_ORDER };
+static const struct bol_sql q_moves_container = { MOVE_SELECT
+                                                  "m.container = $1 AND m.seq > $2" MOVE_ORDER };
+static const struct bol_sql q_moves_all = { MOVE_SELECT "m.seq > $2 AND $1 = ''" MOVE_ORDER };
+
+#define MOVE_BATCH 512
+
+struct moves_filter_ctx {
+    const struct bol_move_filter *f;
+    json_t *array;
+    uint64_t last;  /* the last row seen */
+    unsigned seen;  /* rows in this batch */
+    unsigned taken; /* rows kept, in all */
+    bool full;
+};
+
+static int take_move(void *ctx, const struct bol_db_row *row)
+{
+    struct moves_filter_ctx *mc = ctx;
+    const struct bol_move_filter *f = mc->f;
+    struct bol_str kind = bol_db_row_bytes(row, 1), line = bol_db_row_bytes(row, 7), doc;
+    int64_t at = bol_db_row_int(row, 2);
+    char t[BOL_TIME_TEXT_MAX];
+    json_t *o, *c;
+    unsigned k;
+
+    mc->seen++;
+    if (mc->full)
+        return 0;
+    mc->last = (uint64_t) bol_db_row_int(row, 0);
+    for (k = 0; bol_move_names[k]; k++)
+        if (bol_str_eq_cstr(kind, bol_move_names[k]))
+            break;
+    if (!bol_move_names[k] || (f->kinds && !(f->kinds & (1u << k))) ||
+        (f->line && (bol_db_row_is_null(row, 7) || !bol_str_eq_cstr(line, f->line))) ||
+        (f->visit && f->terminal && !bol_str_eq_cstr(bol_db_row_bytes(row, 3), f->terminal)) ||
+        (f->from_us && at < f->from_us) || (f->to_us && at >= f->to_us))
+        return 0;
+    if (f->scope) {
+        struct bol_str term = bol_db_row_bytes(row, 3);
+        char tb[BOL_TERMINAL_CODE_MAX + 1];
+
+        snprintf(tb, sizeof(tb), "%.*s", (int) term.len, term.p);
+        if (!bol_scope_has(f->scope, tb))
+            return 0;
+    }
+    doc = bol_db_row_bytes(row, 8);
+    c = json_loadb(doc.p, doc.len, 0, NULL);
+    o = json_pack("{s:I, s:s%, s:I, s:s, s:s%, s:o}", "seq", (json_int_t) mc->last, "move", kind.p,
+                  kind.len, "at_us", (json_int_t) at, "at", bol_time_format(at, 0, 0, t) ? t : "",
+                  "terminal", bol_db_row_bytes(row, 3).p, bol_db_row_bytes(row, 3).len, "container",
+                  c);
+    if (!o)
+        return BOL_E_NOMEM;
+    if ((!bol_db_row_is_null(row, 4) &&
+         json_object_set_new(
+             o, "visit", json_stringn(bol_db_row_bytes(row, 4).p, bol_db_row_bytes(row, 4).len)) !=
+             0) ||
+        (!bol_db_row_is_null(row, 5) &&
+         json_object_set_new(
+             o, "cell", json_stringn(bol_db_row_bytes(row, 5).p, bol_db_row_bytes(row, 5).len)) !=
+             0) ||
+        (!bol_db_row_is_null(row, 6) &&
+         json_object_set_new(o, "truck", json_integer(bol_db_row_int(row, 6))) != 0) ||
+        json_array_append_new(mc->array, o) != 0)
+        return BOL_E_NOMEM;
+    if (f->limit && ++mc->taken >= f->limit)
+        mc->full = true;
+    return 0;
+}
+
+int bol_query_moves(struct bol_store *s, const struct bol_move_filter *f, json_t **ret,
+                    uint64_t *ret_last, struct bol_diag *diag)
+{
+    const struct bol_sql *q = &q_moves_all;
+    const char *key = "";
+    struct moves_filter_ctx mc = { f, json_array(), f->after_seq, 0, 0, false };
+    int r = 0;
+
+    if (!mc.array)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    if (f->container) {
+        q = &q_moves_container;
+        key = f->container;
+    } else if (f->visit) {
+        q = &q_moves_visit;
+        key = f->visit;
+    } else if (f->terminal) {
+        q = &q_moves_terminal;
+        key = f->terminal;
+    }
+    do {
+        struct bol_db_val p[3] = { BOL_DBV_CSTR(key), BOL_DBV_INT(mc.last),
+                                   BOL_DBV_INT(MOVE_BATCH) };
+
+        mc.seen = 0;
+        r = bol_db_query(s->db, q, p, 3, take_move, &mc, diag);
+    } while (r == 0 && !mc.full && mc.seen == MOVE_BATCH);
+    if (r == BOL_E_NOMEM)
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    if (r < 0) {
+        json_decref(mc.array);
+        return r;
+    }
+    *ret = mc.array;
+    if (ret_last)
+        *ret_last = mc.last;
+    return 0;
+}

@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "store.h"
+#include "account.h"
 #include "view.h"
 
 struct bol_diag;
@@ -74,3 +75,26 @@ BOL_MUST_CHECK int bol_query_vessels(struct bol_store *s, json_t **ret, struct b
 /* The boxes on board a visit, by cell: [{"cell": "BBBRRTT", "container": {master data}}]. */
 BOL_MUST_CHECK int bol_query_on_board(struct bol_store *s, const char *visit, json_t **ret,
                                       struct bol_diag *diag);
+
+/* Which moves bol_query_moves answers with. */
+struct bol_move_filter {
+    const char *container;         /* one box's moves, or NULL */
+    const char *visit;             /* a visit's discharges and loads, or NULL */
+    const char *terminal;          /* moves at one terminal, or NULL */
+    const char *line;              /* only boxes of this shipping line, or NULL */
+    const struct bol_scope *scope; /* only at these terminals, or NULL */
+    unsigned kinds;                /* bits 1u << enum bol_move; 0: every kind kept */
+    uint64_t after_seq;            /* moves journaled after this entry */
+    int64_t from_us, to_us;        /* when they happened, [from, to); 0: open */
+    unsigned limit;                /* at most this many; 0: all */
+};
+
+/*
+ * The moves partners are told of (discharge, load, gate-in, gate-out), in
+ * journal order: [{"seq", "move", "at", "at_us", "terminal", "visit",
+ * "cell", "truck", "container": {master data now}}].  *ret_last (may be
+ * NULL) is the last entry looked at, the cursor for the next call even when
+ * the filter left that entry out.
+ */
+BOL_MUST_CHECK int bol_query_moves(struct bol_store *s, const struct bol_move_filter *f,
+                                   json_t **ret, uint64_t *ret_last, struct bol_diag *diag);

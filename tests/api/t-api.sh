@@ -315,6 +315,41 @@ while read -r method path kind allowed _body; do
 done <"$tmp/routes"
 check "route x role matrix ($total calls)" 0 "$bad"
 
+# ---- EDI and DCSA events: a line sees its own boxes only ----
+"$bollard" edi export --data "$data" dcsa >"$tmp/all.json" 2>/dev/null
+"$bollard" edi export --data "$data" --line MSK dcsa >"$tmp/msk.json" 2>/dev/null
+check "dcsa events for a line key" "200" "$(S -H "Authorization: Bearer $key_line" "$url/api/v1/dcsa/v2/events?limit=1000")"
+check "dcsa: the line's events, the same as the CLI's" "same" "$(python3 - "$tmp/body" "$tmp/msk.json" "$tmp/all.json" <<'EOF2'
+import json, sys
+got, want, every = (json.load(open(f)) for f in sys.argv[1:4])
+print("same" if got == want and 0 < len(got) < len(every) else "%d/%d/%d" % (len(got), len(want), len(every)))
+EOF2
+)"
+check "dcsa for staff: every event" "$(python3 -c "import json; print(min(1000, len(json.load(open('$tmp/all.json')))))")" \
+    "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/dcsa/v2/events?limit=1000" >/dev/null; python3 -c "import json; print(len(json.load(open('$tmp/body'))))")"
+check "dcsa: paged" "200" "$(C -D "$tmp/hdr" -o "$tmp/body" -w '%{http_code}' -H "Authorization: Bearer $key_clerk" "$url/api/v1/dcsa/v2/events?limit=2&equipmentEventTypeCode=DISC,LOAD")"
+next=$(tr -d '\r' <"$tmp/hdr" | sed -n 's/^[Nn]ext-[Pp]age: //p')
+check "dcsa: next page named" "yes" "$(echo "$next" | grep -q '^/api/v1/dcsa/v2/events?cursor=[0-9]*&limit=2&equipmentEventTypeCode=DISC,LOAD$' && echo yes || echo "$next")"
+S -H "Authorization: Bearer $key_clerk" "$url$next" >/dev/null
+check "dcsa: the next page follows on" "yes" "$(python3 -c "
+import json
+page = json.load(open('$tmp/body')); every = [e for e in json.load(open('$tmp/all.json')) if e['equipmentEventTypeCode'] in ('DISC', 'LOAD')]
+print('yes' if page == every[2:4] else 'no')")"
+check "dcsa: a bad code refused" "400" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/dcsa/v2/events?equipmentEventTypeCode=dis%0d")"
+visit=$(python3 -c "import json; print([e for e in json.load(open('$tmp/msk.json')) if e['transportCall']['modeOfTransport'] == 'VESSEL'][0]['transportCall']['transportCallID'])")
+check "coarri for a line key" "200" "$(S -H "Authorization: Bearer $key_line" "$url/api/v1/edi/coarri?visit=$visit&line=ONE")"
+check "coarri: the line's boxes only" "MSK" "$(grep -o 'NAD+CF+[A-Z]*' "$tmp/body" | sort -u | sed 's/NAD+CF+//' | tr '\n' ' ' | sed 's/ $//')"
+check "codeco needs a terminal" "400" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/edi/codeco?visit=$visit")"
+check "no such message type" "404" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/edi/coprar?visit=$visit")"
+check "baplie for a planner" "200" "$(S -H "Authorization: Bearer $key_vessel_planner" "$url/api/v1/edi/baplie?visit=$visit")"
+cp "$tmp/body" "$tmp/plan.edi"
+before=$(size)
+check "the bay plan imported again: nothing new" "200" "$(S -H "Authorization: Bearer $key_vessel_planner" -H 'Content-Type: application/EDIFACT' --data-binary "@$tmp/plan.edi" "$url/api/v1/edi/import?visit=$visit")"
+check "import report: on board already" "imported" "$(python3 -c "import json; m = json.load(open('$tmp/body'))['messages'][0]; print(m['outcome'] if m['already_on_board'] == m['containers'] else m)")"
+check "a broken interchange: 422 with the report" "422" "$(S -H "Authorization: Bearer $key_vessel_planner" --data-binary "UNB+UNOA:2+A+B+261121:0740+1'UNH+1+BAPLIE:D:95B:UN:SMDG22'BGM++1+9'LOC+147+0010082::5'EQD+CN+MSCU1234566+ZZZZ+++5'UNT+5+1'UNZ+1+1'" "$url/api/v1/edi/import?visit=$visit")"
+check "import refused for a line key" "403" "$(S -H "Authorization: Bearer $key_line" --data-binary @"$tmp/plan.edi" "$url/api/v1/edi/import?visit=$visit")"
+check "imports that change nothing journal no operation" "0" "$("$bollard" journal show --data "$data" --from $((before + 1)) --limit 0 --json | grep -c '"container\.')"
+
 check "metrics for security" "200" "$(S -H "Authorization: Bearer $key_security" "$url/metrics")"
 grep -q '^bollard_lockouts_total 2' "$tmp/body" && ok "lockout counted in metrics" || fail "lockout counted in metrics"
 "$bollard" journal verify --data "$data" >/dev/null && ok "journal verifies" || fail "journal verifies"

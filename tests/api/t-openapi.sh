@@ -242,6 +242,12 @@ for key in sorted(set(table) & set(spec_ops), key=lambda k: (k[1], k[0])):
         if not declared:
             problem(f"{where}: path parameter '{name}' is not declared")
 
+    if row["body"] == "raw":
+        # A body that is not JSON (an EDI interchange): described, never as JSON.
+        content = ((resolve(op.get("requestBody") or {}, where) or {}).get("content") or {})
+        if not content or "application/json" in content:
+            problem(f"{where}: the route takes a raw body, the OpenAPI file must give a non-JSON one")
+        continue
     raw, schema = body_schema(op, where)
     is_ops = path.startswith("/api/v1/ops/")
     if is_ops:

@@ -62,6 +62,7 @@ delivery_release                0 rows  59967d764871f051  same
 truck_visit                     0 rows  806de68de1de33ef  same
 wi                              0 rows  b89618e897164c4b  same
 history                         0 rows  9a0943174f6b6e98  same
+move                            0 rows  7099ae71fc25b77c  same
 account                         0 rows  6e70140c60a0e05a  same
 apikey                          0 rows  71af7de0924acd87  same
 access_grant                    0 rows  74b35baca01c32cb  same

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// check.js FILE SLOTS BOXES REEFERS DG - read a BAPLIE that bollard wrote with
-// a third-party UN/EDIFACT parser (the npm package edifact) and check that it
-// accepts it and finds what bollard put in: one LOC+147 per slot, the EQD,
-// TMP and DGS segments, and UNT counting the message's segments.
+// check.js FILE TAG[+QUALIFIER]=COUNT... - read an interchange that bollard
+// wrote with a third-party UN/EDIFACT parser (the npm package edifact) and
+// check that it accepts it and finds what bollard put in: as many segments
+// of each tag (with that first element, e.g. LOC+147) as bollard wrote, and
+// each message's UNT counting its segments.
 //
 // The package's parser checks the syntax, the character repertoire of the
 // UNB syntax level and, with its segment and composite tables, the element
@@ -18,7 +19,7 @@ const fs = require('fs');
 const Parser = require('edifact/parser.js');
 const Validator = require('edifact/validator.js');
 
-const [file, slots, boxes, reefers, dg] = process.argv.slice(2);
+const [file, ...counts] = process.argv.slice(2);
 const composites = {};
 for (const [name, def] of Object.entries(require('edifact/elements.js')))
     composites[name] = Object.assign({}, def, { requires: 0 });
@@ -46,14 +47,19 @@ parser.end();
 
 const count = (name, q) => segs.filter(s => s.name === name && (!q || s.elements[0][0] === q)).length;
 const problems = [];
-const want = { 'LOC+147': [count('LOC', '147'), slots], EQD: [count('EQD'), boxes],
-               TMP: [count('TMP'), reefers], DGS: [count('DGS'), dg] };
-for (const [k, [got, exp]] of Object.entries(want))
-    if (got !== Number(exp)) problems.push(`${k}: ${got}, bollard wrote ${exp}`);
-const unh = segs.findIndex(s => s.name === 'UNH');
-const unt = segs.findIndex(s => s.name === 'UNT');
-if (unh < 0 || unt < 0 || Number(segs[unt].elements[0][0]) !== unt - unh + 1)
-    problems.push('UNT does not count the message');
+for (const c of counts) {
+    const [tag, exp] = c.split('=');
+    const [name, q] = tag.split('+');
+    const got = count(name, q);
+    if (got !== Number(exp)) problems.push(`${tag}: ${got}, bollard wrote ${exp}`);
+}
+let unh = -1;
+segs.forEach((s, i) => {
+    if (s.name === 'UNH') unh = i;
+    if (s.name === 'UNT' && (unh < 0 || Number(s.elements[0][0]) !== i - unh + 1))
+        problems.push(`UNT at segment ${i + 1} does not count its message`);
+});
+if (count('UNH') === 0 || count('UNH') !== count('UNT')) problems.push('messages without UNH or UNT');
 if (problems.length) {
     console.log(`not ok - ${file}: ${problems.join('; ')}`);
     process.exit(1);

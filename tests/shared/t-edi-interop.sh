@@ -23,7 +23,7 @@ fail=0
 while read -r name slots boxes reefers dg; do
     n=$((n + 1))
     out=$(NODE_PATH="$src/tests/interop/node_modules" node "$src/tests/interop/check.js" \
-        "$tmp/$name" "$slots" "$boxes" "$reefers" "$dg" 2>&1) || fail=1
+        "$tmp/$name" "LOC+147=$slots" "EQD=$boxes" "TMP=$reefers" "DGS=$dg" 2>&1) || fail=1
     echo "$out" | sed "s|$tmp/||"
 done <"$tmp/list"
 [ "$n" -ge 10 ] || { echo "not ok - only $n bay plans written"; fail=1; }
