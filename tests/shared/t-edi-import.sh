@@ -208,9 +208,10 @@ if os.path.exists(node) and subprocess.run(["sh", "-c", "command -v node"], capt
     q = a["qualifiers"]
     boxes = registered["baplie20_caroline-maersk_PSTOW_2010.edi"]
     env = dict(os.environ, NODE_PATH=os.path.join(src, "tests", "interop", "node_modules"))
-    p = subprocess.run(["node", os.path.join(src, "tests", "interop", "check.js"), out1, str(boxes),
-                        str(boxes), str(sum(v for k, v in q.items() if k.startswith("TMP"))),
-                        str(sum(v for k, v in q.items() if k.startswith("DGS")))],
+    p = subprocess.run(["node", os.path.join(src, "tests", "interop", "check.js"), out1,
+                        "LOC+147=%d" % boxes, "EQD=%d" % boxes,
+                        "TMP=%d" % sum(v for k, v in q.items() if k.startswith("TMP")),
+                        "DGS=%d" % sum(v for k, v in q.items() if k.startswith("DGS"))],
                        capture_output=True, text=True, env=env)
     check(p.returncode == 0, "the independent parser accepts the export: %s" % p.stdout.strip()[:200])
 else:
