@@ -7,7 +7,9 @@
  * to a message, and is flagged valid only when its container number is;
  * the counts never exceed the message's segments.  A message that reads
  * as a move report (COARRI, CODECO: report.h) is written out again and
- * read back: the same boxes, cells and times.  `make fuzz` seeds it from
+ * read back: the same boxes, cells and times.  Every message is also mapped
+ * as a VGM declaration (vermas_map.h) against a terminal that knows every
+ * other box: each correction carries its box's VGM.  `make fuzz` seeds it from
  * ../shared/edi as well.
  */
 #include "compat.h"
@@ -16,6 +18,7 @@
 #include "errors.h"
 #include "fuzz.h"
 #include "report.h"
+#include "vermas_map.h"
 
 /* A report written and read back is the same report. */
 static void round_trip(const struct bol_report *r)
@@ -47,6 +50,36 @@ static void round_trip(const struct bol_report *r)
     bol_buf_release(&out);
 }
 
+/* A terminal that knows the boxes whose last digit is even, with no VGM. */
+static int known(void *u, const char *id, struct bol_container *out)
+{
+    (void) u;
+    memset(out, 0, sizeof(*out));
+    return (id[10] - '0') % 2 == 0;
+}
+
+static void vgm_map(const struct bol_edi_boxes *b)
+{
+    struct bol_vermas_ctx ctx = { "fuzz", known, NULL };
+    struct bol_vermas_mapped vm;
+    size_t k;
+
+    if (bol_vermas_map(b, &ctx, &vm) < 0)
+        return;
+    FUZZ_ASSERT(!vm.m.failed);
+    FUZZ_ASSERT(json_array_size(vm.m.cmds) == vm.m.boxes);
+    FUZZ_ASSERT(vm.m.boxes + vm.unknown + vm.same + vm.no_vgm <= b->n);
+    for (k = 0; k < vm.m.boxes; k++) {
+        json_t *cmd = json_array_get(vm.m.cmds, k);
+        const struct bol_edi_box *x = &b->v[vm.m.slot[k]];
+
+        FUZZ_ASSERT(!strcmp(json_string_value(json_object_get(cmd, "id")), x->id.s));
+        FUZZ_ASSERT(json_integer_value(json_object_get(json_object_get(cmd, "set"), "vgm_kg")) ==
+                    (json_int_t) x->vgm_kg);
+    }
+    bol_edi_mapped_release(&vm.m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct bol_edi_limits lim = { 0, 20000, 128 };
@@ -71,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (x->reefer)
                 FUZZ_ASSERT(x->temp_c10 >= BOL_TEMP_MIN_C10 && x->temp_c10 <= BOL_TEMP_MAX_C10);
         }
+        vgm_map(b);
         if (!e.ic.msgs[i].failed) {
             struct bol_report r;
             struct bol_diag d;

@@ -310,7 +310,9 @@ const char *const cmd_edi_import_usage[] = {
     "or with --create-visit a new visit CALLSIGN-VOYAGE of the plan's vessel",
     "(a defined vessel, found by IMO number or call sign) at the terminal",
     "given (or the only one).  A wrong check digit is imported and flagged;",
-    "an EQD without a number is a reserved slot.",
+    "an EQD without a number is a reserved slot.  VGM declarations (VERMAS)",
+    "record each known box's verified gross mass and method, naming the",
+    "message as the reason; boxes bollard has no record of are reported.",
     "Exit 0 when every message imported (now or before), 1 when any failed.",
     "",
     "    --data DIR       the data directory",
@@ -361,6 +363,12 @@ static void print_import(const char *path, json_t *rep)
                    jint(m, "containers"), jint(m, "registered"), jint(m, "flagged"),
                    jint(m, "reserved"), jint(m, "unidentified"), jint(m, "already_on_board"),
                    jint(m, "reefers"), jint(m, "dg_lines"), jint(m, "vgm"));
+        if (json_object_get(m, "corrected"))
+            printf("    containers %" JSON_INTEGER_FORMAT ": VGM recorded for %" JSON_INTEGER_FORMAT
+                   ", unchanged %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
+                   " without a record, %" JSON_INTEGER_FORMAT " without VGM\n",
+                   jint(m, "containers"), jint(m, "corrected"), jint(m, "unchanged"),
+                   jint(m, "unknown"), jint(m, "without_vgm"));
         json_array_foreach(json_object_get(m, "notes"), k, nt) printf(
             "    %s at byte %" JSON_INTEGER_FORMAT ", segment %" JSON_INTEGER_FORMAT ": %s\n",
             json_string_value(json_object_get(nt, "level")), jint(nt, "offset"),

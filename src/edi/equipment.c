@@ -220,6 +220,9 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
             x->dg[x->ndg].un = un;
         }
         x->ndg++;
+    } else if (!strcmp(t, "DOC")) {
+        if (!strcmp(q, "SM1") || !strcmp(q, "SM2"))
+            snprintf(x->vgm_method, sizeof(x->vgm_method), "%s", q);
     } else if (!strcmp(t, "SEL")) {
         size_t len = strlen(x->seal_text);
 

@@ -40,7 +40,8 @@ struct bol_edi_box {
     char cell[12];            /* LOC+147 as sent */
     uint64_t cell_offset;     /* and where it is */
     uint32_t cell_segment;
-    uint32_t vgm_kg; /* 0 when not given */
+    uint32_t vgm_kg;    /* 0 when not given */
+    char vgm_method[4]; /* DOC+SM1 / SM2 (VERMAS): how the VGM was found, or "" */
     bool reefer;
     int16_t temp_c10;
     unsigned ndg;                   /* DGS lines */

@@ -11,6 +11,8 @@
 #include "domain.h"
 #include "entry.h"
 #include "edi_import.h"
+#include "equipment.h"
+#include "vermas_map.h"
 #include "errors.h"
 #include "mem.h"
 #include "query.h"
@@ -30,6 +32,7 @@ struct imp {
     struct bol_diag vd; /* the view's errors */
     json_t *terminals, *vessels;
     struct bol_baplie_set set;
+    struct bol_edi_equipment eq;      /* the same interchange as container groups */
     char visit[BOL_VISIT_ID_MAX + 1]; /* of the message being imported */
 };
 
@@ -222,7 +225,7 @@ static void message_req(struct imp *im, const struct bol_edi_message *m, char *o
     bol_sha256(im->p + m->offset, (size_t) (m->end - m->offset), h);
     for (i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
-    snprintf(out, n, "edi-%s-%s", im->visit, hex);
+    snprintf(out, n, "edi-%s-%s", im->visit[0] ? im->visit : m->type, hex);
 }
 
 static const struct bol_baplie *plan_of(struct imp *im, size_t msg)
@@ -242,6 +245,112 @@ static int set_count(json_t *o, const char *k, uint64_t v)
 }
 
 /* Import one message; its report goes into mr.  Returns 1 when it failed, 0 when not, < 0. */
+/* The master data of a box bollard has a record of: 1, 0 when none, < 0. */
+static int known_box(void *u, const char *id, struct bol_container *out)
+{
+    struct imp *im = u;
+    int r = im->sv.view.container(im->sv.view.ctx, id, out);
+
+    if (r == BOL_E_NOTFOUND)
+        return 0;
+    return r < 0 ? r : 1;
+}
+
+/* Run a message's commands as one command of several steps under its request id. */
+static int run_steps(struct imp *im, json_t *cmds, const char *req, struct bol_ops_call *call)
+{
+    memset(call, 0, sizeof(*call));
+    call->actor = *im->actor;
+    call->req = bol_str_from(req);
+    call->cmd = cmds;
+    call->scope = im->o->scope;
+    return bol_ops_run_call(im->ops, call);
+}
+
+/* A VGM declaration: each box's VGM recorded, or none. */
+static int import_vermas(struct imp *im, size_t msg, json_t *mr)
+{
+    const struct bol_edi_message *m = &im->eq.ic.msgs[msg];
+    const struct bol_edi_boxes *b = &im->eq.msgs[msg];
+    json_t *notes = json_object_get(mr, "notes");
+    struct bol_vermas_ctx ctx;
+    struct bol_vermas_mapped vm;
+    struct bol_ops_call call;
+    struct bol_append_result ar;
+    struct bol_diag d;
+    char reason[160], req[BOL_REQ_ID_MAX + 1], text[2 * BOL_DIAG_MSG_MAX];
+    int r;
+
+    if (m->failed || !m->end)
+        return 1;
+    if (set_count(mr, "containers", b->n) < 0 || set_count(mr, "vgm", b->vgm) < 0)
+        return BOL_E_NOMEM;
+    im->visit[0] = '\0';
+    message_req(im, m, req, sizeof(req));
+    bol_diag_init(&d);
+    r = bol_store_request_find(im->rs, bol_str_from(req), NULL, &ar, &d);
+    if (r == BOL_E_CONFLICT)
+        return json_object_set_new(mr, "outcome", json_string("already imported")) == 0
+                   ? 0
+                   : BOL_E_NOMEM;
+    snprintf(reason, sizeof(reason), "VGM declared in VERMAS %.35s from %.35s",
+             b->doc_no[0] ? b->doc_no : m->ref, im->eq.ic.sender);
+    ctx.reason = reason;
+    ctx.container = known_box;
+    ctx.u = im;
+    bol_diag_init(&im->vd);
+    r = bol_vermas_map(b, &ctx, &vm);
+    if (r < 0)
+        return r;
+    if (json_array_extend(notes, vm.m.notes) != 0 || set_count(mr, "corrected", vm.m.boxes) < 0 ||
+        set_count(mr, "unchanged", vm.same) < 0 || set_count(mr, "unknown", vm.unknown) < 0 ||
+        set_count(mr, "without_vgm", vm.no_vgm) < 0) {
+        r = BOL_E_NOMEM;
+        goto out;
+    }
+    if (!json_array_size(vm.m.cmds)) {
+        r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
+        goto out;
+    }
+    r = run_steps(im, vm.m.cmds, req, &call);
+    if (r < 0) {
+        long step = call.failed_step;
+        uint64_t off = m->offset;
+        uint32_t seg = m->first_segment;
+
+        if (call.diag.code == BOL_E_CONFLICT && !strcmp(call.diag.field, "req")) {
+            r = json_object_set_new(mr, "outcome", json_string("already imported")) == 0
+                    ? 0
+                    : BOL_E_NOMEM;
+            goto out;
+        }
+        if (step >= 0 && (size_t) step < json_array_size(vm.m.cmds)) {
+            const struct bol_edi_box *x = &b->v[vm.m.slot[step]];
+
+            off = x->offset;
+            seg = x->segment;
+            snprintf(text, sizeof(text), "%s: %s: %s", x->id.s, call.diag.field, call.diag.msg);
+        } else {
+            snprintf(text, sizeof(text), "%s%s%s", call.diag.field, call.diag.field[0] ? ": " : "",
+                     call.diag.msg);
+        }
+        r = add_note(notes, "error", off, seg, text) < 0 ? BOL_E_NOMEM : 1;
+        if (r == 1 && set_count(mr, "corrected", 0) < 0)
+            r = BOL_E_NOMEM;
+        goto out;
+    }
+    r = json_object_set_new(mr, "outcome",
+                            json_string(call.res.duplicate ? "already imported" : "imported"));
+    if (r == 0 && !call.res.duplicate)
+        r = json_object_set_new(
+            mr, "seq",
+            json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq));
+    r = r == 0 ? 0 : BOL_E_NOMEM;
+out:
+    bol_edi_mapped_release(&vm.m);
+    return r;
+}
+
 static int import_message(struct imp *im, size_t msg, json_t *mr)
 {
     const struct bol_edi_message *m = &im->set.ic.msgs[msg];
@@ -257,14 +366,16 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     bool has_define = false;
     int r;
 
-    if (m->failed || !b || !m->end) {
-        if (!b && !m->failed)
-            return add_note(notes, "error", m->offset, m->first_segment,
-                            "bollard imports BAPLIE messages; this type is not imported yet") < 0
-                       ? BOL_E_NOMEM
-                       : 1;
+    if (!strcmp(m->type, "VERMAS"))
+        return import_vermas(im, msg, mr);
+    if (strcmp(m->type, "BAPLIE") != 0)
+        return add_note(notes, "error", m->offset, m->first_segment,
+                        "bollard imports BAPLIE and VERMAS messages; this type is not imported "
+                        "yet") < 0
+                   ? BOL_E_NOMEM
+                   : 1;
+    if (m->failed || !b || !m->end)
         return 1;
-    }
     if (set_count(mr, "containers", b->containers) < 0 ||
         set_count(mr, "reefers", b->reefers) < 0 || set_count(mr, "dg_lines", b->dg_lines) < 0 ||
         set_count(mr, "vgm", b->vgm) < 0)
@@ -330,12 +441,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
         goto out;
     }
-    memset(&call, 0, sizeof(call));
-    call.actor = *im->actor;
-    call.req = bol_str_from(req);
-    call.cmd = cmds;
-    call.scope = im->o->scope;
-    r = bol_ops_run_call(im->ops, &call);
+    r = run_steps(im, cmds, req, &call);
     if (r < 0) {
         long step = call.failed_step - (has_define ? 1 : 0);
         uint64_t off = m->offset;
@@ -406,6 +512,8 @@ int bol_edi_import(struct bol_ops *ops, const struct bol_actor *actor, const cha
         (r = bol_query_vessels(im->rs, &im->vessels, diag)) < 0)
         goto out;
     r = bol_baplie_read(p, n, NULL, &im->set);
+    if (r != BOL_E_NOMEM && bol_edi_equipment_read(p, n, NULL, &im->eq) == BOL_E_NOMEM)
+        r = BOL_E_NOMEM;
     if (r == BOL_E_NOMEM) {
         r = bol_diag_fail(diag, r, "edi", "out of memory");
         goto out;
@@ -430,7 +538,11 @@ int bol_edi_import(struct bol_ops *ops, const struct bol_actor *actor, const cha
                  m->assoc[0] ? ":" : "", m->assoc);
         mr = json_pack("{s:I, s:s, s:s, s:s, s:o}", "index", (json_int_t) i, "ref", m->ref, "type",
                        m->type, "version", version, "notes", notes);
-        if (!mr || json_array_append_new(msgs, mr) != 0 || ic_notes(&im->set.ic, (int) i, notes)) {
+        /* Each message's notes from the reader of its type. */
+        if (!mr || json_array_append_new(msgs, mr) != 0 ||
+            ic_notes(strcmp(m->type, "BAPLIE") != 0 && i < im->eq.ic.nmsgs ? &im->eq.ic
+                                                                           : &im->set.ic,
+                     (int) i, notes)) {
             r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
             goto out;
         }
@@ -459,6 +571,7 @@ out:
     json_decref(im->terminals);
     json_decref(im->vessels);
     bol_baplie_set_release(&im->set);
+    bol_edi_equipment_release(&im->eq);
     bol_store_close(im->rs);
     bol_free(im);
     return r;

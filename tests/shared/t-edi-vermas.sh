@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# t-edi-vermas.sh BOLLARD SHARED_DIR - VGM declarations (VERMAS) imported
+# into a terminal with traffic: known boxes get their VGM and method as a
+# journaled correction naming the message, the same VGM again changes
+# nothing, unknown and unnumbered boxes are reported, a VGM the core refuses
+# fails its message (and only it) at the box; importing again changes
+# nothing; the journal verifies and replays to the same state.  The shared
+# VERMAS (SHARED_DIR/edi/VERMAS) imports with its box reported as unknown.
+set -u
+bollard=${1:?usage: t-edi-vermas.sh BOLLARD SHARED_DIR}
+shared=${2:?usage: t-edi-vermas.sh BOLLARD SHARED_DIR}
+command -v python3 >/dev/null || { echo "1..0 # SKIP python3 not installed"; exit 0; }
+command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 not installed"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+"$bollard" init --data "$tmp/d" --origin test/bollard >/dev/null || exit 1
+"$bollard" demo-data --data "$tmp/d" --moves 40 --trucks 20 >/dev/null || exit 1
+
+python3 - "$bollard" "$tmp" "$shared" <<'PYEOF'
+import glob, json, os, sqlite3, subprocess, sys
+
+bollard, tmp, shared = sys.argv[1:4]
+data = os.path.join(tmp, "d")
+db = sqlite3.connect(os.path.join(data, "bollard.db"))
+n = 0
+failed = 0
+
+def check(cond, what):
+    global n, failed
+    n += 1
+    print(("ok %d - " if cond else "not ok %d - ") % n + what)
+    if not cond:
+        failed += 1
+
+def imp(path):
+    p = subprocess.run([bollard, "edi", "import", "--data", data, "--json", path],
+                       capture_output=True, text=True)
+    return p.returncode, json.loads(p.stdout.splitlines()[0])
+
+def vgm(box):
+    return db.execute("SELECT json_extract(doc, '$.vgm_kg'), json_extract(doc, '$.vgm_method') "
+                      "FROM container WHERE id = ?", (box,)).fetchone()
+
+def size():
+    return db.execute("SELECT count(*) FROM journal").fetchone()[0]
+
+boxes = [r[0] for r in db.execute("SELECT id FROM container WHERE place = 'yard' AND is_full = 1 "
+                                  "ORDER BY id LIMIT 3")]
+a, b, c = boxes
+va, vb = vgm(a), vgm(b)
+good = ("UNH+1+VERMAS:D:16A:UN:SMDG10'BGM+749+VG1+9'DTM+137:202611220100:203'"
+        "EQD+CN+%s+22G1'RFF+BN:BK1'MEA+AAE+VGM+KGM:%d'DOC+SM2:VGM:306+X'"
+        "EQD+CN+%s+22G1'MEA+AAE+VGM+KGM:%d'DOC+%s:VGM:306+X'"
+        "EQD+CN+TGHU3000001+22G1'MEA+AAE+VGM+KGM:12000'"
+        "EQD+CN+NOT A BOX+22G1'MEA+AAE+VGM+KGM:12000'"
+        "EQD+CN+%s+22G1'UNT+15+1'" % (a, va[0] + 111, b, vb[0], vb[1], c))
+bad = ("UNH+2+VERMAS:D:16A:UN:SMDG10'BGM+749+VG2+9'"
+       "EQD+CN+%s+22G1'MEA+AAE+VGM+KGM:90000'UNT+5+2'" % c)
+path = os.path.join(tmp, "vgm.edi")
+open(path, "w").write("UNB+UNOA:2+SHIPPER+DCT1+261122:0100+77'" + good + bad + "UNZ+2+77'")
+before = size()
+rc, rep = imp(path)
+m1, m2 = rep["messages"]
+check(rc == 1, "exit 1: a message failed")
+check(m1["outcome"] == "imported", "the good message imported")
+check((m1["corrected"], m1["unchanged"], m1["unknown"], m1["without_vgm"]) == (1, 1, 1, 1),
+      "1 corrected, 1 unchanged, 1 unknown, 1 without VGM: %s" %
+      json.dumps({k: m1.get(k) for k in ("corrected", "unchanged", "unknown", "without_vgm")}))
+check(vgm(a) == (va[0] + 111, "SM2"), "%s: VGM %d kg, method SM2" % (a, va[0] + 111))
+check(vgm(b) == vb, "%s: unchanged" % b)
+warn = [x["message"] for x in m1["notes"] if x["level"] == "warning"]
+check(any("TGHU3000001" in w and "no record" in w for w in warn), "unknown box reported")
+check(any("NOT A BOX" in w for w in warn), "text that is not a number reported")
+check(m2["outcome"] == "failed" and any("90000" in x["message"] and x["segment"] == 20
+                                        for x in m2["notes"] if x["level"] == "error"),
+      "the refused VGM fails its message at its box (segment 20)")
+check(vgm(c)[0] != 90000, "%s: not changed by the failed message" % c)
+check(size() == before + 1, "one journal entry: the one correction")
+entry = subprocess.run([bollard, "journal", "show", "--data", data, "--from", str(size()),
+                        "--json"], capture_output=True, text=True).stdout
+check("container.corrected" in entry and "VERMAS VG1 from SHIPPER" in entry,
+      "the correction names the message and sender")
+rc, rep = imp(path)
+check(rep["messages"][0]["outcome"] == "already imported" and size() == before + 1,
+      "imported again: nothing new")
+check(subprocess.run([bollard, "journal", "verify", "--data", data],
+                     capture_output=True).returncode == 0, "journal verifies")
+p = subprocess.run([bollard, "journal", "replay", "--data", data], capture_output=True, text=True)
+check(p.returncode == 0 and "state equals a replay" in p.stdout, "replay gives the same state")
+
+files = sorted(glob.glob(os.path.join(shared, "edi", "VERMAS", "*.edi")))
+if not files:
+    print("# %s/edi/VERMAS not found (set -Dshared_dir): shared file skipped" % shared)
+for f in files:
+    rc, rep = imp(f)
+    m = rep["messages"][0]
+    check(rc == 0 and m["outcome"] == "imported" and m["unknown"] == m["containers"],
+          "%s: imported, its boxes unknown here" % os.path.basename(f))
+
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
+PYEOF
