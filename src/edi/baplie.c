@@ -391,32 +391,19 @@ int bol_baplie_write(const struct bol_baplie *b, const struct bol_baplie_envelop
 {
     struct bol_edi_writer w;
     struct bol_civil c;
-    char date[8], time[8], stamp[16];
-    const char *syntax; /* identifier, NUL, version */
+    char stamp[16];
     size_t i;
     bool imo = strlen(b->vessel_id) == 7 && strspn(b->vessel_id, "0123456789") == 7;
+    bool unoa = all_texts(b, env, bol_edi_unoa);
 
     if (bol_time_to_civil(env->prepared_us, 0, &c) < 0)
         return BOL_E_INVAL;
-    snprintf(date, sizeof(date), "%02d%02d%02d", c.year % 100, c.month, c.day);
-    snprintf(time, sizeof(time), "%02d%02d", c.hour, c.minute);
     snprintf(stamp, sizeof(stamp), "%04d%02d%02d%02d%02d", c.year, c.month, c.day, c.hour,
              c.minute);
     bol_edi_writer_init(&w, out, true);
-    /* The narrowest repertoire that holds every text: UNOA, else Latin-1, else UTF-8. */
-    if (all_texts(b, env, bol_edi_unoa)) {
-        syntax = "UNOA\0"
-                 "2";
-    } else if (all_texts(b, env, bol_edi_latin1)) {
-        syntax = "UNOC\0"
-                 "3";
-        w.latin1 = true;
-    } else {
-        syntax = "UNOW\0"
-                 "4";
-    }
-    (void) bol_edi_put(&w, "UNB+%s:%s+%s+%s+%s:%s+%s", syntax, syntax + 5, env->sender,
-                       env->recipient, date, time, env->control);
+    if (bol_edi_put_unb(&w, unoa, !unoa && all_texts(b, env, bol_edi_latin1), env->sender,
+                        env->recipient, env->prepared_us, env->control) < 0)
+        return BOL_E_INVAL;
     bol_edi_count_reset(&w);
     (void) bol_edi_put(&w, "UNH+%s+BAPLIE:D:95B:UN:SMDG22", env->control);
     (void) bol_edi_put(&w, "BGM++%s+9", env->control);

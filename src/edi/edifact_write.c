@@ -10,6 +10,7 @@
 
 #include "edifact_write.h"
 #include "errors.h"
+#include "utctime.h"
 
 void bol_edi_writer_init(struct bol_edi_writer *w, struct bol_buf *out, bool newline)
 {
@@ -123,4 +124,27 @@ bool bol_edi_unoa(const char *t)
             return false;
     }
     return true;
+}
+
+int bol_edi_put_unb(struct bol_edi_writer *w, bool unoa, bool latin1, const char *sender,
+                    const char *recipient, int64_t prepared_us, const char *control)
+{
+    struct bol_civil c;
+    char date[8], time[8];
+    const char *id = "UNOW", *version = "4";
+
+    if (bol_time_to_civil(prepared_us, 0, &c) < 0)
+        return BOL_E_INVAL;
+    snprintf(date, sizeof(date), "%02d%02d%02d", c.year % 100, c.month, c.day);
+    snprintf(time, sizeof(time), "%02d%02d", c.hour, c.minute);
+    if (unoa) {
+        id = "UNOA";
+        version = "2";
+    } else if (latin1) {
+        id = "UNOC";
+        version = "3";
+        w->latin1 = true;
+    }
+    return bol_edi_put(w, "UNB+%s:%s+%s+%s+%s:%s+%s", id, version, sender, recipient, date, time,
+                       control);
 }

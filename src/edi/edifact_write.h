@@ -27,6 +27,16 @@ void bol_edi_writer_init(struct bol_edi_writer *w, struct bol_buf *out, bool new
 /* One segment: pattern of literal text, '+', ':' and %s / %u / %d arguments. */
 int bol_edi_put(struct bol_edi_writer *w, const char *pattern, ...);
 
+/*
+ * UNB in the narrowest character repertoire that holds every text of the
+ * interchange: UNOA:2 when unoa (every text passes bol_edi_unoa), else
+ * UNOC:3 when latin1 (every text passes bol_edi_latin1; later %s values are
+ * then written as ISO 8859-1), else UNOW:4 (UTF-8).  The date and time are
+ * prepared_us in UTC.  BOL_E_INVAL when it is out of range.
+ */
+int bol_edi_put_unb(struct bol_edi_writer *w, bool unoa, bool latin1, const char *sender,
+                    const char *recipient, int64_t prepared_us, const char *control);
+
 /* Start counting afresh (at UNH). */
 void bol_edi_count_reset(struct bol_edi_writer *w);
 

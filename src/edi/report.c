@@ -185,30 +185,17 @@ int bol_report_write(const struct bol_report *r, size_t n, const struct bol_repo
                      struct bol_buf *out)
 {
     struct bol_edi_writer w;
-    struct bol_civil c;
-    char date[8], time[8], now[16], ref[32];
-    const char *syntax;
+    char now[16], ref[32];
     size_t i;
+    bool unoa = all_texts(r, n, env, bol_edi_unoa);
     int rc;
 
-    if (bol_time_to_civil(env->prepared_us, 0, &c) < 0 || stamp(env->prepared_us, now) < 0)
+    if (stamp(env->prepared_us, now) < 0)
         return BOL_E_INVAL;
-    snprintf(date, sizeof(date), "%02d%02d%02d", c.year % 100, c.month, c.day);
-    snprintf(time, sizeof(time), "%02d%02d", c.hour, c.minute);
     bol_edi_writer_init(&w, out, true);
-    if (all_texts(r, n, env, bol_edi_unoa)) {
-        syntax = "UNOA\0"
-                 "2";
-    } else if (all_texts(r, n, env, bol_edi_latin1)) {
-        syntax = "UNOC\0"
-                 "3";
-        w.latin1 = true;
-    } else {
-        syntax = "UNOW\0"
-                 "4";
-    }
-    (void) bol_edi_put(&w, "UNB+%s:%s+%s+%s+%s:%s+%s", syntax, syntax + 5, env->sender,
-                       env->recipient, date, time, env->control);
+    if (bol_edi_put_unb(&w, unoa, !unoa && all_texts(r, n, env, bol_edi_latin1), env->sender,
+                        env->recipient, env->prepared_us, env->control) < 0)
+        return BOL_E_INVAL;
     for (i = 0; i < n; i++) {
         snprintf(ref, sizeof(ref), "%.10s-%u", env->control, (unsigned) (i + 1));
         if ((rc = write_message(&w, &r[i], ref, now)) < 0)

@@ -267,6 +267,38 @@ static int run_steps(struct imp *im, json_t *cmds, const char *req, struct bol_o
     return bol_ops_run_call(im->ops, call);
 }
 
+/*
+ * Put the result of a message's steps into its report: "imported" with the
+ * journal range, "already imported", or (returning 1) an error note at the
+ * failing step's box (where, off, seg: that box, or the message when the
+ * failure is not a step's) with its count key set to 0.  Else 0 or < 0.
+ */
+static int outcome(json_t *mr, const struct bol_ops_call *call, int r, const char *where,
+                   uint64_t off, uint32_t seg, const char *count_key)
+{
+    char text[2 * BOL_DIAG_MSG_MAX];
+
+    if (r < 0 && !(call->diag.code == BOL_E_CONFLICT && !strcmp(call->diag.field, "req"))) {
+        snprintf(text, sizeof(text), "%s%s%s%s%s", where, where[0] ? ": " : "", call->diag.field,
+                 call->diag.field[0] ? ": " : "", call->diag.msg);
+        if (add_note(json_object_get(mr, "notes"), "error", off, seg, text) < 0 ||
+            set_count(mr, count_key, 0) < 0)
+            return BOL_E_NOMEM;
+        return 1;
+    }
+    /* A repeat of the request: taken by another run of this very message. */
+    if (r < 0 || call->res.duplicate)
+        return json_object_set_new(mr, "outcome", json_string("already imported")) == 0
+                   ? 0
+                   : BOL_E_NOMEM;
+    if (json_object_set_new(mr, "outcome", json_string("imported")) != 0 ||
+        json_object_set_new(mr, "seq",
+                            json_pack("[I,I]", (json_int_t) call->res.first_seq,
+                                      (json_int_t) call->res.last_seq)) != 0)
+        return BOL_E_NOMEM;
+    return 0;
+}
+
 /* A VGM declaration: each box's VGM recorded, or none. */
 static int import_vermas(struct imp *im, size_t msg, json_t *mr)
 {
@@ -278,7 +310,7 @@ static int import_vermas(struct imp *im, size_t msg, json_t *mr)
     struct bol_ops_call call;
     struct bol_append_result ar;
     struct bol_diag d;
-    char reason[160], req[BOL_REQ_ID_MAX + 1], text[2 * BOL_DIAG_MSG_MAX];
+    char reason[160], req[BOL_REQ_ID_MAX + 1];
     int r;
 
     if (m->failed || !m->end)
@@ -313,39 +345,16 @@ static int import_vermas(struct imp *im, size_t msg, json_t *mr)
         goto out;
     }
     r = run_steps(im, vm.m.cmds, req, &call);
-    if (r < 0) {
+    {
         long step = call.failed_step;
-        uint64_t off = m->offset;
-        uint32_t seg = m->first_segment;
+        const struct bol_edi_box *x =
+            r < 0 && step >= 0 && (size_t) step < json_array_size(vm.m.cmds)
+                ? &b->v[vm.m.slot[step]]
+                : NULL;
 
-        if (call.diag.code == BOL_E_CONFLICT && !strcmp(call.diag.field, "req")) {
-            r = json_object_set_new(mr, "outcome", json_string("already imported")) == 0
-                    ? 0
-                    : BOL_E_NOMEM;
-            goto out;
-        }
-        if (step >= 0 && (size_t) step < json_array_size(vm.m.cmds)) {
-            const struct bol_edi_box *x = &b->v[vm.m.slot[step]];
-
-            off = x->offset;
-            seg = x->segment;
-            snprintf(text, sizeof(text), "%s: %s: %s", x->id.s, call.diag.field, call.diag.msg);
-        } else {
-            snprintf(text, sizeof(text), "%s%s%s", call.diag.field, call.diag.field[0] ? ": " : "",
-                     call.diag.msg);
-        }
-        r = add_note(notes, "error", off, seg, text) < 0 ? BOL_E_NOMEM : 1;
-        if (r == 1 && set_count(mr, "corrected", 0) < 0)
-            r = BOL_E_NOMEM;
-        goto out;
+        r = outcome(mr, &call, r, x ? x->id.s : "", x ? x->offset : m->offset,
+                    x ? x->segment : m->first_segment, "corrected");
     }
-    r = json_object_set_new(mr, "outcome",
-                            json_string(call.res.duplicate ? "already imported" : "imported"));
-    if (r == 0 && !call.res.duplicate)
-        r = json_object_set_new(
-            mr, "seq",
-            json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq));
-    r = r == 0 ? 0 : BOL_E_NOMEM;
 out:
     bol_edi_mapped_release(&vm.m);
     return r;
@@ -442,40 +451,20 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         goto out;
     }
     r = run_steps(im, cmds, req, &call);
-    if (r < 0) {
+    {
         long step = call.failed_step - (has_define ? 1 : 0);
-        uint64_t off = m->offset;
-        uint32_t seg = m->first_segment;
+        const struct bol_baplie_slot *sl =
+            r < 0 && step >= 0 && (size_t) step < json_array_size(mp.cmds)
+                ? &b->slots[mp.slot[step]]
+                : NULL;
 
-        if (call.diag.code == BOL_E_CONFLICT && !strcmp(call.diag.field, "req")) {
-            r = json_object_set_new(mr, "outcome", json_string("already imported")) == 0
-                    ? 0
-                    : BOL_E_NOMEM;
-            goto out;
-        }
-        if (step >= 0 && (size_t) step < json_array_size(mp.cmds)) {
-            const struct bol_baplie_slot *s = &b->slots[mp.slot[step]];
-
-            off = s->offset;
-            seg = s->segment;
-            snprintf(text, sizeof(text), "%s at %s: %s: %s", s->id.s, s->cell_text, call.diag.field,
-                     call.diag.msg);
-        } else {
-            snprintf(text, sizeof(text), "%s%s%s", call.diag.field, call.diag.field[0] ? ": " : "",
-                     call.diag.msg);
-        }
-        r = add_note(notes, "error", off, seg, text) < 0 ? BOL_E_NOMEM : 1;
-        if (r == 1 && set_count(mr, "registered", 0) < 0)
-            r = BOL_E_NOMEM;
-        goto out;
+        if (sl)
+            snprintf(text, sizeof(text), "%s at %s", sl->id.s, sl->cell_text);
+        else
+            text[0] = '\0';
+        r = outcome(mr, &call, r, text, sl ? sl->offset : m->offset,
+                    sl ? sl->segment : m->first_segment, "registered");
     }
-    r = json_object_set_new(mr, "outcome",
-                            json_string(call.res.duplicate ? "already imported" : "imported"));
-    if (r == 0 && !call.res.duplicate)
-        r = json_object_set_new(
-            mr, "seq",
-            json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq));
-    r = r == 0 ? 0 : BOL_E_NOMEM;
 out:
     json_decref(define);
     bol_edi_mapped_release(&mp);
