@@ -39,7 +39,7 @@ static int nowhere(void *u, const char *id, char cell[8])
 /* What the mapper lets through, the core accepts. */
 static void map_plan(const struct bol_baplie *b)
 {
-    struct bol_edi_map_ctx ctx = { "V1", "JPNGO", some_lines, nowhere, NULL };
+    struct bol_edi_map_ctx ctx = { "V1", "JPNGO", some_lines, nowhere, NULL, NULL };
     struct bol_edi_mapped m;
     json_t *cmd;
     size_t i;

@@ -9,7 +9,9 @@
  * as a move report (COARRI, CODECO: report.h) is written out again and
  * read back: the same boxes, cells and times.  Every message is also mapped
  * as a VGM declaration (vermas_map.h) against a terminal that knows every
- * other box: each correction carries its box's VGM.  `make fuzz` seeds it from
+ * other box: each correction carries its box's VGM; and as a container
+ * announcement (baplie_map.h): every box it announces is master data the
+ * core accepts.  `make fuzz` seeds it from
  * ../shared/edi as well.
  */
 #include "compat.h"
@@ -19,6 +21,8 @@
 #include "fuzz.h"
 #include "report.h"
 #include "vermas_map.h"
+#include "baplie_map.h"
+#include "codec.h"
 
 /* A report written and read back is the same report. */
 static void round_trip(const struct bol_report *r)
@@ -56,6 +60,39 @@ static int known(void *u, const char *id, struct bol_container *out)
     (void) u;
     memset(out, 0, sizeof(*out));
     return (id[10] - '0') % 2 == 0;
+}
+
+static int every_line(void *u, const char *code)
+{
+    (void) u;
+    (void) code;
+    return 1;
+}
+
+static int known_any(void *u, const char *id)
+{
+    struct bol_container c;
+
+    return known(u, id, &c);
+}
+
+static void announce(const struct bol_edi_boxes *b)
+{
+    struct bol_edi_map_ctx ctx = { "", "", every_line, NULL, known_any, NULL };
+    struct bol_edi_mapped m;
+    size_t k;
+
+    if (bol_coparn_map(b, &ctx, &m) < 0)
+        return;
+    for (k = 0; !m.failed && k < json_array_size(m.cmds); k++) {
+        json_t *cmd = json_array_get(m.cmds, k);
+        struct bol_container c;
+
+        FUZZ_ASSERT(!json_object_get(cmd, "at"));
+        FUZZ_ASSERT(bol_container_from_json(json_object_get(cmd, "container"), &c, NULL) == 0);
+        FUZZ_ASSERT(!strcmp(c.id.s, b->v[m.slot[k]].id.s));
+    }
+    bol_edi_mapped_release(&m);
 }
 
 static void vgm_map(const struct bol_edi_boxes *b)
@@ -105,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FUZZ_ASSERT(x->temp_c10 >= BOL_TEMP_MIN_C10 && x->temp_c10 <= BOL_TEMP_MAX_C10);
         }
         vgm_map(b);
+        announce(b);
         if (!e.ic.msgs[i].failed) {
             struct bol_report r;
             struct bol_diag d;

@@ -313,6 +313,8 @@ const char *const cmd_edi_import_usage[] = {
     "an EQD without a number is a reserved slot.  VGM declarations (VERMAS)",
     "record each known box's verified gross mass and method, naming the",
     "message as the reason; boxes bollard has no record of are reported.",
+    "Container announcements (COPARN, BGM 126) register their boxes as",
+    "announced, to come by road; boxes bollard already knows are left alone.",
     "Exit 0 when every message imported (now or before), 1 when any failed.",
     "",
     "    --data DIR       the data directory",
@@ -363,6 +365,15 @@ static void print_import(const char *path, json_t *rep)
                    jint(m, "containers"), jint(m, "registered"), jint(m, "flagged"),
                    jint(m, "reserved"), jint(m, "unidentified"), jint(m, "already_on_board"),
                    jint(m, "reefers"), jint(m, "dg_lines"), jint(m, "vgm"));
+        if (json_object_get(m, "announced"))
+            printf("    containers %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
+                   " announced (%" JSON_INTEGER_FORMAT " flagged), %" JSON_INTEGER_FORMAT
+                   " already known, %" JSON_INTEGER_FORMAT
+                   " unidentified; reefers %" JSON_INTEGER_FORMAT ", DG lines %" JSON_INTEGER_FORMAT
+                   ", VGM %" JSON_INTEGER_FORMAT "\n",
+                   jint(m, "containers"), jint(m, "announced"), jint(m, "flagged"),
+                   jint(m, "already_known"), jint(m, "unidentified"), jint(m, "reefers"),
+                   jint(m, "dg_lines"), jint(m, "vgm"));
         if (json_object_get(m, "corrected"))
             printf("    containers %" JSON_INTEGER_FORMAT ": VGM recorded for %" JSON_INTEGER_FORMAT
                    ", unchanged %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * baplie_map.h - a bay plan as the commands that put its boxes on board a visit
+ * baplie_map.h - a bay plan as the commands that put its boxes on board a
+ * visit, and a container announcement as the commands that announce its boxes
  *
  * bol_baplie_map turns one BAPLIE message (baplie.h) into container.register
  * commands (commands.h) for a vessel visit, to be run as one command of
@@ -25,6 +26,7 @@
 #include <jansson.h>
 
 #include "baplie.h"
+#include "equipment.h"
 
 struct bol_edi_map_ctx {
     const char *visit; /* the visit the boxes go on board */
@@ -33,6 +35,8 @@ struct bol_edi_map_ctx {
     int (*line_known)(void *u, const char *code);
     /* 1 with its cell ("BBBRRTT") when the box is on board this visit, 0 when not, < 0 on error */
     int (*on_board)(void *u, const char *id, char cell[8]);
+    /* 1 when bollard has a record of the box (anywhere), 0 when not, < 0 on error (COPARN) */
+    int (*known)(void *u, const char *id);
     void *u;
 };
 
@@ -49,6 +53,21 @@ struct bol_edi_mapped {
 
 /* 0 (out->failed says whether the message may import), or BOL_E_NOMEM and the like. */
 BOL_MUST_CHECK int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx,
+                                  struct bol_edi_mapped *out);
+
+/*
+ * A container announcement (COPARN, BGM 126) as the commands that register
+ * its boxes as announced: known to the terminal, coming by road.  The same
+ * master data as a bay plan's, plus booking, bill of lading, seals and VGM
+ * method; the category from the EQD status (3 import, 6 transshipment,
+ * otherwise export; an empty box: empty).  Outcomes per box: a box bollard
+ * already has a record of: nothing (counted as already); no container
+ * number, or text that is not one: counted as unidentified, warning (a
+ * booking-level order names no box); no size-type or an unreadable one:
+ * an error.  Another COPARN function (a release order, BGM 12 ...) is an
+ * error: not imported yet.  ctx->visit and ctx->on_board are not used.
+ */
+BOL_MUST_CHECK int bol_coparn_map(const struct bol_edi_boxes *b, const struct bol_edi_map_ctx *ctx,
                                   struct bol_edi_mapped *out);
 
 void bol_edi_mapped_release(struct bol_edi_mapped *m);

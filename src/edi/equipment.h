@@ -59,11 +59,13 @@ struct bol_edi_box {
 };
 
 struct bol_edi_boxes {
-    size_t msg;      /* index in the interchange's messages */
-    char doc[4];     /* BGM 1001: what the message is (98 discharge report, 34 gate-in ...) */
-    char doc_no[36]; /* BGM 1004 */
-    char voyage[18]; /* TDT+20 element 2 */
-    char carrier[8]; /* TDT+20 element 5 */
+    size_t msg;          /* index in the interchange's messages */
+    char doc[4];         /* BGM 1001: what the message is (98 discharge report, 34 gate-in ...) */
+    char doc_no[36];     /* BGM 1004 */
+    uint64_t doc_offset; /* where BGM is */
+    uint32_t doc_segment;
+    char voyage[18];                /* TDT+20 element 2 */
+    char carrier[8];                /* TDT+20 element 5 */
     char vessel_id[18], vessel[36]; /* TDT+20 element 8: call sign or IMO number, name */
     char port[6];                   /* the header's LOC (9, 11 or 165): the port of the report */
     struct bol_edi_box *v;

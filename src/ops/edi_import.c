@@ -299,14 +299,27 @@ static int outcome(json_t *mr, const struct bol_ops_call *call, int r, const cha
     return 0;
 }
 
-/* A VGM declaration: each box's VGM recorded, or none. */
-static int import_vermas(struct imp *im, size_t msg, json_t *mr)
+/* 1 when bollard has a record of the box, 0 when not, < 0. */
+static int any_record(void *u, const char *id)
+{
+    struct bol_container c;
+
+    return known_box(u, id, &c);
+}
+
+/*
+ * A message of container groups: a VGM declaration (each box's VGM recorded)
+ * or a container announcement (each box announced), all or none.
+ */
+static int import_boxes(struct imp *im, size_t msg, json_t *mr)
 {
     const struct bol_edi_message *m = &im->eq.ic.msgs[msg];
     const struct bol_edi_boxes *b = &im->eq.msgs[msg];
+    bool vermas = !strcmp(m->type, "VERMAS");
     json_t *notes = json_object_get(mr, "notes");
-    struct bol_vermas_ctx ctx;
+    struct bol_vermas_ctx vctx;
     struct bol_vermas_mapped vm;
+    struct bol_edi_map_ctx cctx;
     struct bol_ops_call call;
     struct bol_append_result ar;
     struct bol_diag d;
@@ -315,7 +328,9 @@ static int import_vermas(struct imp *im, size_t msg, json_t *mr)
 
     if (m->failed || !m->end)
         return 1;
-    if (set_count(mr, "containers", b->n) < 0 || set_count(mr, "vgm", b->vgm) < 0)
+    if (set_count(mr, "containers", b->n) < 0 || set_count(mr, "vgm", b->vgm) < 0 ||
+        (!vermas &&
+         (set_count(mr, "reefers", b->reefers) < 0 || set_count(mr, "dg_lines", b->dg_lines) < 0)))
         return BOL_E_NOMEM;
     im->visit[0] = '\0';
     message_req(im, m, req, sizeof(req));
@@ -325,19 +340,39 @@ static int import_vermas(struct imp *im, size_t msg, json_t *mr)
         return json_object_set_new(mr, "outcome", json_string("already imported")) == 0
                    ? 0
                    : BOL_E_NOMEM;
-    snprintf(reason, sizeof(reason), "VGM declared in VERMAS %.35s from %.35s",
-             b->doc_no[0] ? b->doc_no : m->ref, im->eq.ic.sender);
-    ctx.reason = reason;
-    ctx.container = known_box;
-    ctx.u = im;
     bol_diag_init(&im->vd);
-    r = bol_vermas_map(b, &ctx, &vm);
+    memset(&vm, 0, sizeof(vm));
+    if (vermas) {
+        snprintf(reason, sizeof(reason), "VGM declared in VERMAS %.35s from %.35s",
+                 b->doc_no[0] ? b->doc_no : m->ref, im->eq.ic.sender);
+        vctx.reason = reason;
+        vctx.container = known_box;
+        vctx.u = im;
+        r = bol_vermas_map(b, &vctx, &vm);
+    } else {
+        memset(&cctx, 0, sizeof(cctx));
+        cctx.line_known = line_known;
+        cctx.known = any_record;
+        cctx.u = im;
+        r = bol_coparn_map(b, &cctx, &vm.m);
+    }
     if (r < 0)
         return r;
-    if (json_array_extend(notes, vm.m.notes) != 0 || set_count(mr, "corrected", vm.m.boxes) < 0 ||
-        set_count(mr, "unchanged", vm.same) < 0 || set_count(mr, "unknown", vm.unknown) < 0 ||
-        set_count(mr, "without_vgm", vm.no_vgm) < 0) {
+    if (json_array_extend(notes, vm.m.notes) != 0 ||
+        (vermas &&
+         (set_count(mr, "corrected", vm.m.boxes) < 0 || set_count(mr, "unchanged", vm.same) < 0 ||
+          set_count(mr, "unknown", vm.unknown) < 0 ||
+          set_count(mr, "without_vgm", vm.no_vgm) < 0)) ||
+        (!vermas && (set_count(mr, "announced", vm.m.failed ? 0 : vm.m.boxes) < 0 ||
+                     set_count(mr, "already_known", vm.m.already) < 0 ||
+                     set_count(mr, "unidentified", vm.m.unidentified) < 0 ||
+                     set_count(mr, "flagged", vm.m.flagged) < 0)) ||
+        (vm.m.dropped && set_count(mr, "notes_dropped", vm.m.dropped) < 0)) {
         r = BOL_E_NOMEM;
+        goto out;
+    }
+    if (vm.m.failed) {
+        r = 1;
         goto out;
     }
     if (!json_array_size(vm.m.cmds)) {
@@ -353,7 +388,7 @@ static int import_vermas(struct imp *im, size_t msg, json_t *mr)
                 : NULL;
 
         r = outcome(mr, &call, r, x ? x->id.s : "", x ? x->offset : m->offset,
-                    x ? x->segment : m->first_segment, "corrected");
+                    x ? x->segment : m->first_segment, vermas ? "corrected" : "announced");
     }
 out:
     bol_edi_mapped_release(&vm.m);
@@ -375,12 +410,12 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     bool has_define = false;
     int r;
 
-    if (!strcmp(m->type, "VERMAS"))
-        return import_vermas(im, msg, mr);
+    if (!strcmp(m->type, "VERMAS") || !strcmp(m->type, "COPARN"))
+        return import_boxes(im, msg, mr);
     if (strcmp(m->type, "BAPLIE") != 0)
         return add_note(notes, "error", m->offset, m->first_segment,
-                        "bollard imports BAPLIE and VERMAS messages; this type is not imported "
-                        "yet") < 0
+                        "bollard imports BAPLIE, COPARN and VERMAS messages; this type is "
+                        "not imported yet") < 0
                    ? BOL_E_NOMEM
                    : 1;
     if (m->failed || !b || !m->end)
@@ -416,6 +451,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         ctx.port = terminal_port(im, text_of(define, "terminal"));
     ctx.line_known = line_known;
     ctx.on_board = on_board;
+    ctx.known = any_record;
     ctx.u = im;
     r = bol_baplie_map(b, &ctx, &mp);
     if (r < 0) {
