@@ -146,6 +146,8 @@ int api_problem(struct req *r, unsigned status, const char *code, const char *fm
 int api_fail(struct req *r, int err, const struct bol_diag *diag);
 /* Set a JSON response (value stolen). */
 int api_json(struct req *r, unsigned status, json_t *v);
+/* Set a text response of type ctype from b (its bytes taken; b is left empty). */
+int api_text(struct req *r, unsigned status, const char *ctype, struct bol_buf *b);
 
 /* The Prometheus text of /metrics, appended to b. */
 BOL_MUST_CHECK int api_metrics_text(struct bol_api *api, struct bol_buf *b);

@@ -84,21 +84,11 @@ int h_edi_export(struct req *r)
         bol_buf_release(&b);
         return api_fail(r, rc, &d);
     }
-    r->text = bol_malloc(b.len ? b.len : 1);
-    if (!r->text) {
-        bol_buf_release(&b);
-        return api_fail(r, BOL_E_NOMEM, NULL);
-    }
-    memcpy(r->text, b.buf, b.len);
-    r->text_len = b.len;
-    r->ctype = "application/EDIFACT";
     if (o.type != BOL_EXPORT_BAPLIE)
         snprintf(r->next_page, sizeof(r->next_page), "/api/v1/edi/%s?%s=%.128s&after=%llu",
                  bol_edi_export_type_names[t], o.visit ? "visit" : "terminal",
                  o.visit ? o.visit : o.terminal, (unsigned long long) res.last);
-    r->status = 200;
-    bol_buf_release(&b);
-    return 0;
+    return api_text(r, 200, "application/EDIFACT", &b);
 }
 
 /* POST /api/v1/edi/import?visit=ID | create_visit=true[&terminal=T], body: the interchange */

@@ -354,17 +354,7 @@ static int h_checkpoint(struct req *r)
         bol_buf_release(&b);
         return api_fail(r, rc, &d);
     }
-    r->text = bol_malloc(b.len ? b.len : 1);
-    if (!r->text) {
-        bol_buf_release(&b);
-        return api_fail(r, BOL_E_NOMEM, NULL);
-    }
-    memcpy(r->text, b.buf, b.len);
-    r->text_len = b.len;
-    r->ctype = "text/plain; charset=utf-8";
-    r->status = 200;
-    bol_buf_release(&b);
-    return 0;
+    return api_text(r, 200, "text/plain; charset=utf-8", &b);
 }
 
 static int h_metrics(struct req *r)
@@ -376,17 +366,7 @@ static int h_metrics(struct req *r)
         bol_buf_release(&b);
         return api_fail(r, rc, NULL);
     }
-    r->text = bol_malloc(b.len ? b.len : 1);
-    if (!r->text) {
-        bol_buf_release(&b);
-        return api_fail(r, BOL_E_NOMEM, NULL);
-    }
-    memcpy(r->text, b.buf, b.len);
-    r->text_len = b.len;
-    r->ctype = "text/plain; version=0.0.4; charset=utf-8";
-    r->status = 200;
-    bol_buf_release(&b);
-    return 0;
+    return api_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
 /* ---- request bodies (reqbody.h): what each route accepts ---- */

@@ -50,6 +50,28 @@ int api_json(struct req *r, unsigned status, json_t *v)
     return 0;
 }
 
+int api_text(struct req *r, unsigned status, const char *ctype, struct bol_buf *b)
+{
+    if (b->alloc && !b->arena) { /* take the bytes as they are */
+        r->text = b->buf;
+        r->text_len = b->len;
+        b->buf = bol_buf_empty;
+        b->len = b->alloc = 0;
+    } else {
+        r->text = bol_malloc(b->len ? b->len : 1);
+        if (!r->text) {
+            bol_buf_release(b);
+            return api_fail(r, BOL_E_NOMEM, NULL);
+        }
+        memcpy(r->text, b->buf, b->len);
+        r->text_len = b->len;
+        bol_buf_release(b);
+    }
+    r->ctype = ctype;
+    r->status = status;
+    return 0;
+}
+
 int api_problem(struct req *r, unsigned status, const char *code, const char *fmt, ...)
 {
     char detail[512];
