@@ -29,6 +29,19 @@ int bol_edi_mapped_note(struct bol_edi_mapped *m, bool error, uint64_t offset, u
     return n && json_array_append_new(m->notes, n) == 0 ? 0 : BOL_E_NOMEM;
 }
 
+int bol_edi_mapped_init(struct bol_edi_mapped *m, size_t n)
+{
+    memset(m, 0, sizeof(*m));
+    m->cmds = json_array();
+    m->notes = json_array();
+    m->slot = bol_calloc(n ? n : 1, sizeof(*m->slot));
+    if (!m->cmds || !m->notes || !m->slot) {
+        bol_edi_mapped_release(m);
+        return BOL_E_NOMEM;
+    }
+    return 0;
+}
+
 void bol_edi_mapped_release(struct bol_edi_mapped *m)
 {
     json_decref(m->cmds);
@@ -270,6 +283,22 @@ static int container_json(struct mapper *mp, const struct src *s, const char *ca
     return 0;
 }
 
+/* Fill c (the container of cmd) from box i and add cmd, unless the box stops the message. */
+static int add_register(struct mapper *mp, size_t i, json_t *cmd, json_t *c, const struct src *box,
+                        const char *cat)
+{
+    struct bol_edi_mapped *m = mp->m;
+    int r = container_json(mp, box, cat, c);
+
+    if (r < 0 || m->failed) {
+        json_decref(cmd);
+        return r;
+    }
+    m->slot[json_array_size(m->cmds)] = i;
+    m->boxes++;
+    return json_array_append_new(m->cmds, cmd) == 0 ? 0 : BOL_E_NOMEM;
+}
+
 static int map_slot(struct mapper *mp, const struct bol_baplie *b, size_t i)
 {
     const struct bol_baplie_slot *s = &b->slots[i];
@@ -324,18 +353,10 @@ static int map_slot(struct mapper *mp, const struct bol_baplie *b, size_t i)
                     "at", "kind", "vessel", "visit", mp->ctx->visit, "cell", cell);
     if (!cmd)
         return BOL_E_NOMEM;
-    if ((r = container_json(mp, &box,
-                            !s->pod[0] || !port[0] || !strcmp(s->pod, port)
-                                ? (s->full ? "import" : "empty")
-                                : "through",
-                            c)) < 0 ||
-        m->failed) {
-        json_decref(cmd);
-        return r;
-    }
-    m->slot[json_array_size(m->cmds)] = i;
-    m->boxes++;
-    return json_array_append_new(m->cmds, cmd) == 0 ? 0 : BOL_E_NOMEM;
+    return add_register(mp, i, cmd, c, &box,
+                        !s->pod[0] || !port[0] || !strcmp(s->pod, port)
+                            ? (s->full ? "import" : "empty")
+                            : "through");
 }
 
 int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx,
@@ -345,13 +366,8 @@ int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx
     size_t i;
     int r = 0;
 
-    memset(out, 0, sizeof(*out));
-    out->cmds = json_array();
-    out->notes = json_array();
-    out->slot = bol_calloc(b->nslots ? b->nslots : 1, sizeof(*out->slot));
-    if (!mp || !out->cmds || !out->notes || !out->slot) {
+    if (!mp || bol_edi_mapped_init(out, b->nslots) < 0) {
         bol_free(mp);
-        bol_edi_mapped_release(out);
         return BOL_E_NOMEM;
     }
     mp->ctx = ctx;
@@ -411,13 +427,7 @@ static int map_announced(struct mapper *mp, const struct bol_edi_boxes *b, size_
     cmd = json_pack("{s:s, s:o}", "cmd", "container.register", "container", c);
     if (!cmd)
         return BOL_E_NOMEM;
-    if ((r = container_json(mp, &box, cat, c)) < 0 || m->failed) {
-        json_decref(cmd);
-        return r;
-    }
-    m->slot[json_array_size(m->cmds)] = i;
-    m->boxes++;
-    return json_array_append_new(m->cmds, cmd) == 0 ? 0 : BOL_E_NOMEM;
+    return add_register(mp, i, cmd, c, &box, cat);
 }
 
 int bol_coparn_map(const struct bol_edi_boxes *b, const struct bol_edi_map_ctx *ctx,
@@ -427,13 +437,8 @@ int bol_coparn_map(const struct bol_edi_boxes *b, const struct bol_edi_map_ctx *
     size_t i;
     int r = 0;
 
-    memset(out, 0, sizeof(*out));
-    out->cmds = json_array();
-    out->notes = json_array();
-    out->slot = bol_calloc(b->n ? b->n : 1, sizeof(*out->slot));
-    if (!mp || !out->cmds || !out->notes || !out->slot) {
+    if (!mp || bol_edi_mapped_init(out, b->n) < 0) {
         bol_free(mp);
-        bol_edi_mapped_release(out);
         return BOL_E_NOMEM;
     }
     mp->ctx = ctx;

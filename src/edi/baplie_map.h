@@ -70,6 +70,9 @@ BOL_MUST_CHECK int bol_baplie_map(const struct bol_baplie *b, const struct bol_e
 BOL_MUST_CHECK int bol_coparn_map(const struct bol_edi_boxes *b, const struct bol_edi_map_ctx *ctx,
                                   struct bol_edi_mapped *out);
 
+/* An empty result with room for n commands.  0 or BOL_E_NOMEM. */
+BOL_MUST_CHECK int bol_edi_mapped_init(struct bol_edi_mapped *m, size_t n);
+
 void bol_edi_mapped_release(struct bol_edi_mapped *m);
 
 /* Add a note to m (also for callers that find more about the message). */

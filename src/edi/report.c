@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "mem.h"
 #include "report.h"
+#include "str.h"
 #include "utctime.h"
 
 const char *const bol_report_kind_names[] = { "discharge", "load", "gate-in", "gate-out", NULL };
@@ -78,27 +79,15 @@ static int stamp(int64_t at_us, char out[16])
 /* Each seal of a "A, B" list as one SEL segment. */
 static void write_seals(struct bol_edi_writer *w, const char *seals)
 {
-    char one[BOL_SEALS_MAX + 1];
-    const char *p = seals;
+    struct bol_str rest = bol_str_from(seals), one;
+    char text[BOL_SEALS_MAX + 1];
 
-    while (*p) {
-        size_t len = strcspn(p, ",");
-
-        snprintf(one, sizeof(one), "%.*s", (int) len, p);
-        {
-            char *s = one, *e;
-
-            while (*s == ' ')
-                s++;
-            e = s + strlen(s);
-            while (e > s && e[-1] == ' ')
-                *--e = '\0';
-            if (*s)
-                (void) bol_edi_put(w, "SEL+%s+CA", s);
-        }
-        p += len;
-        if (*p == ',')
-            p++;
+    while (bol_str_next_token(&rest, ',', &one)) {
+        one = bol_str_trim(one);
+        if (!one.len)
+            continue;
+        snprintf(text, sizeof(text), "%.*s", (int) one.len, one.p);
+        (void) bol_edi_put(w, "SEL+%s+CA", text);
     }
 }
 

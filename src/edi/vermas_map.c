@@ -70,13 +70,8 @@ int bol_vermas_map(const struct bol_edi_boxes *b, const struct bol_vermas_ctx *c
     int r = 0;
 
     memset(out, 0, sizeof(*out));
-    out->m.cmds = json_array();
-    out->m.notes = json_array();
-    out->m.slot = bol_calloc(b->n ? b->n : 1, sizeof(*out->m.slot));
-    if (!out->m.cmds || !out->m.notes || !out->m.slot) {
-        bol_edi_mapped_release(&out->m);
+    if (bol_edi_mapped_init(&out->m, b->n) < 0)
         return BOL_E_NOMEM;
-    }
     for (i = 0; i < b->n && r >= 0; i++)
         r = map_box(b, i, ctx, out);
     if (r < 0)
