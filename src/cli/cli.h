@@ -34,6 +34,10 @@ int cli_usage(const char *const *usage, bool error);
  */
 bool cli_wants_help(int argc, char **argv);
 
+/* Read a whole file of at most max bytes, NUL-terminated (bol_free it); -1 after
+ * logging why. */
+int cli_read_file(const char *path, size_t max, char **ret, size_t *len);
+
 /* Write s to out with bytes outside printable ASCII shown as \xNN. */
 void cli_put_escaped(FILE *out, const char *s, size_t n);
 
@@ -59,6 +63,9 @@ int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_init(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_plan_brp(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_plan_cpmp(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx);
@@ -67,6 +74,9 @@ int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_yard_show(int argc, char **argv, struct cli_ctx *ctx);
 
 extern const char *const cmd_access_grant_usage[];
+extern const char *const cmd_plan_brp_usage[];
+extern const char *const cmd_yard_digout_usage[];
+extern const char *const cmd_plan_cpmp_usage[];
 extern const char *const cmd_access_list_usage[];
 extern const char *const cmd_access_revoke_usage[];
 extern const char *const cmd_key_create_usage[];

@@ -42,54 +42,6 @@ const char *const cmd_edi_inspect_usage[] = {
 
 #define FILE_MAX ((size_t) 64 << 20)
 
-static int read_file(const char *path, char **ret, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    size_t n = 0, cap = 0;
-
-    *ret = NULL;
-    if (!f) {
-        bol_log_error("%s: %s", path, strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        size_t got;
-
-        if (n == cap) {
-            char *q;
-
-            if (cap > FILE_MAX) {
-                bol_log_error("%s: larger than %zu bytes", path, FILE_MAX);
-                goto fail;
-            }
-            cap = cap ? cap * 2 : 65536;
-            q = bol_realloc(p, cap);
-            if (!q) {
-                bol_log_error("%s: out of memory", path);
-                goto fail;
-            }
-            p = q;
-        }
-        got = fread(p + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        bol_log_error("%s: %s", path, strerror(errno));
-        goto fail;
-    }
-    fclose(f);
-    *ret = p;
-    *len = n;
-    return 0;
-fail:
-    fclose(f);
-    bol_free(p);
-    return -1;
-}
-
 static json_t *note_json(const struct bol_edi_note *nt)
 {
     return json_pack("{s:I,s:i,s:s,s:i,s:s}", "offset", (json_int_t) nt->offset, "segment",
@@ -269,7 +221,7 @@ int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx)
         size_t n;
         int rc;
 
-        if (read_file(argv[i], &p, &n) < 0) {
+        if (cli_read_file(argv[i], FILE_MAX, &p, &n) < 0) {
             failed = true;
             continue;
         }
@@ -462,7 +414,7 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
         char *p;
         size_t n;
 
-        if (read_file(argv[i], &p, &n) < 0) {
+        if (cli_read_file(argv[i], FILE_MAX, &p, &n) < 0) {
             failed = true;
             continue;
         }

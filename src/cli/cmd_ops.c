@@ -23,6 +23,7 @@
 #include "query.h"
 #include "utctime.h"
 #include "yard_addr.h"
+#include "yard_plan.h"
 
 const char *const cmd_batch_usage[] = {
     "usage: bollard batch --data DIR [--actor NAME] [--json] FILE",
@@ -56,6 +57,21 @@ const char *const cmd_yard_show_usage[] = {
     "reefer, D dangerous goods, E empty, 4 the second half of a 40 ft box.",
     "",
     "    --bay N   only bay N (a 20 ft bay, or a 40 ft bay for both halves)",
+    NULL,
+};
+
+const char *const cmd_yard_digout_usage[] = {
+    "usage: bollard yard digout --data DIR [--commit] [--actor NAME] [--json] CONTAINER",
+    "",
+    "Plan how to free a yard box that must leave: which boxes on it move, and",
+    "to which slots of its bay, chosen by the block relocation solver so that",
+    "they are in the way of as few later departures as possible.  Prints the",
+    "plan; with --commit, plans the rehandle work instructions (kind rhdl, in",
+    "order) as one command: all of them or, if any is refused, none.",
+    "",
+    "    --commit       plan the work instructions",
+    "    --actor NAME   who is planning them (default: local:<login name>)",
+    "    --json         the plan (and the command's result) as JSON",
     NULL,
 };
 
@@ -623,6 +639,123 @@ int cmd_yard_show(int argc, char **argv, struct cli_ctx *ctx)
     }
     json_decref(res);
     return CLI_EXIT_OK;
+}
+
+/* ---- bollard yard digout ---- */
+
+static void print_digout(const struct bol_digout *d)
+{
+    char at[BOL_YARD_ADDR_TEXT_MAX], from[BOL_YARD_ADDR_TEXT_MAX], to[BOL_YARD_ADDR_TEXT_MAX];
+
+    bol_yard_addr_format(&d->at, at);
+    printf("%s at %s: %zu box%s on it (bay of %u rows x %u tiers, %u boxes)\n", d->target.s, at,
+           d->n, d->n == 1 ? "" : "es", d->stacks, d->tiers, d->boxes);
+    for (size_t i = 0; i < d->n; i++) {
+        bol_yard_addr_format(&d->moves[i].from, from);
+        bol_yard_addr_format(&d->moves[i].to, to);
+        printf("  %zu. %s  %s -> %s\n", i + 1, d->moves[i].id.s, from, to);
+    }
+    printf("the whole bay in departure order: %u relocations (%s; lower bound %u)\n",
+           d->bay_relocations, d->proven_optimal ? "optimal" : "not proven optimal",
+           d->lower_bound);
+}
+
+int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        { "data", required_argument, NULL, 'd' },  { "commit", no_argument, NULL, 'c' },
+        { "actor", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+    };
+    const char *data = NULL, *who = NULL;
+    bool commit = false, json = false;
+    char actor[BOL_ACTOR_MAX + 1];
+    struct bol_ops_opts oo;
+    struct bol_ops *ops = NULL;
+    struct bol_store *s = NULL;
+    struct bol_digout dg = { 0 };
+    struct bol_diag d;
+    int ch, r, status = CLI_EXIT_FAIL;
+
+    (void) ctx;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'c':
+            commit = true;
+            break;
+        case 'a':
+            who = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            return cli_usage(cmd_yard_digout_usage, false);
+        default:
+            return cli_usage(cmd_yard_digout_usage, true);
+        }
+    }
+    if (!data || optind + 1 != argc)
+        return cli_usage(cmd_yard_digout_usage, true);
+    bol_diag_init(&d);
+    if (who)
+        snprintf(actor, sizeof(actor), "%s", who);
+    else
+        cli_default_actor(actor, sizeof(actor));
+    if (bol_entry_check_actor(bol_str_from(actor), &d) < 0) {
+        print_error("--actor", BOL_E_INVAL, &d);
+        return CLI_EXIT_USAGE;
+    }
+    if (commit) {
+        memset(&oo, 0, sizeof(oo));
+        oo.data_dir = data;
+        if ((r = bol_ops_open(&oo, &ops, &d)) < 0 || (r = bol_ops_reader(ops, &s, &d)) < 0) {
+            print_error("cannot open the store", r, &d);
+            goto out;
+        }
+    } else if (open_reader(data, &s) < 0) {
+        return CLI_EXIT_FAIL;
+    }
+    r = bol_ops_digout(s, argv[optind], NULL, &dg, &d);
+    if (r < 0) {
+        print_error(argv[optind], r, &d);
+        goto out;
+    }
+    json_t *plan = bol_digout_json(&dg);
+    if (commit && dg.n) {
+        struct bol_ops_result res;
+        json_t *steps = bol_digout_commands(&dg, 0);
+        struct bol_actor a = { .id = bol_str_from(actor), .addr = bol_str_make("", 0) };
+
+        r = steps ? bol_ops_run(ops, &a, bol_str_make("", 0), steps, &res, &d) : BOL_E_NOMEM;
+        json_decref(steps);
+        if (r < 0) {
+            print_error("the work instructions were not planned", r, &d);
+            json_decref(plan);
+            goto out;
+        }
+        if (plan)
+            json_object_set_new(plan, "planned", bol_ops_result_json(&res));
+    }
+    if (json) {
+        if (plan)
+            print_json(plan);
+    } else {
+        print_digout(&dg);
+        if (commit)
+            printf(dg.n ? "planned %zu rehandle work instruction%s\n" : "nothing to plan\n", dg.n,
+                   dg.n == 1 ? "" : "s");
+    }
+    json_decref(plan);
+    status = CLI_EXIT_OK;
+out:
+    bol_digout_release(&dg);
+    bol_store_close(s);
+    bol_ops_close(ops);
+    return status;
 }
 
 /* ---- bollard report ---- */

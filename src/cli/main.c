@@ -70,6 +70,10 @@ static const struct cli_command commands[] = {
     { "journal show", cmd_journal_show, cmd_journal_show_usage, "print journal entries" },
     { "journal verify", cmd_journal_verify, cmd_journal_verify_usage,
       "check the journal's hashes and signed checkpoints" },
+    { "plan brp", cmd_plan_brp, cmd_plan_brp_usage,
+      "block relocation: retrieve bays with the fewest rehandles (benchmark files)" },
+    { "plan cpmp", cmd_plan_cpmp, cmd_plan_cpmp_usage,
+      "pre-marshalling: sort bays with the fewest moves (benchmark files)" },
     { "report", cmd_report, cmd_report_usage,
       "inventory, vessel progress, work queues, dwell, reefers, holds" },
     { "serve", cmd_serve, cmd_serve_usage, "serve the HTTPS API" },
@@ -81,6 +85,8 @@ static const struct cli_command commands[] = {
       "remove an account's authenticator" },
     { "user unlock", cmd_user_unlock, cmd_user_unlock_usage, "unlock an account" },
     { "version", cmd_version, cmd_version_usage, "print the version" },
+    { "yard digout", cmd_yard_digout, cmd_yard_digout_usage,
+      "plan the rehandles that free a yard box (block relocation solver)" },
     { "yard show", cmd_yard_show, cmd_yard_show_usage, "show a yard block as stacks" },
 };
 
@@ -112,6 +118,56 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
+}
+
+int cli_read_file(const char *path, size_t max, char **ret, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *p = NULL;
+    size_t n = 0, cap = 0;
+
+    *ret = NULL;
+    if (!f) {
+        bol_log_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        size_t got;
+
+        if (n == cap) {
+            char *q;
+
+            if (cap > max) {
+                bol_log_error("%s: larger than %zu bytes", path, max);
+                goto fail;
+            }
+            cap = cap ? cap * 2 : 65536;
+            q = bol_realloc(p, cap);
+            if (!q) {
+                bol_log_error("%s: out of memory", path);
+                goto fail;
+            }
+            p = q;
+        }
+        got = fread(p + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        bol_log_error("%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    fclose(f);
+    /* always room for a terminating NUL (cap > n after the last read) */
+    p[n] = '\0';
+    *ret = p;
+    *len = n;
+    return 0;
+fail:
+    fclose(f);
+    bol_free(p);
+    return -1;
 }
 
 void cli_put_escaped(FILE *out, const char *s, size_t n)

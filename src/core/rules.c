@@ -141,8 +141,7 @@ static const char *seg_yard_rule(int s)
     }
 }
 
-/* Are two DG boxes dp ground positions and dr rows apart far enough for segregation s? */
-static bool seg_apart(int s, unsigned dp, unsigned dr)
+bool bol_imdg_apart(int s, unsigned dp, unsigned dr)
 {
     if (s <= 0)
         return true;
@@ -420,7 +419,7 @@ static int yard_dg_check(const struct bol_view *v, const struct bol_container *c
             dp = BOL_MIN(dp, ad);
         }
         dr = (unsigned) (to->row > e->row ? to->row - e->row : e->row - to->row);
-        if (!seg_apart(s, dp, dr) && s > worst_s) {
+        if (!bol_imdg_apart(s, dp, dr) && s > worst_s) {
             worst = e;
             worst_s = s;
             worst_a = sa;

@@ -35,6 +35,10 @@ struct bol_diag;
  */
 int bol_imdg_segregation(const struct bol_imdg_class *a, const struct bol_imdg_class *b);
 
+/* Whether two DG boxes dp ground positions and dr rows apart are far enough
+ * apart in the yard for segregation value s. */
+bool bol_imdg_apart(int s, unsigned dp, unsigned dr);
+
 /*
  * The positions a yard slot takes: 20 ft bays covered by the box (one for
  * 20 ft, two for 40 ft).  BOL_E_INVAL when the bay does not fit the length.

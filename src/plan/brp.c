@@ -286,7 +286,8 @@ static unsigned moves(const struct ctx *c, const struct st *s, bool all, uint8_t
             /* moving the box just moved again is one move made twice */
             if (a == last_to)
                 continue;
-            if (!all && !(s->h[a] > 1 && st_top(s, a) > s->pm[a][s->h[a] - 2]))
+            if (!all && st_min(s, a) != next &&
+                !(s->h[a] > 1 && st_top(s, a) > s->pm[a][s->h[a] - 2]))
                 continue;
         }
         uint8_t x = st_top(s, a);
@@ -296,6 +297,10 @@ static unsigned moves(const struct ctx *c, const struct st *s, bool all, uint8_t
                 continue;
             /* one empty stack stands for all; a lone box gains nothing there */
             if (!s->h[d] && (d != first_empty || s->h[a] == 1))
+                continue;
+            /* beam, unrestricted: other stacks' blockers only where they fit */
+            if (!all && c->variant == BOL_BRP_UNRESTRICTED && st_min(s, a) != next &&
+                st_min(s, d) < x)
                 continue;
             out[n].from = (uint8_t) a;
             out[n].to = (uint8_t) d;
@@ -573,6 +578,7 @@ out:
 /* -- iterative deepening ------------------------------------------------- */
 
 #define TT_BITS 20
+#define IDA_GAP 6 /* the exact search runs while best - bound is at most this */
 
 struct tt_entry {
     uint64_t key;
@@ -771,18 +777,23 @@ int bol_brp_solve(const struct bol_bay *b, enum bol_brp_variant variant,
     unsigned width = 4;
     uint64_t quota = 20000;
     while (!c.stop && (best.n == UINT32_MAX || bound < best.n)) {
-        rc = ida(&c, x, &root, &bound, quota);
-        if (rc < 0)
-            goto out;
-        if (c.stop || (best.n != UINT32_MAX && bound >= best.n))
-            break;
-        if (width <= BEAM_MAX) {
+        /* the exact search only pays when the best is near the bound: far
+         * from it (large bays) the time goes to wider beams */
+        bool beams_done = width > BEAM_MAX;
+        if (beams_done || best.n - bound <= IDA_GAP) {
+            rc = ida(&c, x, &root, &bound, quota);
+            if (rc < 0)
+                goto out;
+            quota *= 2;
+            if (c.stop || (best.n != UINT32_MAX && bound >= best.n))
+                break;
+        }
+        if (!beams_done) {
             rc = beam(&c, &root, width, &best);
             if (rc < 0)
                 goto out;
+            width *= 2;
         }
-        width *= 2;
-        quota *= 2;
     }
     if (best.n == UINT32_MAX) {
         rc = c.stop ? BOL_E_TIMEOUT : BOL_E_INVAL;

@@ -401,18 +401,6 @@ static int seg_need(const struct req *rq, const struct dge *e)
     return s;
 }
 
-/* Far enough apart for segregation s: as the core's rules (rules.c seg_apart). */
-static bool seg_apart(int s, unsigned dp, unsigned dr)
-{
-    if (s <= 0)
-        return true;
-    if (s == 1)
-        return dp >= 2 || dr >= 2;
-    if (s == 2)
-        return dp >= 2 || dr >= 3;
-    return false;
-}
-
 static unsigned udiff(unsigned a, unsigned b)
 {
     return a > b ? a - b : b - a;
@@ -542,7 +530,7 @@ static int rule_out(const struct blk *k, const struct req *rq, unsigned pos, uns
 
             for (p = pos; p < pos + n; p++)
                 dp = BOL_MIN(dp, udiff(p, epos));
-            if (!seg_apart(s, dp, udiff(row + 1, erow)))
+            if (!bol_imdg_apart(s, dp, udiff(row + 1, erow)))
                 return BOL_SLOT_R_SEGREGATION;
         }
     }

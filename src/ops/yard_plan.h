@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * yard_plan.h - the yard planners on the terminal's real yard: dig-outs
+ *
+ * A box that must leave the yard (to a truck, to a vessel) often has others
+ * on it.  bol_ops_digout reads the bay it stands in - the 20 ft bay line of
+ * its block, or the 40 ft bay of a 40 ft box, with the block's rows as the
+ * stacks and its tiers as the height - ranks every box by when it is
+ * expected to leave, and asks the block relocation solver (plan/brp.h,
+ * restricted: only the boxes above this one move) where each blocker should
+ * go so that it is in the way of as few later departures as possible.
+ *
+ * Expected departure, earliest first: the box itself; boxes with an open
+ * work instruction that takes them out of the yard (load, gate-out), in
+ * their queue order; export and transshipment boxes (they leave with a
+ * vessel); then every other box (imports, storage, empties: when a truck
+ * comes is not known), all alike.
+ *
+ * The result is a preview: the relocations in order, each a box, its slot
+ * and the slot it goes to, and the rehandle work instructions (wi.plan,
+ * kind rhdl, queued in that order) that carry them out, as one command of
+ * several steps for bol_ops_run: either every instruction is planned or
+ * none is.  Reads only; the caller decides whether to commit.
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "brp.h"
+#include "container_id.h"
+#include "compat.h"
+#include "errors.h"
+#include "store.h"
+#include "yard_addr.h"
+
+struct bol_digout_move {
+    struct bol_container_id id;
+    struct bol_yard_addr from, to;
+};
+
+struct bol_digout {
+    struct bol_container_id target;
+    struct bol_yard_addr at;       /* where the target is */
+    unsigned stacks, tiers;        /* the bay as planned: rows x tiers */
+    unsigned boxes;                /* in the bay */
+    struct bol_digout_move *moves; /* the relocations before the target is free */
+    size_t n;
+    unsigned bay_relocations; /* the solver's relocations to empty the whole bay in order */
+    unsigned lower_bound;     /* and its proven lower bound */
+    bool proven_optimal;
+};
+
+/*
+ * Plans the dig-out of container id from the state s shows (a read-only
+ * store will do).  lim bounds the search (NULL: a node budget that answers
+ * in well under a second).  0, or: BOL_E_NOTFOUND (no such box), BOL_E_STATE
+ * (not in the yard), BOL_E_UNSUPPORTED (its bay mixes 20 and 40 ft boxes),
+ * BOL_E_CONFLICT (a box to move already has an open work instruction), with
+ * the reason in diag.
+ */
+BOL_MUST_CHECK int bol_ops_digout(struct bol_store *s, const char *id,
+                                  const struct bol_plan_limits *lim, struct bol_digout *out,
+                                  struct bol_diag *diag);
+
+void bol_digout_release(struct bol_digout *d);
+
+/* The preview as JSON: target, slot, bay, moves [{id, from, to}], figures. */
+json_t *bol_digout_json(const struct bol_digout *d);
+
+/* The steps that carry it out: [{"cmd": "wi.plan", "kind": "rhdl", ...}, ...]
+ * (NULL when out of memory).  Empty when nothing is on the box. */
+json_t *bol_digout_commands(const struct bol_digout *d, int64_t priority);

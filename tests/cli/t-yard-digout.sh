@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# t-yard-digout.sh BOLLARD SRCDIR - bollard yard digout on a demo terminal:
+# the plan moves exactly the boxes on the chosen one, each from the top of
+# its row to the top of another row of the same bay (checked here against
+# the yard_slot table, replaying the moves), 20 and 40 ft bays; --commit
+# plans one rehandle work instruction per move in order, all at once; a
+# second commit is refused and changes nothing; boxes not in the yard and
+# unknown boxes are refused with the reason.
+set -u
+bollard=${1:?usage: t-yard-digout.sh BOLLARD SRCDIR}
+command -v python3 >/dev/null || { echo "1..0 # SKIP python3 not installed"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+"$bollard" init --data "$tmp/d" --origin test/bollard >/dev/null || exit 1
+"$bollard" demo-data --data "$tmp/d" --moves 200 --trucks 100 >/dev/null || exit 1
+
+python3 - "$bollard" "$tmp/d" <<'PYEOF'
+import json, os, sqlite3, subprocess, sys
+
+bollard, data = sys.argv[1:3]
+db = sqlite3.connect(os.path.join(data, "bollard.db"))
+n = 0
+failed = 0
+
+def check(cond, what):
+    global n, failed
+    n += 1
+    print(("ok %d - " if cond else "not ok %d - ") % n + what)
+    if not cond:
+        failed += 1
+
+def run(*args):
+    p = subprocess.run([bollard] + list(args), capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+def pick(length, height):
+    return db.execute("""select s.container, s.terminal, s.block, s.bay20, s.row from yard_slot s
+        where s.length = ? and s.tier = 1 and
+          (select max(tier) from yard_slot t where t.terminal = s.terminal and t.block = s.block
+             and t.bay20 = s.bay20 and t.row = s.row) >= ? and
+          not exists (select 1 from yard_slot u where u.terminal = s.terminal and
+             u.block = s.block and u.bay20 = s.bay20 and u.length != ?)
+        order by s.container limit 1""", (length, height, length)).fetchone()
+
+def bay_rows(term, block, bay20):
+    rows = {}
+    for row, tier, c in db.execute("""select row, tier, container from yard_slot where terminal = ?
+            and block = ? and bay20 = ? order by row, tier""", (term, block, bay20)):
+        rows.setdefault(row, []).append(c)
+    return rows
+
+def slot(addr):
+    t, b, bay, row, tier = addr.split("/")
+    return t, b, int(bay), int(row), int(tier)
+
+for length, height in ((20, 4), (40, 3)):
+    p = pick(length, height)
+    if not p:
+        check(True, "# SKIP no %d ft box under %d others" % (length, height - 1))
+        continue
+    box, term, block, bay20, row = p
+    rows = bay_rows(term, block, bay20)
+    tiers = db.execute("select tiers from block where terminal = ? and code = ?",
+                       (term, block)).fetchone()[0]
+    rc, out, err = run("yard", "digout", "--data", data, "--json", box)
+    plan = json.loads(out) if rc == 0 else {}
+    moves = plan.get("moves", [])
+    above = rows[row][1:]
+    ok = rc == 0 and [m["id"] for m in moves] == list(reversed(above))
+    why = ""
+    for m in moves:
+        ft, fb, fbay, frow, ftier = slot(m["from"])
+        tt, tb, tbay, trow, ttier = slot(m["to"])
+        if (ft, fb, tt, tb) != (term, block, term, block) or fbay != tbay or trow == row:
+            ok, why = False, "%s leaves the bay or stays in the row" % m
+        elif rows[frow][-1] != m["id"] or ftier != len(rows[frow]):
+            ok, why = False, "%s is not the top of its row" % m
+        elif ttier != len(rows.get(trow, [])) + 1 or ttier > tiers:
+            ok, why = False, "%s does not go on top of its row within %d tiers" % (m, tiers)
+        else:
+            rows.setdefault(trow, []).append(rows[frow].pop())
+    check(ok and rows[row] == [box],
+          "%d ft: the %d boxes on %s move, each top to top within the bay %s %s"
+          % (length, len(above), box, why, err.strip()))
+    check(plan.get("lower_bound", 99) <= plan.get("bay_relocations", -1),
+          "%d ft: the bay's figures: %s relocations, bound %s" %
+          (length, plan.get("bay_relocations"), plan.get("lower_bound")))
+    before = db.execute("select count(*) from wi").fetchone()[0]
+    rc, out, err = run("yard", "digout", "--data", data, "--commit", box)
+    got = db.execute("""select container, queue_seq, status from wi where kind = 'rhdl'
+        order by id desc limit ?""", (len(moves),)).fetchall()[::-1]
+    after = db.execute("select count(*) from wi").fetchone()[0]
+    check(rc == 0 and after == before + len(moves) and
+          [g[0] for g in got] == [m["id"] for m in moves] and
+          all(g[2] == "planned" for g in got) and [g[1] for g in got] == list(range(1, len(moves) + 1)),
+          "%d ft --commit: one planned rehandle per move, in order (%s)" % (length, err.strip()))
+    rc, out, err = run("yard", "digout", "--data", data, "--commit", box)
+    check(rc == 1 and "already has open work instruction" in err and
+          db.execute("select count(*) from wi").fetchone()[0] == after,
+          "%d ft: planning again is refused and changes nothing: %s" % (length, err.strip()))
+
+gone = db.execute("select id from container where place != 'yard' limit 1").fetchone()
+rc, out, err = run("yard", "digout", "--data", data, gone[0])
+check(rc == 1 and "is not in the yard" in err, "a box not in the yard: %s" % err.strip())
+rc, out, err = run("yard", "digout", "--data", data, "MSCU0000000")
+check(rc == 1 and "no container" in err, "an unknown box: %s" % err.strip())
+rc, out, err = run("yard", "digout", box)
+check(rc == 2, "no --data: exit 2")
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
+PYEOF
