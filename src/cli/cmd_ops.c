@@ -75,6 +75,23 @@ const char *const cmd_yard_digout_usage[] = {
     NULL,
 };
 
+const char *const cmd_yard_premarshal_usage[] = {
+    "usage: bollard yard premarshal --data DIR [--bay N] [--commit] [--actor NAME] [--json]",
+    "                               TERMINAL/BLOCK",
+    "",
+    "Plan how to reorder a block's bays before a vessel comes, so that no box",
+    "sits on one expected to leave before it, with the fewest moves (the",
+    "pre-marshalling solver).  Prints the plan per bay; with --commit, plans",
+    "the shift work instructions that can be carried out now (each box once;",
+    "plan again when they are done) as one command: all of them or none.",
+    "",
+    "    --bay N        only this bay (odd: 20 ft, even: 40 ft)",
+    "    --commit       plan the work instructions",
+    "    --actor NAME   who is planning them (default: local:<login name>)",
+    "    --json         the plan (and the command's result) as JSON",
+    NULL,
+};
+
 const char *const cmd_report_usage[] = {
     "usage: bollard report --data DIR [--json] inventory TERMINAL",
     "       bollard report --data DIR [--json] visit VISIT",
@@ -660,99 +677,247 @@ static void print_digout(const struct bol_digout *d)
            d->lower_bound);
 }
 
-int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx)
+/* Options shared by the yard planners' commands. */
+struct plan_opts {
+    const char *data, *who, *bay;
+    bool commit, json;
+};
+
+static int parse_plan_opts(int argc, char **argv, bool with_bay, struct plan_opts *o,
+                           const char *const *usage)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },  { "commit", no_argument, NULL, 'c' },
-        { "actor", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },
+        { "commit", no_argument, NULL, 'c' },
+        { "actor", required_argument, NULL, 'a' },
+        { "json", no_argument, NULL, 'j' },
+        { "bay", required_argument, NULL, 'b' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
-    const char *data = NULL, *who = NULL;
-    bool commit = false, json = false;
-    char actor[BOL_ACTOR_MAX + 1];
-    struct bol_ops_opts oo;
-    struct bol_ops *ops = NULL;
-    struct bol_store *s = NULL;
-    struct bol_digout dg = { 0 };
-    struct bol_diag d;
-    int ch, r, status = CLI_EXIT_FAIL;
+    int ch;
 
-    (void) ctx;
+    memset(o, 0, sizeof(*o));
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'd':
-            data = optarg;
+            o->data = optarg;
             break;
         case 'c':
-            commit = true;
+            o->commit = true;
             break;
         case 'a':
-            who = optarg;
+            o->who = optarg;
             break;
         case 'j':
-            json = true;
+            o->json = true;
+            break;
+        case 'b':
+            if (!with_bay)
+                return cli_usage(usage, true);
+            o->bay = optarg;
             break;
         case 'h':
-            return cli_usage(cmd_yard_digout_usage, false);
+            return cli_usage(usage, false) + 1000;
         default:
-            return cli_usage(cmd_yard_digout_usage, true);
+            return cli_usage(usage, true);
         }
     }
-    if (!data || optind + 1 != argc)
-        return cli_usage(cmd_yard_digout_usage, true);
+    if (!o->data || optind + 1 != argc)
+        return cli_usage(usage, true);
+    return -1;
+}
+
+/* Opens the data directory: read-only for a preview, the writer too for --commit. */
+static int open_plan(const struct plan_opts *o, char *actor, size_t size, struct bol_ops **ops,
+                     struct bol_store **s)
+{
+    struct bol_ops_opts oo;
+    struct bol_diag d;
+    int r;
+
     bol_diag_init(&d);
-    if (who)
-        snprintf(actor, sizeof(actor), "%s", who);
+    if (o->who)
+        snprintf(actor, size, "%s", o->who);
     else
-        cli_default_actor(actor, sizeof(actor));
+        cli_default_actor(actor, size);
     if (bol_entry_check_actor(bol_str_from(actor), &d) < 0) {
         print_error("--actor", BOL_E_INVAL, &d);
         return CLI_EXIT_USAGE;
     }
-    if (commit) {
-        memset(&oo, 0, sizeof(oo));
-        oo.data_dir = data;
-        if ((r = bol_ops_open(&oo, &ops, &d)) < 0 || (r = bol_ops_reader(ops, &s, &d)) < 0) {
-            print_error("cannot open the store", r, &d);
-            goto out;
-        }
-    } else if (open_reader(data, &s) < 0) {
+    if (!o->commit)
+        return open_reader(o->data, s) < 0 ? CLI_EXIT_FAIL : -1;
+    memset(&oo, 0, sizeof(oo));
+    oo.data_dir = o->data;
+    if ((r = bol_ops_open(&oo, ops, &d)) < 0 || (r = bol_ops_reader(*ops, s, &d)) < 0) {
+        print_error("cannot open the store", r, &d);
         return CLI_EXIT_FAIL;
     }
+    return -1;
+}
+
+/* Runs the steps as one command; adds its result to plan as "planned". */
+static int commit_steps(struct bol_ops *ops, const char *actor, json_t *steps, json_t *plan)
+{
+    struct bol_ops_result res;
+    struct bol_actor a = { .id = bol_str_from(actor), .addr = bol_str_make("", 0) };
+    struct bol_diag d;
+    int r;
+
+    bol_diag_init(&d);
+    r = steps ? bol_ops_run(ops, &a, bol_str_make("", 0), steps, &res, &d) : BOL_E_NOMEM;
+    if (r < 0) {
+        print_error("the work instructions were not planned", r, &d);
+        return r;
+    }
+    if (plan)
+        json_object_set_new(plan, "planned", bol_ops_result_json(&res));
+    return 0;
+}
+
+int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx)
+{
+    struct plan_opts o;
+    char actor[BOL_ACTOR_MAX + 1];
+    struct bol_ops *ops = NULL;
+    struct bol_store *s = NULL;
+    struct bol_digout dg = { 0 };
+    struct bol_diag d;
+    json_t *plan = NULL;
+    int r, status = CLI_EXIT_FAIL;
+
+    (void) ctx;
+    r = parse_plan_opts(argc, argv, false, &o, cmd_yard_digout_usage);
+    if (r >= 1000)
+        return r - 1000;
+    if (r >= 0)
+        return r;
+    if ((r = open_plan(&o, actor, sizeof(actor), &ops, &s)) >= 0) {
+        status = r;
+        goto out;
+    }
+    bol_diag_init(&d);
     r = bol_ops_digout(s, argv[optind], NULL, &dg, &d);
     if (r < 0) {
         print_error(argv[optind], r, &d);
         goto out;
     }
-    json_t *plan = bol_digout_json(&dg);
-    if (commit && dg.n) {
-        struct bol_ops_result res;
+    plan = bol_digout_json(&dg);
+    if (o.commit && dg.n) {
         json_t *steps = bol_digout_commands(&dg, 0);
-        struct bol_actor a = { .id = bol_str_from(actor), .addr = bol_str_make("", 0) };
-
-        r = steps ? bol_ops_run(ops, &a, bol_str_make("", 0), steps, &res, &d) : BOL_E_NOMEM;
+        r = commit_steps(ops, actor, steps, plan);
         json_decref(steps);
-        if (r < 0) {
-            print_error("the work instructions were not planned", r, &d);
-            json_decref(plan);
+        if (r < 0)
             goto out;
-        }
-        if (plan)
-            json_object_set_new(plan, "planned", bol_ops_result_json(&res));
     }
-    if (json) {
+    if (o.json) {
         if (plan)
             print_json(plan);
     } else {
         print_digout(&dg);
-        if (commit)
+        if (o.commit)
             printf(dg.n ? "planned %zu rehandle work instruction%s\n" : "nothing to plan\n", dg.n,
                    dg.n == 1 ? "" : "s");
     }
-    json_decref(plan);
     status = CLI_EXIT_OK;
 out:
+    json_decref(plan);
     bol_digout_release(&dg);
+    bol_store_close(s);
+    bol_ops_close(ops);
+    return status;
+}
+
+/* ---- bollard yard premarshal ---- */
+
+static void print_premarshal(const struct bol_premarshal *p)
+{
+    char from[BOL_YARD_ADDR_TEXT_MAX], to[BOL_YARD_ADDR_TEXT_MAX];
+    size_t moves = 0, now = 0;
+
+    for (size_t i = 0; i < p->nbays; i++) {
+        const struct bol_premarshal_bay *b = &p->bays[i];
+        if (b->skipped) {
+            printf("bay %03u: not planned: %s\n", b->bay, b->skipped);
+            continue;
+        }
+        if (!b->moves)
+            continue;
+        printf("bay %03u: %u boxes, %u moves (%s; lower bound %u), %zu now\n", b->bay, b->boxes,
+               b->moves, b->proven_optimal ? "optimal" : "not proven optimal", b->lower_bound,
+               b->now);
+        for (size_t j = 0; j < b->n; j++) {
+            const struct bol_digout_move *m = &p->moves[b->first + j];
+            bol_yard_addr_format(&m->from, from);
+            bol_yard_addr_format(&m->to, to);
+            printf("  %zu. %s  %s -> %s%s\n", j + 1, m->id.s, from, to,
+                   j < b->now ? "" : "  (later)");
+        }
+        moves += b->moves;
+        now += b->now;
+    }
+    printf("block %s/%s: %zu bays, %zu moves, %zu of them now\n", p->block.terminal, p->block.block,
+           p->nbays, moves, now);
+}
+
+int cmd_yard_premarshal(int argc, char **argv, struct cli_ctx *ctx)
+{
+    struct plan_opts o;
+    char actor[BOL_ACTOR_MAX + 1];
+    struct bol_ops *ops = NULL;
+    struct bol_store *s = NULL;
+    struct bol_premarshal pm = { 0 };
+    struct bol_yard_addr a;
+    struct bol_diag d;
+    uint64_t bay = 0;
+    json_t *plan = NULL;
+    int r, status = CLI_EXIT_FAIL;
+
+    (void) ctx;
+    r = parse_plan_opts(argc, argv, true, &o, cmd_yard_premarshal_usage);
+    if (r >= 1000)
+        return r - 1000;
+    if (r >= 0)
+        return r;
+    bol_diag_init(&d);
+    if (bol_yard_addr_parse(bol_str_from(argv[optind]), BOL_YARD_BLOCK, &a, &d) < 0 ||
+        a.level != BOL_YARD_BLOCK) {
+        if (!d.msg[0])
+            bol_diag_fail(&d, BOL_E_INVAL, "block", "give TERMINAL/BLOCK, e.g. NCT1/3C");
+        print_error(argv[optind], BOL_E_INVAL, &d);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.bay && (bol_str_to_u64(bol_str_from(o.bay), &bay) < 0 || !bay || bay > 999)) {
+        bol_log_error("--bay must be a bay number 1..999");
+        return CLI_EXIT_USAGE;
+    }
+    if ((r = open_plan(&o, actor, sizeof(actor), &ops, &s)) >= 0) {
+        status = r;
+        goto out;
+    }
+    r = bol_ops_premarshal(s, a.terminal, a.block, (uint16_t) bay, NULL, &pm, &d);
+    if (r < 0) {
+        print_error(argv[optind], r, &d);
+        goto out;
+    }
+    plan = bol_premarshal_json(&pm);
+    if (o.commit) {
+        json_t *steps = bol_premarshal_commands(&pm, 0);
+        r = json_array_size(steps) ? commit_steps(ops, actor, steps, plan) : 0;
+        json_decref(steps);
+        if (r < 0)
+            goto out;
+    }
+    if (o.json) {
+        if (plan)
+            print_json(plan);
+    } else {
+        print_premarshal(&pm);
+    }
+    status = CLI_EXIT_OK;
+out:
+    json_decref(plan);
+    bol_premarshal_release(&pm);
     bol_store_close(s);
     bol_ops_close(ops);
     return status;

@@ -87,6 +87,8 @@ static const struct cli_command commands[] = {
     { "version", cmd_version, cmd_version_usage, "print the version" },
     { "yard digout", cmd_yard_digout, cmd_yard_digout_usage,
       "plan the rehandles that free a yard box (block relocation solver)" },
+    { "yard premarshal", cmd_yard_premarshal, cmd_yard_premarshal_usage,
+      "plan the moves that put a block's bays in departure order" },
     { "yard show", cmd_yard_show, cmd_yard_show_usage, "show a yard block as stacks" },
 };
 

@@ -4,20 +4,16 @@
  */
 #include "yard_plan.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "cpmp.h"
 #include "mem.h"
 #include "rules.h"
 #include "storeview.h"
 
 /* Expected departure classes, earliest first (yard_plan.h). */
 enum leaves { LEAVES_NOW = 0, LEAVES_QUEUED, LEAVES_VESSEL, LEAVES_UNKNOWN };
-
-/* A box of the bay while it is being read: its sort key and its id. */
-struct slot_box {
-    struct bol_container_id id;
-    uint64_t key; /* class << 48 | queue order */
-};
 
 static int stack_of(struct bol_store_view *sv, const struct bol_yard_addr *at,
                     const uint16_t *bay20, unsigned npos, uint8_t row, struct bol_view_box *boxes,
@@ -87,15 +83,109 @@ static bool no_limit(void *ctx)
     return false;
 }
 
+/* A node budget that answers in well under a second on a yard bay. */
+static const struct bol_plan_limits default_budget = { .nodes = 200000, .expired = no_limit };
+
+/* A bay of the live yard as the solvers see it, with the boxes' ids. */
+struct live_bay {
+    struct bol_bay bay;
+    struct bol_yard_addr at; /* terminal, block and yard bay; row and tier unused */
+    struct bol_container_id id[BOL_BAY_STACKS_MAX][BOL_BAY_TIERS_MAX];
+};
+
+/*
+ * Reads the bay of 20 ft positions bay20[0..npos) (one for a 20 ft bay, both
+ * halves of a 40 ft one) of block blk into lb, every box ranked by when it
+ * is expected to leave; `first`, if not NULL, leaves first of all.
+ */
+static int read_bay(struct bol_store_view *sv, const struct bol_block *blk, uint16_t yard_bay,
+                    const uint16_t *bay20, unsigned npos, const char *first, struct live_bay *lb,
+                    struct bol_diag *diag)
+{
+    uint64_t keys[BOL_BAY_STACKS_MAX][BOL_BAY_TIERS_MAX], seen[BOL_BAY_BOXES_MAX];
+    unsigned nseen = 0;
+    int rc;
+
+    if (blk->rows > BOL_BAY_STACKS_MAX || blk->tiers > BOL_BAY_TIERS_MAX)
+        return bol_diag_fail(diag, BOL_E_UNSUPPORTED, "block",
+                             "block %s has %u rows of %u tiers: bays are planned up to %u x %u",
+                             blk->code, blk->rows, blk->tiers, BOL_BAY_STACKS_MAX,
+                             BOL_BAY_TIERS_MAX);
+    memset(lb, 0, sizeof(*lb));
+    snprintf(lb->at.terminal, sizeof(lb->at.terminal), "%s", blk->terminal);
+    snprintf(lb->at.block, sizeof(lb->at.block), "%s", blk->code);
+    lb->at.bay = yard_bay;
+    lb->at.level = BOL_YARD_SLOT;
+    lb->bay.stacks = blk->rows;
+    lb->bay.max_height = blk->tiers;
+    for (unsigned row = 1; row <= blk->rows; row++) {
+        struct bol_view_box vb[BOL_BAY_TIERS_MAX + 1];
+        unsigned n;
+        if ((rc = stack_of(sv, &lb->at, bay20, npos, (uint8_t) row, vb, &n, diag)) < 0)
+            return rc;
+        if (n > blk->tiers || lb->bay.n + n > BOL_BAY_BOXES_MAX)
+            return bol_diag_fail(diag, BOL_E_CORRUPT, "block", "row %u holds %u boxes", row, n);
+        for (unsigned t = 0; t < n; t++) {
+            uint64_t *k = &keys[row - 1][t];
+            lb->id[row - 1][t] = vb[t].id;
+            if (first && !strcmp(vb[t].id.s, first))
+                *k = (uint64_t) LEAVES_NOW << 48;
+            else if ((rc = leaves(sv, vb[t].id.s, k)) < 0)
+                return rc;
+            unsigned i = 0;
+            while (i < nseen && seen[i] < *k)
+                i++;
+            if (i == nseen || seen[i] != *k) {
+                memmove(&seen[i + 1], &seen[i], (nseen - i) * sizeof(seen[0]));
+                seen[i] = *k;
+                nseen++;
+            }
+        }
+        lb->bay.height[row - 1] = (uint8_t) n;
+        lb->bay.n += n;
+    }
+    /* a box's priority: 1 + how many departure keys come before its own */
+    for (unsigned row = 0; row < lb->bay.stacks; row++)
+        for (unsigned t = 0; t < lb->bay.height[row]; t++) {
+            unsigned i = 0;
+            while (seen[i] != keys[row][t])
+                i++;
+            lb->bay.prio[row][t] = (uint8_t) (i + 1);
+        }
+    return 0;
+}
+
+/*
+ * Turns k stack-to-stack moves of the solver into slot-to-slot moves of
+ * named boxes (out), replaying them on lb (which they change).
+ */
+static void name_moves(struct live_bay *lb, const struct bol_bay_move *m, size_t k,
+                       struct bol_digout_move *out)
+{
+    for (size_t i = 0; i < k; i++) {
+        unsigned a = m[i].from, b = m[i].to;
+        uint8_t *h = lb->bay.height;
+        out[i].id = lb->id[a][h[a] - 1];
+        out[i].from = lb->at;
+        out[i].from.row = (uint8_t) (a + 1);
+        out[i].from.tier = h[a];
+        out[i].to = lb->at;
+        out[i].to.row = (uint8_t) (b + 1);
+        out[i].to.tier = (uint8_t) (h[b] + 1);
+        lb->id[b][h[b]] = lb->id[a][h[a] - 1];
+        lb->bay.prio[b][h[b]] = lb->bay.prio[a][h[a] - 1];
+        h[a]--;
+        h[b]++;
+    }
+}
+
 int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_limits *lim,
                    struct bol_digout *out, struct bol_diag *diag)
 {
-    static const struct bol_plan_limits budget = { .nodes = 200000, .expired = no_limit };
     struct bol_store_view sv;
     struct bol_container c;
     struct bol_block blk;
-    struct bol_bay bay;
-    struct slot_box boxes[BOL_BAY_STACKS_MAX][BOL_BAY_TIERS_MAX];
+    struct live_bay lb;
     uint16_t bay20[2];
     unsigned npos;
     struct bol_brp_result r = { 0 };
@@ -113,59 +203,16 @@ int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_li
                              bol_place_kind_names[c.place.kind]);
     out->target = c.id;
     out->at = c.place.yard;
-    if ((rc = sv.view.block(sv.view.ctx, c.place.yard.terminal, c.place.yard.block, &blk)) < 0)
+    if ((rc = sv.view.block(sv.view.ctx, c.place.yard.terminal, c.place.yard.block, &blk)) < 0 ||
+        (rc = bol_yard_positions(c.place.yard.bay, bol_container_length_class(&c), bay20, &npos,
+                                 diag)) < 0 ||
+        (rc = read_bay(&sv, &blk, c.place.yard.bay, bay20, npos, c.id.s, &lb, diag)) < 0)
         return rc;
-    if ((rc = bol_yard_positions(c.place.yard.bay, bol_container_length_class(&c), bay20, &npos,
-                                 diag)) < 0)
-        return rc;
-    if (blk.rows > BOL_BAY_STACKS_MAX || blk.tiers > BOL_BAY_TIERS_MAX)
-        return bol_diag_fail(diag, BOL_E_UNSUPPORTED, "id",
-                             "block %s has %u rows of %u tiers: dig-outs are planned up to %u x %u",
-                             blk.code, blk.rows, blk.tiers, BOL_BAY_STACKS_MAX, BOL_BAY_TIERS_MAX);
+    out->stacks = lb.bay.stacks;
+    out->tiers = lb.bay.max_height;
+    out->boxes = lb.bay.n;
 
-    /* the bay, every box ranked by when it leaves */
-    memset(&bay, 0, sizeof(bay));
-    bay.stacks = blk.rows;
-    bay.max_height = blk.tiers;
-    uint64_t keys[BOL_BAY_BOXES_MAX];
-    unsigned nkeys = 0;
-    for (unsigned row = 1; row <= blk.rows; row++) {
-        struct bol_view_box vb[BOL_BAY_TIERS_MAX + 1];
-        unsigned n;
-        if ((rc = stack_of(&sv, &c.place.yard, bay20, npos, (uint8_t) row, vb, &n, diag)) < 0)
-            return rc;
-        if (n > blk.tiers || bay.n + n > BOL_BAY_BOXES_MAX)
-            return bol_diag_fail(diag, BOL_E_CORRUPT, "id", "row %u holds %u boxes", row, n);
-        for (unsigned t = 0; t < n; t++) {
-            struct slot_box *b = &boxes[row - 1][t];
-            b->id = vb[t].id;
-            if (!strcmp(vb[t].id.s, c.id.s))
-                b->key = (uint64_t) LEAVES_NOW << 48;
-            else if ((rc = leaves(&sv, vb[t].id.s, &b->key)) < 0)
-                return rc;
-            keys[nkeys++] = b->key;
-        }
-        bay.height[row - 1] = (uint8_t) n;
-        bay.n += n;
-    }
-    out->stacks = bay.stacks;
-    out->tiers = bay.max_height;
-    out->boxes = bay.n;
-    /* rank: the priority of a box is 1 + how many distinct keys are lower */
-    for (unsigned row = 0; row < bay.stacks; row++)
-        for (unsigned t = 0; t < bay.height[row]; t++) {
-            unsigned below = 0;
-            for (unsigned k = 0; k < nkeys; k++) {
-                bool seen = false;
-                for (unsigned j = 0; j < k && !seen; j++)
-                    seen = keys[j] == keys[k];
-                if (!seen && keys[k] < boxes[row][t].key)
-                    below++;
-            }
-            bay.prio[row][t] = (uint8_t) (below + 1);
-        }
-
-    rc = bol_brp_solve(&bay, BOL_BRP_RESTRICTED, lim ? lim : &budget, &r);
+    rc = bol_brp_solve(&lb.bay, BOL_BRP_RESTRICTED, lim ? lim : &default_budget, &r);
     if (rc == BOL_E_INVAL)
         return bol_diag_fail(diag, BOL_E_STATE, "id",
                              "no room in the bay to put the boxes on %s (%u rows of %u tiers)",
@@ -176,7 +223,7 @@ int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_li
     out->lower_bound = r.lower_bound;
     out->proven_optimal = r.proven_optimal;
 
-    /* the moves before the box itself leaves, replayed to name boxes and tiers */
+    /* the moves before the box itself leaves */
     size_t k = 0;
     while (k < r.n && r.moves[k].to != BOL_BAY_OUT)
         k++;
@@ -185,40 +232,246 @@ int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_li
         bol_brp_result_release(&r);
         return bol_diag_fail(diag, BOL_E_NOMEM, "id", "out of memory");
     }
-    uint8_t h[BOL_BAY_STACKS_MAX];
-    memcpy(h, bay.height, sizeof(h));
+    name_moves(&lb, r.moves, k, out->moves);
+    out->n = k;
+    bol_brp_result_release(&r);
     for (size_t i = 0; i < k; i++) {
-        unsigned a = r.moves[i].from, b = r.moves[i].to;
-        struct bol_digout_move *m = &out->moves[i];
-        m->id = boxes[a][h[a] - 1].id;
-        m->from = c.place.yard;
-        m->from.row = (uint8_t) (a + 1);
-        m->from.tier = h[a];
-        m->to = c.place.yard;
-        m->to.row = (uint8_t) (b + 1);
-        m->to.tier = (uint8_t) (h[b] + 1);
-        boxes[b][h[b]] = boxes[a][h[a] - 1];
-        h[a]--;
-        h[b]++;
         uint64_t wid;
-        int w = sv.view.open_wi(sv.view.ctx, m->id.s, &wid);
+        int w = sv.view.open_wi(sv.view.ctx, out->moves[i].id.s, &wid);
         if (w == 0) {
             bol_diag_fail(diag, BOL_E_CONFLICT, "id",
-                          "%s, on %s, already has open work instruction %llu", m->id.s, c.id.s,
-                          (unsigned long long) wid);
-            bol_brp_result_release(&r);
+                          "%s, on %s, already has open work instruction %llu", out->moves[i].id.s,
+                          c.id.s, (unsigned long long) wid);
             bol_digout_release(out);
             return BOL_E_CONFLICT;
         }
         if (w != BOL_E_NOTFOUND) {
-            bol_brp_result_release(&r);
             bol_digout_release(out);
             return w;
         }
     }
-    out->n = k;
-    bol_brp_result_release(&r);
     return 0;
+}
+
+/* -- pre-marshalling a block ------------------------------------------------ */
+
+/* The bays of a block in order: 20 ft lines, or clean 40 ft bays (both
+ * lines hold the same 40 ft boxes).  Returns the next bay's 20 ft
+ * positions after *line (0 to start), or 0 at the end; *why says why a
+ * line is not a bay that can be planned (then the bay is skipped). */
+static unsigned next_bay(struct bol_store_view *sv, const struct bol_block *blk, uint16_t *line,
+                         uint16_t bay20[2], uint16_t *yard_bay, const char **why)
+{
+    *why = NULL;
+    *line = *line ? (uint16_t) (*line + 2) : 1;
+    if (*line > 2 * blk->bays - 1)
+        return 0;
+    bay20[0] = *line;
+    *yard_bay = *line;
+    bool has40 = false, has20 = false;
+    for (unsigned row = 1; row <= blk->rows; row++) {
+        struct bol_view_box vb[BOL_BAY_TIERS_MAX + 1];
+        unsigned n;
+        if (sv->view.yard_stack(sv->view.ctx, blk->terminal, blk->code, *line, (uint8_t) row, vb,
+                                BOL_BAY_TIERS_MAX + 1, &n) < 0) {
+            *why = "the store could not be read";
+            return 1;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            has40 |= vb[i].length == 40;
+            has20 |= vb[i].length != 40;
+        }
+    }
+    if (has40 && has20) {
+        *why = "it mixes 20 and 40 ft boxes";
+        return 1;
+    }
+    if (!has40)
+        return 1;
+    /* a 40 ft bay: this line and the next, taken together */
+    if (*line + 2 > 2 * blk->bays - 1) {
+        *why = "its 40 ft boxes stand across the block's end";
+        return 1;
+    }
+    bay20[1] = (uint16_t) (*line + 2);
+    *yard_bay = (uint16_t) (*line + 1);
+    *line = (uint16_t) (*line + 2);
+    return 2;
+}
+
+static int add_bay(struct bol_premarshal *p, const struct bol_premarshal_bay *b)
+{
+    struct bol_premarshal_bay *nb = bol_realloc(p->bays, (p->nbays + 1) * sizeof(*nb));
+    if (!nb)
+        return BOL_E_NOMEM;
+    p->bays = nb;
+    nb[p->nbays++] = *b;
+    return 0;
+}
+
+static int add_moves(struct bol_premarshal *p, struct live_bay *lb, const struct bol_bay_move *m,
+                     size_t k)
+{
+    struct bol_digout_move *nm = bol_realloc(p->moves, (p->n + k + 1) * sizeof(*nm));
+    if (!nm)
+        return BOL_E_NOMEM;
+    p->moves = nm;
+    name_moves(lb, m, k, nm + p->n);
+    p->n += k;
+    return 0;
+}
+
+int bol_ops_premarshal(struct bol_store *s, const char *terminal, const char *block,
+                       uint16_t only_bay, const struct bol_plan_limits *lim,
+                       struct bol_premarshal *out, struct bol_diag *diag)
+{
+    struct bol_store_view sv;
+    struct bol_block blk;
+    uint16_t line = 0, bay20[2], yard_bay;
+    unsigned npos;
+    const char *why;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    bol_store_view_init(&sv, s, diag);
+    rc = sv.view.block(sv.view.ctx, terminal, block, &blk);
+    if (rc == BOL_E_NOTFOUND)
+        return bol_diag_fail(diag, rc, "block", "no block %s/%s", terminal, block);
+    if (rc < 0)
+        return rc;
+    snprintf(out->block.terminal, sizeof(out->block.terminal), "%s", blk.terminal);
+    snprintf(out->block.block, sizeof(out->block.block), "%s", blk.code);
+    out->block.level = BOL_YARD_BLOCK;
+    while ((npos = next_bay(&sv, &blk, &line, bay20, &yard_bay, &why)) != 0) {
+        struct bol_premarshal_bay pb = { .bay = yard_bay, .first = out->n, .skipped = why };
+        struct live_bay lb;
+        struct bol_cpmp_result r;
+
+        if (only_bay && only_bay != yard_bay && only_bay != bay20[npos - 1])
+            continue;
+        if (!why && (rc = read_bay(&sv, &blk, yard_bay, bay20, npos, NULL, &lb, diag)) < 0) {
+            if (rc != BOL_E_UNSUPPORTED)
+                goto fail;
+            pb.skipped = "its rows are not of one length";
+        }
+        if (pb.skipped) {
+            if ((rc = add_bay(out, &pb)) < 0)
+                goto fail;
+            continue;
+        }
+        pb.boxes = lb.bay.n;
+        if ((rc = bol_cpmp_solve(&lb.bay, lim ? lim : &default_budget, &r)) < 0)
+            goto fail;
+        pb.solved = r.solved;
+        pb.lower_bound = r.lower_bound;
+        pb.proven_optimal = r.proven_optimal;
+        if (!r.solved) {
+            pb.skipped = "no plan found within the budget (too full to sort?)";
+        } else {
+            /* the moves that can be instructed now: up to a box moved twice,
+             * or one that already has an open work instruction */
+            size_t now = 0;
+            bool moved[BOL_BAY_STACKS_MAX][BOL_BAY_TIERS_MAX] = { { false } };
+            struct bol_bay probe = lb.bay;
+            uint8_t *h = probe.height;
+            for (; now < r.n; now++) {
+                unsigned a = r.moves[now].from, b = r.moves[now].to;
+                uint64_t wid;
+                if (moved[a][h[a] - 1])
+                    break;
+                rc = sv.view.open_wi(sv.view.ctx, lb.id[a][h[a] - 1].s, &wid);
+                if (rc == 0)
+                    break;
+                if (rc != BOL_E_NOTFOUND) {
+                    bol_cpmp_result_release(&r);
+                    goto fail;
+                }
+                moved[b][h[b]] = true;
+                moved[a][h[a] - 1] = false;
+                h[a]--;
+                h[b]++;
+            }
+            pb.moves = (unsigned) r.n;
+            pb.now = now;
+            pb.n = r.n;
+            rc = add_moves(out, &lb, r.moves, r.n);
+        }
+        bol_cpmp_result_release(&r);
+        if (rc < 0 || (rc = add_bay(out, &pb)) < 0)
+            goto fail;
+    }
+    if (only_bay && out->nbays == 0) {
+        rc = bol_diag_fail(diag, BOL_E_NOTFOUND, "bay", "block %s has no bay %u", blk.code,
+                           (unsigned) only_bay);
+        goto fail;
+    }
+    return 0;
+fail:
+    if (rc == BOL_E_NOMEM)
+        bol_diag_fail(diag, rc, "block", "out of memory");
+    bol_premarshal_release(out);
+    return rc;
+}
+
+void bol_premarshal_release(struct bol_premarshal *p)
+{
+    bol_free(p->bays);
+    bol_free(p->moves);
+    memset(p, 0, sizeof(*p));
+}
+
+json_t *bol_premarshal_json(const struct bol_premarshal *p)
+{
+    char from[BOL_YARD_ADDR_TEXT_MAX], to[BOL_YARD_ADDR_TEXT_MAX];
+    json_t *bays = json_array();
+    for (size_t i = 0; bays && i < p->nbays; i++) {
+        const struct bol_premarshal_bay *b = &p->bays[i];
+        json_t *o, *moves = json_array();
+        for (size_t j = 0; moves && j < b->n; j++) {
+            const struct bol_digout_move *m = &p->moves[b->first + j];
+            bol_yard_addr_format(&m->from, from);
+            bol_yard_addr_format(&m->to, to);
+            if (json_array_append_new(
+                    moves, json_pack("{s:s,s:s,s:s}", "id", m->id.s, "from", from, "to", to)) < 0) {
+                json_decref(moves);
+                moves = NULL;
+            }
+        }
+        o = json_pack("{s:I,s:I,s:o*}", "bay", (json_int_t) b->bay, "boxes", (json_int_t) b->boxes,
+                      "moves", moves);
+        if (o && b->skipped)
+            json_object_set_new(o, "skipped", json_string(b->skipped));
+        else if (o)
+            json_object_update_new(o, json_pack("{s:I,s:b,s:I}", "lower_bound",
+                                                (json_int_t) b->lower_bound, "proven_optimal",
+                                                b->proven_optimal, "now", (json_int_t) b->now));
+        if (!o || json_array_append_new(bays, o) < 0) {
+            json_decref(bays);
+            return NULL;
+        }
+    }
+    return json_pack("{s:s,s:s,s:o}", "terminal", p->block.terminal, "block", p->block.block,
+                     "bays", bays);
+}
+
+json_t *bol_premarshal_commands(const struct bol_premarshal *p, int64_t priority)
+{
+    char to[BOL_YARD_ADDR_TEXT_MAX];
+    json_t *a = json_array();
+    json_int_t seq = 0;
+    for (size_t i = 0; a && i < p->nbays; i++)
+        for (size_t j = 0; j < p->bays[i].now; j++) {
+            const struct bol_digout_move *m = &p->moves[p->bays[i].first + j];
+            bol_yard_addr_format(&m->to, to);
+            if (json_array_append_new(a,
+                                      json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "cmd", "wi.plan",
+                                                "kind", "shft", "id", m->id.s, "to", to, "priority",
+                                                (json_int_t) priority, "queue_seq", ++seq)) < 0) {
+                json_decref(a);
+                return NULL;
+            }
+        }
+    return a;
 }
 
 void bol_digout_release(struct bol_digout *d)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * yard_plan.h - the yard planners on the terminal's real yard: dig-outs
+ * yard_plan.h - the yard planners on the terminal's real yard: dig-outs and
+ * pre-marshalling
  *
  * A box that must leave the yard (to a truck, to a vessel) often has others
  * on it.  bol_ops_digout reads the bay it stands in - the 20 ft bay line of
@@ -70,3 +71,46 @@ json_t *bol_digout_json(const struct bol_digout *d);
 /* The steps that carry it out: [{"cmd": "wi.plan", "kind": "rhdl", ...}, ...]
  * (NULL when out of memory).  Empty when nothing is on the box. */
 json_t *bol_digout_commands(const struct bol_digout *d, int64_t priority);
+
+/*
+ * Pre-marshalling a block before a vessel comes: every bay of the block (a
+ * 20 ft bay line, or a 40 ft bay whose two lines hold the same 40 ft boxes)
+ * reordered with the fewest moves (plan/cpmp.h) so that no box sits above
+ * one expected to leave before it (the same ranking as a dig-out).  Bays
+ * that mix 20 and 40 ft boxes are skipped, saying so.  The work
+ * instructions (wi.plan, kind shft) cover, per bay, the moves up to the
+ * first box that would move a second time or already has an open work
+ * instruction ("now"); plan again when they are done for the rest.
+ */
+struct bol_premarshal_bay {
+    uint16_t bay; /* yard bay: odd 20 ft, even 40 ft */
+    unsigned boxes;
+    unsigned moves;       /* the plan's moves in this bay (0: already in order) */
+    unsigned lower_bound; /* no plan has fewer */
+    bool solved, proven_optimal;
+    size_t first, n;     /* its moves in the plan's list */
+    size_t now;          /* how many of them can be instructed at once */
+    const char *skipped; /* NULL, or why the bay was not planned */
+};
+
+struct bol_premarshal {
+    struct bol_yard_addr block;
+    struct bol_premarshal_bay *bays;
+    size_t nbays;
+    struct bol_digout_move *moves;
+    size_t n;
+};
+
+/* Plans block TERMINAL/BLOCK, or only its bay `bay` (0: all).  lim applies
+ * to each bay (NULL: a node budget).  0, or BOL_E_NOTFOUND (no such block
+ * or bay), with the reason in diag. */
+BOL_MUST_CHECK int bol_ops_premarshal(struct bol_store *s, const char *terminal, const char *block,
+                                      uint16_t bay, const struct bol_plan_limits *lim,
+                                      struct bol_premarshal *out, struct bol_diag *diag);
+
+void bol_premarshal_release(struct bol_premarshal *p);
+
+json_t *bol_premarshal_json(const struct bol_premarshal *p);
+
+/* The steps for the moves that can be instructed now, in order. */
+json_t *bol_premarshal_commands(const struct bol_premarshal *p, int64_t priority);

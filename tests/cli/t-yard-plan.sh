@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# t-yard-digout.sh BOLLARD SRCDIR - bollard yard digout on a demo terminal:
-# the plan moves exactly the boxes on the chosen one, each from the top of
-# its row to the top of another row of the same bay (checked here against
-# the yard_slot table, replaying the moves), 20 and 40 ft bays; --commit
-# plans one rehandle work instruction per move in order, all at once; a
-# second commit is refused and changes nothing; boxes not in the yard and
-# unknown boxes are refused with the reason.
+# t-yard-plan.sh BOLLARD SRCDIR - bollard yard digout and yard premarshal
+# on a demo terminal.  Dig-out: the plan moves exactly the boxes on the
+# chosen one, each from the top of its row to the top of another row of the
+# same bay (checked here against the yard_slot table, replaying the moves),
+# 20 and 40 ft bays; --commit plans one rehandle work instruction per move
+# in order, all at once; a second commit is refused and changes nothing;
+# boxes not in the yard and unknown boxes are refused with the reason.
+# Pre-marshalling: replayed here, every planned bay ends with no box above
+# one expected to leave before it (ranked here from the work instructions
+# and categories), mixed bays are skipped, and --commit instructs each box
+# at most once.
 set -u
-bollard=${1:?usage: t-yard-digout.sh BOLLARD SRCDIR}
+bollard=${1:?usage: t-yard-plan.sh BOLLARD SRCDIR}
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 not installed"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -108,6 +112,65 @@ rc, out, err = run("yard", "digout", "--data", data, "MSCU0000000")
 check(rc == 1 and "no container" in err, "an unknown box: %s" % err.strip())
 rc, out, err = run("yard", "digout", box)
 check(rc == 2, "no --data: exit 2")
+# -- pre-marshalling a block
+def key(c):
+    w = db.execute("""select queue_seq from wi where container = ? and kind in ('load', 'gtot')
+        and status in ('planned', 'dispatched', 'in_progress')""", (c,)).fetchone()
+    if w:
+        return (1, w[0] if w[0] > 0 else 0)
+    cat = db.execute("select category from container where id = ?", (c,)).fetchone()[0]
+    return (2, 0) if cat in ("export", "transshipment") else (3, 0)
+
+# the block with the most export and transshipment boxes among the others
+term, block = db.execute("""select s.terminal, s.block from yard_slot s join container c on
+    c.id = s.container group by s.terminal, s.block
+    order by sum(c.category in ('export', 'transshipment')) desc limit 1""").fetchone()
+rc, out, err = run("yard", "premarshal", "--data", data, "--json", "%s/%s" % (term, block))
+plan = json.loads(out) if rc == 0 else {"bays": []}
+bad = []
+planned = 0
+for b in plan["bays"]:
+    if "skipped" in b:
+        continue
+    planned += 1
+    bay = b["bay"]
+    line = bay if bay % 2 else bay - 1
+    rows = bay_rows(term, block, line)
+    if bay % 2 == 0:
+        other = bay_rows(term, block, bay + 1)
+        if other != rows:
+            bad.append("%d: the halves differ" % bay)
+    for m in b["moves"]:
+        ft, fb, fbay, frow, ftier = slot(m["from"])
+        tt, tb, tbay, trow, ttier = slot(m["to"])
+        if fbay != bay or tbay != bay or rows.get(frow, [None])[-1] != m["id"] or \
+                ftier != len(rows[frow]) or ttier != len(rows.get(trow, [])) + 1:
+            bad.append("%d: %s" % (bay, m))
+            break
+        rows.setdefault(trow, []).append(rows[frow].pop())
+    for r, boxes in rows.items():
+        ks = [key(c) for c in boxes]
+        if any(ks[i] > ks[i - 1] for i in range(1, len(ks))):
+            bad.append("%d row %d not in departure order: %s" % (bay, r, ks))
+moves = sum(len(b.get("moves", [])) for b in plan["bays"])
+check(rc == 0 and planned > 0 and moves > 0 and not bad,
+      "premarshal %s/%s: %d bays planned, %d moves, each replays into departure order %s %s"
+      % (term, block, planned, moves, bad[:2], err.strip()))
+now = sum(b.get("now", 0) for b in plan["bays"])
+before = db.execute("select count(*) from wi where kind = 'shft'").fetchone()[0]
+rc, out, err = run("yard", "premarshal", "--data", data, "--commit", "--json", "%s/%s" % (term, block))
+after = db.execute("select count(*) from wi where kind = 'shft'").fetchone()[0]
+twice = db.execute("""select count(*) from (select container from wi where kind = 'shft' and
+    status = 'planned' group by container having count(*) > 1)""").fetchone()[0]
+check(rc == 0 and now > 0 and after == before + now and twice == 0,
+      "premarshal --commit: %d shift instructions, no box twice (%s)" % (after - before, err.strip()))
+rc, out, err = run("yard", "premarshal", "--data", data, "--commit", "%s/%s" % (term, block))
+check(rc == 0 and db.execute("select count(*) from wi where kind = 'shft'").fetchone()[0] == after,
+      "premarshal again: nothing new while those are open")
+rc, out, err = run("yard", "premarshal", "--data", data, "%s/NOPE" % term)
+check(rc == 1 and "no block" in err, "an unknown block: %s" % err.strip())
+rc, out, err = run("yard", "premarshal", "--data", data, "--bay", "999", "%s/%s" % (term, block))
+check(rc == 1 and "has no bay 999" in err, "a bay beyond the block: %s" % err.strip())
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
 PYEOF
