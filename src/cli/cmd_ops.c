@@ -92,6 +92,20 @@ const char *const cmd_yard_premarshal_usage[] = {
     NULL,
 };
 
+const char *const cmd_yard_suggest_usage[] = {
+    "usage: bollard yard suggest --data DIR [--count N] [--json] CONTAINER",
+    "",
+    "Where a box arriving at the yard (on a truck at the gate, on the quay or",
+    "on board) should go: the best slots of its terminal's yard, each with",
+    "its score and the terms behind it (expected relocations, grouping by",
+    "departure, height and room to dig, 20/40 ft mixing, reefer plugs and DG",
+    "zones taken), and what the hard constraints ruled out.  Changes nothing.",
+    "",
+    "    --count N   how many slots (default 3, at most 16)",
+    "    --json      as JSON",
+    NULL,
+};
+
 const char *const cmd_report_usage[] = {
     "usage: bollard report --data DIR [--json] inventory TERMINAL",
     "       bollard report --data DIR [--json] visit VISIT",
@@ -921,6 +935,58 @@ out:
     bol_store_close(s);
     bol_ops_close(ops);
     return status;
+}
+
+/* ---- bollard yard suggest ---- */
+
+int cmd_yard_suggest(int argc, char **argv, struct cli_ctx *ctx)
+{
+    struct opts o;
+    struct bol_store *s;
+    struct bol_slot_suggestion *g;
+    struct bol_diag d;
+    uint64_t count = 3;
+    int r;
+
+    (void) ctx;
+    r = parse_opts(argc, argv, "count", &o, cmd_yard_suggest_usage);
+    if (r >= 1000)
+        return r - 1000;
+    if (r >= 0)
+        return r;
+    if (optind + 1 != argc)
+        return cli_usage(cmd_yard_suggest_usage, true);
+    if (o.extra &&
+        (bol_str_to_u64(bol_str_from(o.extra), &count) < 0 || !count || count > BOL_SLOT_TOP_MAX)) {
+        bol_log_error("--count must be 1..%d", BOL_SLOT_TOP_MAX);
+        return CLI_EXIT_USAGE;
+    }
+    g = bol_calloc(1, sizeof(*g));
+    if (!g || open_reader(o.data, &s) < 0) {
+        bol_free(g);
+        return CLI_EXIT_FAIL;
+    }
+    bol_diag_init(&d);
+    r = bol_ops_slot_suggest(s, argv[optind], (unsigned) count, bol_time_now_us(), g, &d);
+    bol_store_close(s);
+    if (r < 0) {
+        print_error(argv[optind], r, &d);
+        bol_free(g);
+        return CLI_EXIT_FAIL;
+    }
+    if (o.json) {
+        json_t *j = bol_slot_suggestion_json(g);
+        if (j)
+            print_json(j);
+        json_decref(j);
+    } else {
+        printf("%s into %s (a yard of %zu boxes)\n", g->id.s, g->terminal, g->boxes);
+        for (unsigned k = 0; k < g->res.n; k++)
+            printf("  %u. %s\n", k + 1, g->why[k]);
+        printf("%s\n", g->rules);
+    }
+    bol_free(g);
+    return CLI_EXIT_OK;
 }
 
 /* ---- bollard report ---- */

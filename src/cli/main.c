@@ -90,6 +90,8 @@ static const struct cli_command commands[] = {
     { "yard premarshal", cmd_yard_premarshal, cmd_yard_premarshal_usage,
       "plan the moves that put a block's bays in departure order" },
     { "yard show", cmd_yard_show, cmd_yard_show_usage, "show a yard block as stacks" },
+    { "yard suggest", cmd_yard_suggest, cmd_yard_suggest_usage,
+      "the best yard slots for an arriving box, each choice explained" },
 };
 
 static const char *const main_usage[] = {

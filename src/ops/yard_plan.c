@@ -9,6 +9,7 @@
 
 #include "cpmp.h"
 #include "mem.h"
+#include "query.h"
 #include "rules.h"
 #include "storeview.h"
 
@@ -517,4 +518,214 @@ json_t *bol_digout_commands(const struct bol_digout *d, int64_t priority)
         }
     }
     return a;
+}
+
+/* -- slot suggestions --------------------------------------------------------- */
+
+/* Small numbers for the planner's vessel and POD fields, first come first numbered. */
+struct names {
+    char v[256][BOL_VISIT_ID_MAX + 1];
+    unsigned n;
+};
+
+static uint16_t number_of(struct names *t, const char *name)
+{
+    if (!name || !name[0])
+        return 0;
+    for (unsigned i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i], name))
+            return (uint16_t) (i + 1);
+    if (t->n == 256)
+        return 0; /* more than the planner tells apart: unknown */
+    snprintf(t->v[t->n], sizeof(t->v[0]), "%s", name);
+    return (uint16_t) ++t->n;
+}
+
+/* What the planner knows of box c: its vessel and when it leaves, when an
+ * open load instruction names the vessel. */
+static int slot_box(struct bol_store_view *sv, const struct bol_container *c, struct names *ves,
+                    struct names *pods, struct bol_slot_box *out)
+{
+    uint64_t wid;
+    bol_slot_box_from_container(c, out);
+    out->pod = number_of(pods, c->pod);
+    int rc = sv->view.open_wi(sv->view.ctx, c->id.s, &wid);
+    if (rc == 0) {
+        struct bol_wi w;
+        if ((rc = sv->view.wi(sv->view.ctx, wid, &w)) < 0)
+            return rc;
+        if (w.kind == BOL_WI_LOAD && w.to.kind == BOL_PLACE_VESSEL) {
+            struct bol_visit v;
+            out->vessel = number_of(ves, w.to.visit);
+            /* it leaves when its vessel does */
+            if ((rc = sv->view.visit(sv->view.ctx, w.to.visit, &v)) < 0)
+                return rc;
+            out->leave_at_us = v.atd ? v.atd : v.etd;
+        }
+        return 0;
+    }
+    return rc == BOL_E_NOTFOUND ? 0 : rc;
+}
+
+static int snapshot_block(struct bol_store_view *sv, struct bol_slot_yard *y, const char *terminal,
+                          const char *code, struct names *ves, struct names *pods,
+                          struct bol_diag *diag)
+{
+    static const struct bol_slot_geom nowhere = { 0 };
+    struct bol_block blk;
+    uint32_t bi;
+    int rc;
+
+    if ((rc = sv->view.block(sv->view.ctx, terminal, code, &blk)) < 0 ||
+        (rc = bol_slot_yard_add_block(y, &blk, &nowhere, &bi)) < 0)
+        return rc;
+    for (unsigned line = 1; line <= 2u * blk.bays - 1; line += 2)
+        for (unsigned row = 1; row <= blk.rows; row++) {
+            struct bol_view_box vb[BOL_YARD_TIER_MAX + 1];
+            unsigned n;
+            if ((rc = sv->view.yard_stack(sv->view.ctx, terminal, code, (uint16_t) line,
+                                          (uint8_t) row, vb, BOL_YARD_TIER_MAX + 1, &n)) < 0)
+                return rc;
+            for (unsigned t = 0; t < n; t++) {
+                struct bol_container c;
+                struct bol_slot_box box;
+                if ((rc = sv->view.container(sv->view.ctx, vb[t].id.s, &c)) < 0)
+                    return rc;
+                /* a 40 ft box is put once, from the first of its two lines */
+                if (vb[t].length == 40 && c.place.yard.bay != line + 1)
+                    continue;
+                if ((rc = slot_box(sv, &c, ves, pods, &box)) < 0)
+                    return rc;
+                box.length = vb[t].length;
+                rc = bol_slot_yard_put(y, bi, c.place.yard.bay, (uint8_t) row, &box);
+                if (rc < 0)
+                    return bol_diag_fail(diag, BOL_E_CORRUPT, "yard",
+                                         "%s at %s/%s/%03u/%02u/%u does not fit the yard model",
+                                         c.id.s, terminal, code, c.place.yard.bay, row, vb[t].tier);
+            }
+        }
+    return 0;
+}
+
+static int place_terminal(struct bol_store_view *sv, const struct bol_container *c, char *out,
+                          size_t size)
+{
+    int rc;
+    if (c->place.kind == BOL_PLACE_VESSEL || c->place.kind == BOL_PLACE_QUAY) {
+        struct bol_visit v;
+        if ((rc = sv->view.visit(sv->view.ctx, c->place.visit, &v)) < 0)
+            return rc;
+        snprintf(out, size, "%s", v.terminal);
+        return 0;
+    }
+    if (c->place.kind == BOL_PLACE_TRUCK) {
+        struct bol_truck_visit t;
+        if ((rc = sv->view.truck(sv->view.ctx, c->place.truck, &t)) < 0)
+            return rc;
+        snprintf(out, size, "%s", t.terminal);
+        return 0;
+    }
+    return BOL_E_STATE;
+}
+
+int bol_ops_slot_suggest(struct bol_store *s, const char *id, unsigned top, int64_t now_us,
+                         struct bol_slot_suggestion *out, struct bol_diag *diag)
+{
+    struct bol_store_view sv;
+    struct bol_container c;
+    struct bol_slot_yard *y = NULL;
+    struct bol_slot_request rq = { .top = top };
+    struct bol_slot_weights w;
+    struct names *ves = NULL, *pods = NULL;
+    json_t *inv = NULL, *b;
+    size_t i;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    bol_store_view_init(&sv, s, diag);
+    rc = sv.view.container(sv.view.ctx, id, &c);
+    if (rc == BOL_E_NOTFOUND)
+        return bol_diag_fail(diag, rc, "id", "no container %s", id);
+    if (rc < 0)
+        return rc;
+    out->id = c.id;
+    if (c.place.kind == BOL_PLACE_YARD)
+        return bol_diag_fail(diag, BOL_E_STATE, "id", "%s is in the yard already", c.id.s);
+    rc = place_terminal(&sv, &c, out->terminal, sizeof(out->terminal));
+    if (rc == BOL_E_STATE)
+        return bol_diag_fail(diag, rc, "id", "%s is not at a terminal (%s)", c.id.s,
+                             bol_place_kind_names[c.place.kind]);
+    if (rc < 0)
+        return rc;
+    if ((rc = bol_query_inventory(s, out->terminal, &inv, diag)) < 0)
+        return rc;
+    y = bol_slot_yard_new(now_us);
+    ves = bol_calloc(1, sizeof(*ves));
+    pods = bol_calloc(1, sizeof(*pods));
+    if (!y || !ves || !pods) {
+        rc = bol_diag_fail(diag, BOL_E_NOMEM, "id", "out of memory");
+        goto out;
+    }
+    json_array_foreach(json_object_get(inv, "blocks"), i, b)
+    {
+        const char *code = json_string_value(json_object_get(b, "block"));
+        if (code && (rc = snapshot_block(&sv, y, out->terminal, code, ves, pods, diag)) < 0)
+            goto out;
+    }
+    out->boxes = bol_slot_yard_boxes(y);
+    if ((rc = slot_box(&sv, &c, ves, pods, &rq.box)) < 0)
+        goto out;
+    bol_slot_weights_default(&w);
+    w.travel_per_m = 0; /* block positions are not known */
+    rc = bol_slot_choose(y, &rq, &w, &out->res);
+    if (rc == BOL_E_INVAL) {
+        rc = bol_diag_fail(diag, rc, "id", "%s: size-type %s is neither 20 nor 40 ft", c.id.s,
+                           c.sizetype);
+        goto out;
+    }
+    bol_slot_explain_rules(&out->res, out->rules, sizeof(out->rules));
+    if (rc == BOL_E_NOTFOUND) {
+        bol_diag_fail(diag, rc, "id", "%s", out->rules);
+        goto out;
+    }
+    for (unsigned k = 0; k < out->res.n; k++) {
+        const struct bol_slot_cand *cd = &out->res.cand[k];
+        json_t *blk = json_array_get(json_object_get(inv, "blocks"), cd->block);
+        struct bol_yard_addr *a = &out->slot[k];
+        snprintf(a->terminal, sizeof(a->terminal), "%s", out->terminal);
+        snprintf(a->block, sizeof(a->block), "%s",
+                 json_string_value(json_object_get(blk, "block")));
+        a->bay = cd->bay;
+        a->row = cd->row;
+        a->tier = cd->tier;
+        a->level = BOL_YARD_SLOT;
+        bol_slot_explain(y, cd, out->why[k], sizeof(out->why[k]));
+    }
+out:
+    json_decref(inv);
+    bol_slot_yard_free(y);
+    bol_free(ves);
+    bol_free(pods);
+    return rc;
+}
+
+json_t *bol_slot_suggestion_json(const struct bol_slot_suggestion *g)
+{
+    char slot[BOL_YARD_ADDR_TEXT_MAX];
+    json_t *cands = json_array();
+    for (unsigned k = 0; cands && k < g->res.n; k++) {
+        const struct bol_slot_cand *c = &g->res.cand[k];
+        json_t *terms = json_object();
+        for (unsigned t = 0; terms && t < BOL_SLOT_TERMS; t++)
+            json_object_set_new(terms, bol_slot_term_names[t], json_integer(c->term[t]));
+        bol_yard_addr_format(&g->slot[k], slot);
+        if (json_array_append_new(cands, json_pack("{s:s,s:i,s:o*,s:s}", "slot", slot, "score",
+                                                   (int) c->score, "terms", terms, "why",
+                                                   g->why[k])) < 0) {
+            json_decref(cands);
+            return NULL;
+        }
+    }
+    return json_pack("{s:s,s:s,s:I,s:o*,s:s}", "id", g->id.s, "terminal", g->terminal, "yard_boxes",
+                     (json_int_t) g->boxes, "slots", cands, "constraints", g->rules);
 }

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "brp.h"
+#include "slot.h"
 #include "container_id.h"
 #include "compat.h"
 #include "errors.h"
@@ -114,3 +115,33 @@ json_t *bol_premarshal_json(const struct bol_premarshal *p);
 
 /* The steps for the moves that can be instructed now, in order. */
 json_t *bol_premarshal_commands(const struct bol_premarshal *p, int64_t priority);
+
+/*
+ * Where a box arriving at the yard should go (gate-in, discharge): the
+ * terminal's yard as the slot planner's snapshot (plan/slot.h) - every
+ * block, every box with its length, mass, reefer, DG classes, port of
+ * discharge and, when an open load instruction names it, its vessel and
+ * that vessel's departure (estimated, or actual) - and
+ * the best `top` slots for the box with each score term explained.  Block
+ * positions are not reference data yet, so travel is not scored (every
+ * block at one point).  The box must be registered and not in the yard.
+ */
+#define BOL_SLOT_LINE_MAX 320
+
+struct bol_slot_suggestion {
+    struct bol_container_id id;
+    char terminal[BOL_TERMINAL_CODE_MAX + 1];
+    struct bol_slot_result res;
+    struct bol_yard_addr slot[BOL_SLOT_TOP_MAX];   /* per candidate */
+    char why[BOL_SLOT_TOP_MAX][BOL_SLOT_LINE_MAX]; /* per candidate */
+    char rules[BOL_SLOT_LINE_MAX];                 /* what the hard constraints ruled out */
+    size_t boxes;                                  /* in the snapshot */
+};
+
+/* 0, BOL_E_NOTFOUND (no such box, or no slot fits: then rules says why),
+ * BOL_E_STATE (already in the yard, or no terminal to place it in). */
+BOL_MUST_CHECK int bol_ops_slot_suggest(struct bol_store *s, const char *id, unsigned top,
+                                        int64_t now_us, struct bol_slot_suggestion *out,
+                                        struct bol_diag *diag);
+
+json_t *bol_slot_suggestion_json(const struct bol_slot_suggestion *g);

@@ -11,7 +11,8 @@
 # Pre-marshalling: replayed here, every planned bay ends with no box above
 # one expected to leave before it (ranked here from the work instructions
 # and categories), mixed bays are skipped, and --commit instructs each box
-# at most once.
+# at most once.  Slot suggestions: free slots on top of their stacks, in
+# the box's terminal, each score the sum of its terms.
 set -u
 bollard=${1:?usage: t-yard-plan.sh BOLLARD SRCDIR}
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 not installed"; exit 0; }
@@ -171,6 +172,32 @@ rc, out, err = run("yard", "premarshal", "--data", data, "%s/NOPE" % term)
 check(rc == 1 and "no block" in err, "an unknown block: %s" % err.strip())
 rc, out, err = run("yard", "premarshal", "--data", data, "--bay", "999", "%s/%s" % (term, block))
 check(rc == 1 and "has no bay 999" in err, "a bay beyond the block: %s" % err.strip())
+# -- slot suggestions for a box on board
+onb = db.execute("""select c.id, v.terminal from container c join visit v on v.id = c.visit
+    where c.place = 'vessel' order by c.id limit 1""").fetchone()
+if onb:
+    rc, out, err = run("yard", "suggest", "--data", data, "--json", "--count", "4", onb[0])
+    g = json.loads(out) if rc == 0 else {"slots": []}
+    bad = []
+    for c in g["slots"]:
+        t, b, bay, row, tier = slot(c["slot"])
+        lines = [bay] if bay % 2 else [bay - 1, bay + 1]
+        for line in lines:
+            h = db.execute("""select count(*) from yard_slot where terminal = ? and block = ?
+                and bay20 = ? and row = ?""", (t, b, line, row)).fetchone()[0]
+            if h + 1 != tier:
+                bad.append("%s: %d boxes below" % (c["slot"], h))
+        if t != onb[1] or sum(c["terms"].values()) != c["score"] or c["slot"] not in c["why"]:
+            bad.append("%s: terminal, terms or explanation" % c["slot"])
+    check(rc == 0 and len(g["slots"]) == 4 and not bad and "stacks" in g["constraints"],
+          "yard suggest: 4 free slots on top of their stacks, terms adding up %s %s"
+          % (bad[:2], err.strip()))
+else:
+    check(True, "# SKIP no box on board")
+rc, out, err = run("yard", "suggest", "--data", data, box)
+check(rc == 1 and "in the yard already" in err, "yard suggest for a yard box: %s" % err.strip())
+rc, out, err = run("yard", "suggest", "--data", data, "--count", "0", box)
+check(rc == 2, "yard suggest --count 0: exit 2")
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
 PYEOF
