@@ -164,7 +164,8 @@ static unsigned placeable(const uint8_t *blk, unsigned i, unsigned k, uint8_t *t
         unsigned take = 1 + placeable(blk, i + 1, k, thr, room, stacks);
         thr[at] = t;
         room[at]++;
-        if (contested) {
+        /* leaving b out can place at most the k - i - 1 others */
+        if (contested && take + 1 < k - i) {
             unsigned skip = placeable(blk, i + 1, k, thr, room, stacks);
             if (skip > take)
                 take = skip;
@@ -189,8 +190,20 @@ static unsigned misfits(const struct st *s, unsigned stacks, unsigned height, co
             thr[i] = NONE;
         room[i] = (uint8_t) (i == ts ? 0 : height - rh[i]);
     }
-    for (unsigned t = rh[ts]; t-- > pos + 1;)
-        blk[k++] = s->p[ts][t];
+    uint8_t top = 0;
+    for (unsigned t = rh[ts]; t-- > pos + 1;) {
+        blk[k] = s->p[ts][t];
+        if (blk[k] > top)
+            top = blk[k];
+        k++;
+    }
+    /* enough stacks with room above every blocker: each gets its own */
+    unsigned wide = 0;
+    for (unsigned i = 0; i < stacks; i++)
+        if (room[i] && thr[i] >= top)
+            wide++;
+    if (wide >= k)
+        return 0;
     return k - placeable(blk, 0, k, thr, room, stacks);
 }
 
@@ -580,17 +593,23 @@ out:
 #define TT_BITS 20
 #define IDA_GAP 6 /* the exact search runs while best - bound is at most this */
 
+/*
+ * The transposition table remembers, per bay, the best lower bound on the
+ * relocations still needed that the search has learnt: when a bay's subtree
+ * was searched to the end without a solution, everything below it costs at
+ * least the least f found beyond the bound, minus g.  That holds in every
+ * later iteration too, so a bay refuted once is not searched again until
+ * the bound passes what was learnt.  Always replaced.
+ */
 struct tt_entry {
     uint64_t key;
-    uint16_t g;
-    uint16_t iter;
+    uint16_t h;
 };
 
 struct ida {
     struct ctx *c;
     struct st s;
-    unsigned bound, next_bound;
-    uint16_t iter;
+    unsigned bound;
     struct tt_entry *tt;
     struct mv path[1024];
     struct best *best;
@@ -598,31 +617,34 @@ struct ida {
 
 enum { IDA_NO = 0, IDA_FOUND, IDA_STOP };
 
-static int dfs(struct ida *x, unsigned g, uint8_t last_to)
+/* Searches below the current bay; *fmin gets the least f beyond the bound
+ * met in the subtree (UINT32_MAX: none, a dead end). */
+static int dfs(struct ida *x, unsigned g, uint8_t last_to, unsigned *fmin)
 {
     struct ctx *c = x->c;
     struct undo log[BOL_BAY_BOXES_MAX];
     unsigned r = retrieve(&x->s, c->stacks, log);
     int res = IDA_NO;
+    *fmin = UINT32_MAX;
     if (x->s.left == 0) {
         res = best_set(x->best, x->path, g) < 0 ? IDA_STOP : IDA_FOUND;
         goto out;
     }
-    unsigned f = g + lower_bound(c, &x->s);
-    if (f > x->bound) {
-        if (f < x->next_bound)
-            x->next_bound = f;
+    uint64_t key = st_hash(&x->s, c->stacks);
+    /* unrestricted: the box just moved may not move again, so what was
+     * learnt holds for the bay together with that stack */
+    if (c->variant == BOL_BRP_UNRESTRICTED && last_to < c->stacks)
+        key ^= mix(x->s.hs[last_to][x->s.h[last_to]] + 0x5bd1e995u);
+    struct tt_entry *e = &x->tt[key & ((1u << TT_BITS) - 1)];
+    unsigned h = lower_bound(c, &x->s);
+    if (e->key == key && e->h > h)
+        h = e->h;
+    if (g + h > x->bound) {
+        *fmin = g + h;
         goto out;
     }
     if (g >= sizeof(x->path) / sizeof(x->path[0]))
         goto out;
-    uint64_t key = st_hash(&x->s, c->stacks);
-    struct tt_entry *e = &x->tt[key & ((1u << TT_BITS) - 1)];
-    if (e->key == key && e->iter == x->iter && e->g <= g)
-        goto out;
-    e->key = key;
-    e->iter = x->iter;
-    e->g = (uint16_t) g;
     c->nodes++;
     if (poll_stop(c)) {
         res = IDA_STOP;
@@ -630,12 +652,23 @@ static int dfs(struct ida *x, unsigned g, uint8_t last_to)
     }
     struct mv ms[S_MAX * S_MAX];
     unsigned k = moves(c, &x->s, true, last_to, ms);
+    unsigned least = UINT32_MAX;
     for (unsigned i = 0; i < k && res == IDA_NO; i++) {
         struct mv m = ms[i];
+        unsigned cf;
         st_push(&x->s, m.to, st_pop(&x->s, m.from));
         x->path[g] = m;
-        res = dfs(x, g + 1, m.to);
+        res = dfs(x, g + 1, m.to, &cf);
         st_push(&x->s, m.from, st_pop(&x->s, m.to));
+        if (cf < least)
+            least = cf;
+    }
+    if (res == IDA_NO) {
+        /* searched to the end: learn */
+        unsigned learnt = least == UINT32_MAX ? 0xffffu : least - g;
+        e->key = key;
+        e->h = (uint16_t) (learnt < 0xffffu ? learnt : 0xffffu);
+        *fmin = least;
     }
 out:
     unretrieve(&x->s, log, r);
@@ -653,12 +686,6 @@ static int ida(struct ctx *c, struct ida *x, const struct st *root, unsigned *bo
     x->s = *root;
     while (!c->stop && (x->best->n == UINT32_MAX || *bound < x->best->n)) {
         x->bound = *bound;
-        x->next_bound = UINT32_MAX;
-        x->iter++;
-        if (x->iter == 0) {
-            memset(x->tt, 0, sizeof(*x->tt) << TT_BITS);
-            x->iter = 1;
-        }
         struct bol_plan_limits sub = { .nodes = until };
         const struct bol_plan_limits *saved = c->lim;
         /* the quota and the caller's limits both stop the iteration */
@@ -670,7 +697,8 @@ static int ida(struct ctx *c, struct ida *x, const struct st *root, unsigned *bo
                 both.nodes = saved->nodes;
         }
         c->lim = &both;
-        int res = dfs(x, 0, S_MAX);
+        unsigned next;
+        int res = dfs(x, 0, S_MAX, &next);
         c->lim = saved;
         if (res == IDA_FOUND) {
             return 0; /* a sequence of exactly *bound relocations */
@@ -684,9 +712,9 @@ static int ida(struct ctx *c, struct ida *x, const struct st *root, unsigned *bo
                 c->stop = false;
             return 1;
         }
-        if (x->next_bound == UINT32_MAX)
+        if (next == UINT32_MAX)
             return BOL_E_INVAL; /* nothing can be moved anywhere */
-        *bound = x->next_bound;
+        *bound = next;
     }
     return 0;
 }

@@ -27,9 +27,13 @@
  *    (stacks in any order) merged; widths grow while time remains.  Its
  *    best sequence is the answer when the exact search cannot finish.
  *  - Iterative deepening on the bound (IDA*) with a transposition table
- *    over bays with their stacks in any order; a finished iteration proves
- *    that no sequence shorter than its bound exists.  The result is proven
- *    optimal when the best sequence is as short as the bound.
+ *    over bays with their stacks in any order, which keeps for each bay
+ *    searched to the end the bound it learnt there (the least f met beyond
+ *    the iteration's bound), so later iterations skip refuted bays; a
+ *    finished iteration proves that no sequence shorter than its bound
+ *    exists.  It runs while the best sequence is within a few relocations
+ *    of the bound (on large bays the time goes to wider beams).  The result
+ *    is proven optimal when the best sequence is as short as the bound.
  *
  * Pure and deterministic for a given node budget; a wall-clock limit comes
  * in through the limits' callback.
