@@ -743,11 +743,11 @@ static int plan_main(enum problem problem, int argc, char **argv)
         size_t before = p.n;
         if (S_ISDIR(st.st_mode) ? walk(&p, argv[i], 0) < 0 : paths_add(&p, argv[i]) < 0)
             goto out;
-        qsort(p.v + before, p.n - before, sizeof(*p.v), natural_cmp);
         if (p.n == before) {
             bol_log_error("%s: no instance files (.dat, .bay) in it", argv[i]);
             goto out;
         }
+        qsort(p.v + before, p.n - before, sizeof(*p.v), natural_cmp);
     }
     if (ref_path && load_refs(ref_path, &o, &refs) < 0)
         goto out;
