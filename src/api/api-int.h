@@ -198,6 +198,16 @@ int h_edi_export(struct req *r);
 int h_edi_import(struct req *r);
 int h_dcsa_events(struct req *r);
 
+/* route.c: the container as bol_query_container gives it, when the caller
+ * may see it; otherwise the response (404, or the error) is sent and NULL
+ * returned. */
+json_t *api_container_visible(struct req *r, const char *id);
+
+/* plan.c */
+int h_digout(struct req *r);
+int h_premarshal(struct req *r);
+int h_slots(struct req *r);
+
 /* admin.c */
 int h_users_list(struct req *r);
 int h_user_add(struct req *r);

@@ -59,7 +59,7 @@ static const char *container_line(json_t *c)
     return l ? l : "";
 }
 
-static int h_container(struct req *r)
+json_t *api_container_visible(struct req *r, const char *id)
 {
     const char *terminal;
     struct bol_store *s = NULL;
@@ -70,10 +70,12 @@ static int h_container(struct req *r)
     bol_diag_init(&d);
     rc = api_reader_get(r->api, &s, &d);
     if (rc == 0)
-        rc = bol_query_container(s, P(r, 0), r->now, &o, &d);
+        rc = bol_query_container(s, id, r->now, &o, &d);
     api_reader_put(r->api, s);
-    if (rc < 0)
-        return api_fail(r, rc, &d);
+    if (rc < 0) {
+        api_fail(r, rc, &d);
+        return NULL;
+    }
     /*
      * A line sees its own boxes only, and a caller scoped to some terminals
      * the boxes in them (and those not yet at any): others do not exist for it.
@@ -82,9 +84,17 @@ static int h_container(struct req *r)
     if (((r->who.roles & ~B(LINE)) == 0 && strcmp(container_line(o), r->who.line) != 0) ||
         (terminal && !bol_scope_has(&r->who.scope, terminal))) {
         json_decref(o);
-        return api_problem(r, 404, "not_found", "no container %s", P(r, 0));
+        api_problem(r, 404, "not_found", "no container %s", id);
+        return NULL;
     }
-    return api_json(r, 200, o);
+    return o;
+}
+
+static int h_container(struct req *r)
+{
+    json_t *o = api_container_visible(r, P(r, 0));
+
+    return o ? api_json(r, 200, o) : 0;
 }
 
 enum tq { TQ_INVENTORY, TQ_YARD, TQ_QUEUE, TQ_DWELL, TQ_REEFERS, TQ_HOLDS };
@@ -475,6 +485,19 @@ const struct route bol_api_routes[] = {
       "Active holds in the terminal", NULL },
     { "GET", "/api/v1/visits/{visit}", h_visit, STAFF, 0, NULL, "A vessel visit and its progress",
       NULL },
+
+    /* yard planning: previews, and the work instructions they plan */
+    { "GET", "/api/v1/containers/{id}/slots", h_slots, STAFF, 0, NULL,
+      "The best yard slots for an arriving box, each explained (optional ?count=)", NULL },
+    { "GET", "/api/v1/containers/{id}/digout", h_digout, STAFF, 0, NULL,
+      "The rehandles that would free a yard box", NULL },
+    { "POST", "/api/v1/containers/{id}/digout", h_digout, PLANNERS | B(CLERK), R_WRITE, NULL,
+      "Plan the rehandle work instructions that free a yard box", NULL },
+    { "GET", "/api/v1/terminals/{terminal}/yard/{block}/premarshal", h_premarshal, STAFF, 0, NULL,
+      "The moves that would put a block's bays in departure order (optional ?bay=)", NULL },
+    { "POST", "/api/v1/terminals/{terminal}/yard/{block}/premarshal", h_premarshal, B(YARD_PLANNER),
+      R_WRITE, NULL,
+      "Plan the shift work instructions that can be carried out now (optional ?bay=)", NULL },
 
     /* reference data */
     CMD("terminal.define", B(ADMIN), "Define or change a terminal"),

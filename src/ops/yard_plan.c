@@ -348,7 +348,7 @@ int bol_ops_premarshal(struct bol_store *s, const char *terminal, const char *bl
         struct live_bay lb;
         struct bol_cpmp_result r;
 
-        if (only_bay && only_bay != yard_bay && only_bay != bay20[npos - 1])
+        if (only_bay && only_bay != yard_bay && only_bay != bay20[0] && only_bay != bay20[npos - 1])
             continue;
         if (!why && (rc = read_bay(&sv, &blk, yard_bay, bay20, npos, NULL, &lb, diag)) < 0) {
             if (rc != BOL_E_UNSUPPORTED)

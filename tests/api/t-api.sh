@@ -315,6 +315,54 @@ while read -r method path kind allowed _body; do
 done <"$tmp/routes"
 check "route x role matrix ($total calls)" 0 "$bad"
 
+# ---- yard planning: previews read, commits plan work instructions ----
+# a yard box with boxes on it, and a block, from the yard as the CLI shows it
+"$bollard" yard show --data "$data" --json DCT1/1A >"$tmp/yard.json" 2>/dev/null
+dig=$(python3 -c '
+import json
+y = json.load(open("'"$tmp/yard.json"'"))
+for b in y["bays"]:
+    for s in b["stacks"]:
+        t = s["tiers"]
+        if len(t) >= 2 and all(x["length"] == 20 for x in t):
+            print(t[0]["id"]); raise SystemExit
+')
+if [ -n "$dig" ]; then
+    check "digout preview for a yard planner" "200" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$dig/digout")"
+    n=$(python3 -c "import json; print(len(json.load(open('$tmp/body'))['moves']))")
+    check "digout: the boxes on it move" "yes" "$( [ "$n" -ge 1 ] && echo yes || echo "$n")"
+    check "digout planned" "201" "$(S -H "Authorization: Bearer $key_yard_planner" -X POST "$url/api/v1/containers/$dig/digout")"
+    check "digout: one rehandle per move" "$n" "$(python3 -c "import json; print(json.load(open('$tmp/body'))['planned']['events'])")"
+    check "digout planned again: refused" "409" "$(S -H "Authorization: Bearer $key_yard_planner" -X POST "$url/api/v1/containers/$dig/digout")"
+    check "digout: another terminal's caller sees no box" "404" "$(S -H "Authorization: Bearer $scoped_other" "$url/api/v1/containers/$dig/digout")"
+else
+    ok "# SKIP no stacked box in DCT1/1A"
+fi
+check "premarshal preview" "200" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/terminals/DCT1/yard/1A/premarshal")"
+check "premarshal: a clerk may not commit" "403" "$(S -H "Authorization: Bearer $key_clerk" -X POST "$url/api/v1/terminals/DCT1/yard/1A/premarshal")"
+st=$(S -H "Authorization: Bearer $key_yard_planner" -X POST "$url/api/v1/terminals/DCT1/yard/1A/premarshal?bay=5")
+check "premarshal of one bay planned (or nothing to do)" "yes" "$(case $st in 200|201) echo yes ;; *) echo "$st" ;; esac)"
+check "premarshal: a bad bay" "400" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/terminals/DCT1/yard/1A/premarshal?bay=x")"
+check "premarshal: no such block" "404" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/terminals/DCT1/yard/NOPE/premarshal")"
+onb=$("$bollard" journal show --data "$data" --limit 0 --json | python3 -c '
+import json, sys
+on = {}
+for l in sys.stdin:
+    e = json.loads(l)
+    p = e["payload"]
+    if e["type"] == "container.registered" and "at" in p:
+        on[p["container"]["id"]] = p["at"]["kind"]
+    elif e["type"] == "container.moved":
+        on[p["id"]] = p["to"]["kind"]
+print(next((k for k, v in sorted(on.items()) if v == "vessel"), ""))' 2>/dev/null)
+if [ -n "$onb" ]; then
+    check "slots for a box on board" "200" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$onb/slots?count=2")"
+    check "slots: two, best first" "2" "$(python3 -c "import json; print(len(json.load(open('$tmp/body'))['slots']))")"
+else
+    ok "# SKIP no box on board"
+fi
+check "slots: a bad count" "400" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$box/slots?count=99")"
+
 # ---- EDI and DCSA events: a line sees its own boxes only ----
 "$bollard" edi export --data "$data" dcsa >"$tmp/all.json" 2>/dev/null
 "$bollard" edi export --data "$data" --line MSK dcsa >"$tmp/msk.json" 2>/dev/null
