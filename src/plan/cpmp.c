@@ -291,10 +291,11 @@ static unsigned park(const struct ctx *c, const struct work *x, unsigned from, u
 /*
  * Completes x greedily.  A badly placed top box goes onto the sorted stack
  * it fits most tightly.  When none fits, the stack cheapest to dig down to a
- * sorted base that the lowest dirty top of another stack fits on gives up
- * its top box, parked where it harms least.  The box just moved is not moved
- * again at once.  Returns the moves (written to out, at most cap), or NONE
- * past cap or when stuck.
+ * sorted base that the lowest dirty top of another stack fits on is chosen
+ * (not the one the last box went to) and dug down to that base, box by box,
+ * each parked where it harms least; meanwhile nothing is put back on it.
+ * Returns the moves (written to out, at most cap), or NONE past cap or when
+ * stuck.
  */
 static unsigned greedy(const struct ctx *c, struct work *x, unsigned last_to,
                        struct bol_bay_move *out, unsigned cap)
