@@ -60,7 +60,6 @@ struct ctx {
     const struct bol_plan_limits *lim;
     uint64_t nodes;
     bool stop;
-    int err;
     uint64_t z[BOL_BAY_TIERS_MAX][256];
 
     unsigned ub; /* moves of the best solution, NONE before the first */
@@ -292,16 +291,18 @@ static unsigned park(const struct ctx *c, const struct work *x, unsigned from, u
 /*
  * Completes x greedily.  A badly placed top box goes onto the sorted stack
  * it fits most tightly.  When none fits, the stack cheapest to dig down to a
- * sorted base that the lowest dirty top of another stack fits on gives up
- * its top box, parked where it harms least.  The box just moved is not moved
- * again at once.  Returns the moves (written to out, at most cap), or NONE
- * past cap or when stuck.
+ * sorted base that the lowest dirty top of another stack fits on is chosen
+ * (not the one the last box went to) and dug down to that base, box by box,
+ * each parked where it harms least; meanwhile nothing is put back on it.
+ * Returns the moves (written to out, at most cap), or NONE past cap or when
+ * stuck.
  */
 static unsigned greedy(const struct ctx *c, struct work *x, unsigned last_to,
                        struct bol_bay_move *out, unsigned cap)
 {
     unsigned S = c->S, H = c->H;
     unsigned n = 0;
+    unsigned dig = NO_STACK, dig_to = 0, keep = NO_STACK; /* the dig under way */
 
     for (;;) {
         unsigned bf = NO_STACK, bt = NO_STACK, best = UINT_MAX;
@@ -320,10 +321,8 @@ static unsigned greedy(const struct ctx *c, struct work *x, unsigned last_to,
                 min2 = v;
                 min2_at = s;
             }
-            if (s == last_to)
-                continue;
             for (unsigned d = 0; d < S; d++) {
-                if (x->h[d] != x->w[d] || x->h[d] >= H || base_top(c, x, d) < v)
+                if (x->h[d] != x->w[d] || x->h[d] >= H || base_top(c, x, d) < v || d == dig)
                     continue;
                 unsigned sc = (base_top(c, x, d) - v) * 64u + (x->h[s] - x->w[s]);
                 if (sc < best) {
@@ -338,30 +337,35 @@ static unsigned greedy(const struct ctx *c, struct work *x, unsigned last_to,
         if (n >= cap)
             return NONE;
         if (bf == NO_STACK) {
-            /* dig the stack cheapest to turn into a base for another dirty top */
-            unsigned tc = UINT_MAX, want_at = NO_STACK;
-            for (unsigned d = 0; d < S; d++) {
-                if (x->h[d] == 0 || d == last_to)
-                    continue;
-                unsigned v = d == min1_at ? min2 : min1;
-                if (v == UINT_MAX)
-                    continue;
-                unsigned l = x->w[d];
-                while (l > 0 && x->p[d][l - 1] < v)
-                    l--;
-                if (l >= H)
-                    l = H - 1;
-                unsigned base = l ? x->p[d][l - 1] : c->top;
-                unsigned cost = (x->h[d] - l) * 1024u + (base - v);
-                if (cost < tc) {
-                    tc = cost;
-                    bf = d;
-                    want_at = d == min1_at ? min2_at : min1_at;
+            if (dig == NO_STACK) {
+                /* dig the stack cheapest to turn into a base for another dirty top */
+                unsigned tc = UINT_MAX;
+                dig = NO_STACK;
+                for (unsigned d = 0; d < S; d++) {
+                    if (x->h[d] == 0 || d == last_to)
+                        continue;
+                    unsigned v = d == min1_at ? min2 : min1;
+                    if (v == UINT_MAX)
+                        continue;
+                    unsigned l = x->w[d];
+                    while (l > 0 && x->p[d][l - 1] < v)
+                        l--;
+                    if (l >= H)
+                        l = H - 1;
+                    unsigned base = l ? x->p[d][l - 1] : c->top;
+                    unsigned cost = (x->h[d] - l) * 1024u + (base - v);
+                    if (cost < tc) {
+                        tc = cost;
+                        dig = d;
+                        dig_to = l;
+                        keep = d == min1_at ? min2_at : min1_at;
+                    }
                 }
+                if (dig == NO_STACK)
+                    return NONE;
             }
-            if (bf == NO_STACK)
-                return NONE;
-            bt = park(c, x, bf, want_at, x->p[bf][x->h[bf] - 1]);
+            bf = dig;
+            bt = park(c, x, bf, keep, x->p[bf][x->h[bf] - 1]);
             if (bt == NO_STACK)
                 return NONE;
         }
@@ -370,6 +374,8 @@ static unsigned greedy(const struct ctx *c, struct work *x, unsigned last_to,
         out[n].to = (uint8_t) bt;
         n++;
         last_to = bt;
+        if (dig != NO_STACK && x->h[dig] <= dig_to)
+            dig = NO_STACK; /* dug down to its base: it takes boxes again */
     }
 }
 
@@ -561,8 +567,12 @@ static int beam_pass(struct ctx *c, const struct work *root, size_t W, bool *com
     c->seen.used++;
 
     for (unsigned g = 0; nbeam > 0 && !c->stop; g++) {
-        if ((c->ub != NONE && g + 1 >= c->ub) || g >= c->roll_cap)
+        if (c->ub != NONE && g + 1 >= c->ub)
             break;
+        if (g >= c->roll_cap) { /* deeper than any sensible solution */
+            *complete = false;
+            break;
+        }
         c->ncand = 0;
         hset_reset(&c->level);
         for (size_t i = 0; i < nbeam && !c->stop; i++) {
@@ -645,6 +655,14 @@ static int beam_pass(struct ctx *c, const struct work *root, size_t W, bool *com
             struct work y;
             unpack(c, c->beam + cd->parent * c->stride, &y);
             do_move(&y, cd->from, cd->to);
+            if (c->ub == NONE) {
+                /* no solution yet: try completing this bay greedily */
+                struct work z = y;
+                unsigned len = greedy(c, &z, cd->to, c->roll, c->roll_cap);
+                if (len != NONE &&
+                    (r = record(c, level_at + cd->parent, g, cd->from, cd->to, c->roll, len)) < 0)
+                    return r;
+            }
             pack(c, &y, c->next + kept * c->stride);
             c->hist[at + kept] = (struct hist){ .parent = (uint32_t) (level_at + cd->parent),
                                                 .from = cd->from,

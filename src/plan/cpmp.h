@@ -32,9 +32,12 @@
  *   with its stacks taken as a multiset (stack order does not change the
  *   count); a box is never moved twice in a row (one move would do), and
  *   only one empty stack is ever a destination.  Children whose g + bound
- *   reaches the best solution are cut.  A greedy completion of the root
- *   (badly placed boxes onto the sorted stack they fit most tightly, else
- *   dig the stack cheapest to turn into a base) gives the first solution.
+ *   reaches the best solution are cut.  A greedy completion gives the
+ *   first solution: badly placed boxes go onto the sorted stack they fit
+ *   most tightly; when none fits, it commits to digging the stack cheapest
+ *   to turn into a base for some dirty top, parking the boxes where they
+ *   harm least.  It runs from the root and, while no solution is known,
+ *   from every bay the beam keeps, so that a solution exists early.
  *   The width doubles (1, 2, 4, ...) until the budget runs out, the best
  *   solution meets the root bound, or BOL_CPMP_WIDTH_MAX is reached.
  *
@@ -73,7 +76,7 @@ struct bol_cpmp_result {
  * solved == false and no moves), BOL_E_INVAL for a malformed bay, or
  * BOL_E_NOMEM; on failure *out is left untouched.
  */
-#define BOL_CPMP_WIDTH_MAX 65536u
+#define BOL_CPMP_WIDTH_MAX 16384u
 int bol_cpmp_solve(const struct bol_bay *b, const struct bol_plan_limits *lim,
                    struct bol_cpmp_result *out);
 
