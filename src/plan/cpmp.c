@@ -462,7 +462,8 @@ static int record(struct ctx *c, size_t at, unsigned depth, unsigned from, unsig
         c->best[i].to = (uint8_t) to;
         i++;
     }
-    memcpy(c->best + i, tail, ntail * sizeof(*tail));
+    if (ntail)
+        memcpy(c->best + i, tail, ntail * sizeof(*tail));
     c->ub = total;
     return 0;
 }
