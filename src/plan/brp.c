@@ -177,13 +177,13 @@ static unsigned placeable(const uint8_t *blk, unsigned i, unsigned k, uint8_t *t
 
 /* How many of the boxes above tier `pos` of stack ts must move twice. */
 static unsigned misfits(const struct st *s, unsigned stacks, unsigned height, const uint8_t *rh,
-                        unsigned ts, unsigned pos)
+                        const uint8_t *rmin, unsigned ts, unsigned pos)
 {
     uint8_t thr[S_MAX], room[S_MAX], blk[T_MAX];
     unsigned k = 0;
     uint8_t m = s->p[ts][pos];
     for (unsigned i = 0; i < stacks; i++) {
-        thr[i] = rh[i] ? s->pm[i][rh[i] - 1] : NONE;
+        thr[i] = rmin[i];
         /* another box of the same priority may leave first and free its
          * stack: count that stack as free */
         if (thr[i] == m)
@@ -211,15 +211,17 @@ static unsigned misfits(const struct st *s, unsigned stacks, unsigned height, co
  * as targets and their blockers are taken out. */
 static unsigned lb_restricted(const struct st *s, unsigned stacks, unsigned height)
 {
-    uint8_t rh[S_MAX];
+    uint8_t rh[S_MAX], rmin[S_MAX]; /* relaxed heights and their minima */
     unsigned lb = 0;
     memcpy(rh, s->h, stacks);
+    for (unsigned i = 0; i < stacks; i++)
+        rmin[i] = st_min(s, i);
     for (;;) {
         unsigned ts = S_MAX;
         uint8_t m = NONE;
         for (unsigned i = 0; i < stacks; i++)
-            if (rh[i] && s->pm[i][rh[i] - 1] < m) {
-                m = s->pm[i][rh[i] - 1];
+            if (rmin[i] < m) {
+                m = rmin[i];
                 ts = i;
             }
         if (ts == S_MAX)
@@ -228,8 +230,9 @@ static unsigned lb_restricted(const struct st *s, unsigned stacks, unsigned heig
         while (s->p[ts][pos] != m)
             pos--;
         if (pos + 1 < rh[ts])
-            lb += rh[ts] - 1u - pos + misfits(s, stacks, height, rh, ts, pos);
+            lb += rh[ts] - 1u - pos + misfits(s, stacks, height, rh, rmin, ts, pos);
         rh[ts] = (uint8_t) pos;
+        rmin[ts] = pos ? s->pm[ts][pos - 1] : NONE;
     }
 }
 
@@ -252,7 +255,10 @@ static unsigned lb_unrestricted(const struct st *s, unsigned stacks, unsigned he
         /* room can be made by moving blockers the count already has, so
          * every stack is taken as having room */
         (void) height;
-        return lb + (misfits(s, stacks, NONE, s->h, i, pos) ? 1 : 0);
+        uint8_t mins[S_MAX];
+        for (unsigned j = 0; j < stacks; j++)
+            mins[j] = st_min(s, j);
+        return lb + (misfits(s, stacks, NONE, s->h, mins, i, pos) ? 1 : 0);
     }
     return lb;
 }
@@ -636,6 +642,7 @@ static int dfs(struct ida *x, unsigned g, uint8_t last_to, unsigned *fmin)
     if (c->variant == BOL_BRP_UNRESTRICTED && last_to < c->stacks)
         key ^= mix(x->s.hs[last_to][x->s.h[last_to]] + 0x5bd1e995u);
     struct tt_entry *e = &x->tt[key & ((1u << TT_BITS) - 1)];
+    __builtin_prefetch(e); /* a cache miss: let it overlap the bound */
     unsigned h = lower_bound(c, &x->s);
     if (e->key == key && e->h > h)
         h = e->h;
