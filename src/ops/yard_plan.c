@@ -180,6 +180,16 @@ static void name_moves(struct live_bay *lb, const struct bol_bay_move *m, size_t
     }
 }
 
+/* The container id, or BOL_E_NOTFOUND saying so. */
+static int get_box(struct bol_store_view *sv, const char *id, struct bol_container *c,
+                   struct bol_diag *diag)
+{
+    int rc = sv->view.container(sv->view.ctx, id, c);
+    if (rc == BOL_E_NOTFOUND)
+        return bol_diag_fail(diag, rc, "id", "no container %s", id);
+    return rc;
+}
+
 int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_limits *lim,
                    struct bol_digout *out, struct bol_diag *diag)
 {
@@ -194,10 +204,7 @@ int bol_ops_digout(struct bol_store *s, const char *id, const struct bol_plan_li
 
     memset(out, 0, sizeof(*out));
     bol_store_view_init(&sv, s, diag);
-    rc = sv.view.container(sv.view.ctx, id, &c);
-    if (rc == BOL_E_NOTFOUND)
-        return bol_diag_fail(diag, rc, "id", "no container %s", id);
-    if (rc < 0)
+    if ((rc = get_box(&sv, id, &c, diag)) < 0)
         return rc;
     if (c.place.kind != BOL_PLACE_YARD)
         return bol_diag_fail(diag, BOL_E_STATE, "id", "%s is not in the yard (%s)", c.id.s,
@@ -643,10 +650,7 @@ int bol_ops_slot_suggest(struct bol_store *s, const char *id, unsigned top, int6
 
     memset(out, 0, sizeof(*out));
     bol_store_view_init(&sv, s, diag);
-    rc = sv.view.container(sv.view.ctx, id, &c);
-    if (rc == BOL_E_NOTFOUND)
-        return bol_diag_fail(diag, rc, "id", "no container %s", id);
-    if (rc < 0)
+    if ((rc = get_box(&sv, id, &c, diag)) < 0)
         return rc;
     out->id = c.id;
     if (c.place.kind == BOL_PLACE_YARD)
