@@ -46,12 +46,10 @@ enum bol_brp_variant {
     BOL_BRP_UNRESTRICTED,   /* any top box, to any stack */
 };
 
-/* -- instance files ------------------------------------------------------ */
-
-enum bol_bay_format {
-    BOL_BAY_CASERTA = 0, /* "S N", then per stack "h p1 .. ph" (also BF converted, DLTS) */
-    BOL_BAY_TIERNEY,     /* "Tiers: T" "Stacks: S" "Containers: N" "Stack i: p .." (EMM) */
-};
+/* -- instance files ------------------------------------------------------ *
+ * Two formats: Caserta-style "S N", then per stack "h p1 .. ph" (also the
+ * converted Bortfeldt-Forster and the DLTS files), and Tierney-style
+ * "Tiers: T" "Stacks: S" "Containers: N" "Stack i: p .." (EMM). */
 
 struct bol_bay_error {
     unsigned line; /* 1-based; 0: the instance as a whole */
