@@ -16,6 +16,7 @@
 
 #include "api-int.h"
 #include "buf.h"
+#include "entry.h"
 #include "mem.h"
 #include "query.h"
 #include "utctime.h"
@@ -348,6 +349,124 @@ static int h_journal(struct req *r)
     return api_json(r, 200, json_pack("{s:o}", "entries", j.a));
 }
 
+/*
+ * Entries as stored, one canonical entry per line (canonical JSON never holds
+ * a raw line break): what a replica needs to recompute the leaf hashes.
+ */
+#define RAW_BODY_SOFT_MAX (32u << 20)
+
+struct jraw {
+    struct bol_buf *b;
+    int rc;
+};
+
+static int take_raw(void *ctx, uint64_t seq, struct bol_str entry, const struct bol_hash *leaf)
+{
+    struct jraw *j = ctx;
+
+    (void) seq;
+    (void) leaf;
+    if (j->b->len >= RAW_BODY_SOFT_MAX && j->b->len > 0)
+        return 1; /* a shorter answer: the replica asks again from where this one ends */
+    if (memchr(entry.p, '\n', entry.len)) {
+        j->rc = BOL_E_CORRUPT;
+        return 1;
+    }
+    if (bol_buf_addstr(j->b, entry) < 0 || bol_buf_addch(j->b, '\n') < 0) {
+        j->rc = BOL_E_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static int range_args(struct req *r, const char *first, unsigned long long *from,
+                      unsigned long long *limit, unsigned long long max)
+{
+    const char *from_s = api_query(r, first), *limit_s = api_query(r, "limit");
+    char *end;
+
+    if (from_s) {
+        *from = strtoull(from_s, &end, 10);
+        if (*end || !*from_s || *from == 0 || *from > (1ULL << 62))
+            return api_problem(r, 400, "invalid", "%s is a positive number", first), -1;
+    }
+    if (limit_s) {
+        *limit = strtoull(limit_s, &end, 10);
+        if (*end || !*limit_s || *limit == 0 || *limit > max)
+            return api_problem(r, 400, "invalid", "limit is 1 to %llu", max), -1;
+    }
+    return 0;
+}
+
+static int h_journal_raw(struct req *r)
+{
+    struct bol_buf b = BOL_BUF_INIT(RAW_BODY_SOFT_MAX + BOL_ENTRY_MAX + 1);
+    unsigned long long from = 1, limit = 10000;
+    struct jraw j = { &b, 0 };
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    int rc;
+
+    if (range_args(r, "from", &from, &limit, 50000) < 0)
+        return 0;
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_store_read(s, from, limit, take_raw, &j, &d);
+    api_reader_put(r->api, s);
+    if (rc >= 0 && j.rc < 0)
+        rc = bol_diag_fail(&d, j.rc, "journal", "an entry cannot be sent as one line");
+    if (rc < 0) {
+        bol_buf_release(&b);
+        return api_fail(r, rc, &d);
+    }
+    return api_text(r, 200, "application/x-ndjson", &b);
+}
+
+struct jcps {
+    json_t *a;
+    uint64_t left;
+};
+
+static int take_checkpoint(void *ctx, uint64_t size, int64_t at_us, struct bol_str note)
+{
+    struct jcps *j = ctx;
+
+    (void) at_us;
+    if (j->left == 0)
+        return 1;
+    j->left--;
+    return json_array_append_new(
+               j->a, json_pack("{s:I,s:s%}", "size", (json_int_t) size, "note", note.p, note.len))
+               ? BOL_E_NOMEM
+               : 0;
+}
+
+static int h_checkpoints(struct req *r)
+{
+    unsigned long long from = 1, limit = 1000;
+    struct jcps j = { json_array(), 0 };
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    int rc;
+
+    if (!j.a)
+        return api_fail(r, BOL_E_NOMEM, NULL);
+    if (range_args(r, "from", &from, &limit, 10000) < 0)
+        return json_decref(j.a), 0;
+    j.left = limit;
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_store_checkpoints(s, from, take_checkpoint, &j, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0) {
+        json_decref(j.a);
+        return api_fail(r, rc, &d);
+    }
+    return api_json(r, 200, json_pack("{s:o}", "checkpoints", j.a));
+}
+
 static int h_checkpoint(struct req *r)
 {
     struct bol_buf b = BOL_BUF_INIT(1u << 16);
@@ -365,6 +484,52 @@ static int h_checkpoint(struct req *r)
         return api_fail(r, rc, &d);
     }
     return api_text(r, 200, "text/plain; charset=utf-8", &b);
+}
+
+/*
+ * The state tables' digests with the journal size they reflect: a restore
+ * drill compares them with the state it rebuilt from the replica.  Every
+ * change of state comes with journal entries, so two equal sizes read
+ * around the digest mean no commit came between.
+ */
+static int h_state_digest(struct req *r)
+{
+    struct bol_state_digest dg;
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    uint64_t before = 0, after = 1;
+    json_t *o, *t;
+    unsigned tries;
+    size_t i;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    for (tries = 0; rc == 0 && before != after && tries < 20; tries++) {
+        rc = bol_store_size(s, &before, &d);
+        if (rc == 0)
+            rc = bol_store_state_digest(s, &dg, &d);
+        if (rc == 0)
+            rc = bol_store_size(s, &after, &d);
+    }
+    api_reader_put(r->api, s);
+    if (rc == 0 && before != after)
+        return api_problem(r, 503, "busy", "the journal kept growing: try again");
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    t = json_array();
+    for (i = 0; t && i < dg.n; i++) {
+        char hex[2 * BOL_HASH_LEN + 1];
+        unsigned k;
+
+        for (k = 0; k < BOL_HASH_LEN; k++)
+            snprintf(hex + 2 * k, 3, "%02x", dg.t[i].hash.b[k]);
+        if (json_array_append_new(t, json_pack("{s:s,s:I,s:s}", "table", dg.t[i].table, "rows",
+                                               (json_int_t) dg.t[i].rows, "sha256", hex)))
+            break;
+    }
+    o = json_pack("{s:I,s:o*}", "size", (json_int_t) before, "tables", t);
+    return api_json(r, 200, o);
 }
 
 static int h_metrics(struct req *r)
@@ -578,6 +743,13 @@ const struct route bol_api_routes[] = {
       "Journal entries (?from=&limit=)", NULL },
     { "GET", "/api/v1/journal/checkpoint", h_checkpoint, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
       NULL, "The latest signed checkpoint", NULL },
+    { "GET", "/api/v1/journal/entries", h_journal_raw, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
+      NULL, "Entries as stored, one per line (?from=&limit=): for replicas", NULL },
+    { "GET", "/api/v1/journal/state-digest", h_state_digest, B(AUDITOR) | B(SECURITY) | B(REPLICA),
+      0, NULL, "Digests of the state tables and the journal size they reflect (restore drills)",
+      NULL },
+    { "GET", "/api/v1/journal/checkpoints", h_checkpoints, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
+      NULL, "Signed checkpoints from a tree size on (?from=&limit=)", NULL },
     { "GET", "/metrics", h_metrics, SECURITY_READ, 0, NULL, "Prometheus metrics", NULL },
 };
 const size_t bol_api_nroutes = BOL_ARRAY_SIZE(bol_api_routes);
