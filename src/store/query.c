@@ -1096,3 +1096,133 @@ int bol_query_moves(struct bol_store *s, const struct bol_move_filter *f, json_t
         *ret_last = mc.last;
     return 0;
 }
+
+/* ---- everything in a terminal, for the operations pack ---- */
+
+static const struct bol_sql q_boxes = {
+    "SELECT c.doc, c.place, c.block, c.bay, c.row, c.tier, c.visit, c.truck, c.mass_kg, " PLACE_COLS
+    " FROM container c WHERE c.terminal = $1 AND c.place IN ('yard', 'quay', 'truck') ORDER BY "
+    "CASE c.place WHEN 'yard' THEN 0 WHEN 'quay' THEN 1 ELSE 2 END, c.block, c.bay, c.row, "
+    "c.tier, c.visit, c.truck, c.id"
+};
+
+static int take_box(void *ctx, const struct bol_db_row *row)
+{
+    struct rows_ctx *rc = ctx;
+    static const struct col_spec cols[] = {
+        { "container", K_JSON }, { "kind", K_TEXT }, { "block", K_TEXT },
+        { "bay", K_INT },        { "row", K_INT },   { "tier", K_INT },
+        { "visit", K_TEXT },     { "truck", K_INT }, { "mass_kg", K_INT },
+    };
+    struct rows_ctx inner = { cols, BOL_ARRAY_SIZE(cols), rc->array, 0 };
+    int r = take_row(&inner, row);
+
+    if (r < 0)
+        return r;
+    return json_object_set_new(json_array_get(rc->array, json_array_size(rc->array) - 1), "place",
+                               place_json(row, BOL_ARRAY_SIZE(cols))) == 0
+               ? 0
+               : BOL_E_NOMEM;
+}
+
+/* Run q (one text parameter) with a row callback appending to a new array. */
+static int array_query(struct bol_store *s, const struct bol_sql *q, const char *param,
+                       bol_db_row_fn fn, json_t **ret, struct bol_diag *diag)
+{
+    struct bol_db_val p[1] = { BOL_DBV_CSTR(param) };
+    json_t *a = json_array();
+    struct rows_ctx rc = { NULL, 0, a, 0 };
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = bol_db_query(s->db, q, p, 1, fn, &rc, diag);
+    if (r == BOL_E_NOMEM)
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}
+
+int bol_query_boxes(struct bol_store *s, const char *terminal, json_t **ret, struct bol_diag *diag)
+{
+    return array_query(s, &q_boxes, terminal, take_box, ret, diag);
+}
+
+static const struct bol_sql q_open_work = {
+    "SELECT w.id, w.kind, w.container, w.status, w.equipment, w.priority, w.queue_seq, w.dest, "
+    "w.visit, w.planned_us, " PLACE_COLS " FROM wi w JOIN container c ON c.id = w.container "
+    "WHERE w.terminal = $1 AND w.status IN " OPEN_WI " ORDER BY coalesce(w.equipment, ''), "
+    "w.priority DESC, w.queue_seq, w.id"
+};
+
+static int take_open_work(void *ctx, const struct bol_db_row *row)
+{
+    struct rows_ctx *rc = ctx;
+    static const struct col_spec cols[] = {
+        { "wi", K_INT },          { "kind", K_TEXT },      { "id", K_TEXT },
+        { "status", K_TEXT },     { "equipment", K_TEXT }, { "priority", K_INT },
+        { "queue_seq", K_INT },   { "to", K_TEXT },        { "visit", K_TEXT },
+        { "planned_at", K_TIME },
+    };
+    struct rows_ctx inner = { cols, BOL_ARRAY_SIZE(cols), rc->array, 0 };
+    int r = take_row(&inner, row);
+
+    if (r < 0)
+        return r;
+    return json_object_set_new(json_array_get(rc->array, json_array_size(rc->array) - 1), "from",
+                               place_json(row, BOL_ARRAY_SIZE(cols))) == 0
+               ? 0
+               : BOL_E_NOMEM;
+}
+
+int bol_query_open_work(struct bol_store *s, const char *terminal, json_t **ret,
+                        struct bol_diag *diag)
+{
+    return array_query(s, &q_open_work, terminal, take_open_work, ret, diag);
+}
+
+static const struct bol_sql q_visits = {
+    "SELECT v.doc, s.name, (SELECT count(*) FROM container c WHERE c.place = 'vessel' AND "
+    "c.visit = v.id) FROM visit v LEFT JOIN vessel s ON s.imo = v.imo WHERE v.terminal = $1 AND "
+    "v.phase <> 'departed' ORDER BY CASE WHEN v.eta IS NULL THEN 1 ELSE 0 END, v.eta, v.id"
+};
+
+static int take_visit(void *ctx, const struct bol_db_row *row)
+{
+    struct rows_ctx *rc = ctx;
+    static const struct col_spec cols[] = {
+        { "visit", K_JSON },
+        { "vessel", K_TEXT },
+        { "on_board", K_INT },
+    };
+    struct rows_ctx inner = { cols, BOL_ARRAY_SIZE(cols), rc->array, 0 };
+
+    return take_row(&inner, row);
+}
+
+int bol_query_visits(struct bol_store *s, const char *terminal, json_t **ret, struct bol_diag *diag)
+{
+    return array_query(s, &q_visits, terminal, take_visit, ret, diag);
+}
+
+int bol_query_snapshot_begin(struct bol_store *s, struct bol_diag *diag)
+{
+    int r = bol_db_begin(s->db, false, diag);
+
+    if (r == 0 && s->db->kind == BOL_DB_POSTGRES) {
+        /* Read committed would give each statement its own snapshot. */
+        r = bol_db_exec_script(s->db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", diag);
+        if (r < 0)
+            bol_db_rollback(s->db);
+    }
+    return r;
+}
+
+void bol_query_snapshot_end(struct bol_store *s)
+{
+    bol_db_rollback(s->db);
+}

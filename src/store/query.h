@@ -98,3 +98,39 @@ struct bol_move_filter {
  */
 BOL_MUST_CHECK int bol_query_moves(struct bol_store *s, const struct bol_move_filter *f,
                                    json_t **ret, uint64_t *ret_last, struct bol_diag *diag);
+
+/*
+ * Every box in a terminal's yard, on its quay or on a truck inside its gate,
+ * yard first by block, bay, row and tier, then quay and trucks:
+ * [{"container": {master data}, "place": "yard DCT1/3C/012/04/2", "kind":
+ * "yard", "block", "bay", "row", "tier" (yard), "visit" (quay), "truck"
+ * (truck), "mass_kg": the mass that counts on a stack}].
+ */
+BOL_MUST_CHECK int bol_query_boxes(struct bol_store *s, const char *terminal, json_t **ret,
+                                   struct bol_diag *diag);
+
+/*
+ * Every open work instruction of a terminal (planned, dispatched, in
+ * progress), by equipment ("" first: unassigned), then in queue order:
+ * [{"wi", "kind", "id" (container), "status", "equipment", "priority",
+ * "queue_seq", "to", "visit", "planned_at", "from": place text}].
+ */
+BOL_MUST_CHECK int bol_query_open_work(struct bol_store *s, const char *terminal, json_t **ret,
+                                       struct bol_diag *diag);
+
+/*
+ * The vessel visits of a terminal that have not departed, by ETA (visits
+ * without one last), then id: [{"visit": {visit doc}, "vessel": name or
+ * absent, "on_board": boxes on board}].
+ */
+BOL_MUST_CHECK int bol_query_visits(struct bol_store *s, const char *terminal, json_t **ret,
+                                    struct bol_diag *diag);
+
+/*
+ * A read transaction: queries between begin and end see one state, however
+ * writers change it meanwhile (SQLite: one snapshot; PostgreSQL: BEGIN READ
+ * ONLY ISOLATION LEVEL REPEATABLE READ).  Not inside another transaction.
+ * end (after a successful begin) ends it; it writes nothing.
+ */
+BOL_MUST_CHECK int bol_query_snapshot_begin(struct bol_store *s, struct bol_diag *diag);
+void bol_query_snapshot_end(struct bol_store *s);

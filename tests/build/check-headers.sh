@@ -20,7 +20,9 @@ incs() {
     core) echo "base core" ;;
     store | edi | plan) echo "base core $1" ;;
     ops) echo "base core store edi plan ops" ;;
-    api | cli) echo "base core store edi plan ops $1" ;;
+    replica) echo "base core store replica" ;;
+    api) echo "base core store edi plan ops api" ;;
+    cli) echo "base core store edi plan ops replica api cli" ;;
     *) echo "" ;;
     esac
 }
