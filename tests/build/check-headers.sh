@@ -20,6 +20,7 @@ incs() {
     core) echo "base core" ;;
     store | edi | plan) echo "base core $1" ;;
     ops) echo "base core store edi plan ops" ;;
+    replica) echo "base core store replica" ;;
     api | cli) echo "base core store edi plan ops $1" ;;
     *) echo "" ;;
     esac
