@@ -76,6 +76,7 @@ typedef crypto_secretstream_xchacha20poly1305_state ss_state;
     ((size_t) 4 + 8 + 4 + (size_t) SEG_REC_SIZE * BOL_VAULT_SEGMENTS_MAX + 4 + BOL_VAULT_BLOB_MAX)
 
 #define WBUF_FLUSH    ((size_t) 1 << 20) /* write the buffer once it holds this much */
+#define WBUF_CAP      (WBUF_FLUSH + ((size_t) 64 << 10))
 #define SCRATCH_KEEP  ((size_t) 2 << 20) /* free larger scratch buffers after use */
 #define READ_CHUNK    ((size_t) 1 << 20)
 #define SNAP_PIECE    ((size_t) 1 << 20)
@@ -211,13 +212,15 @@ static int fsync_dir_path(const char *path, struct bol_diag *diag)
     return 0;
 }
 
-/* Make room for n bytes in a heap buffer (contents kept). */
+/* Make room for n bytes in a heap buffer (contents kept); grows by half at least. */
 static int grow(unsigned char **buf, size_t *cap, size_t n)
 {
     unsigned char *p;
 
     if (n <= *cap)
         return 0;
+    if (n < *cap + *cap / 2)
+        n = *cap + *cap / 2;
     p = bol_realloc(*buf, n);
     if (!p)
         return BOL_E_NOMEM;
@@ -368,10 +371,14 @@ static int seg_flush(struct bol_vault *v, struct bol_diag *diag)
         return wfail(v, diag, e, "write", path);
     }
     v->wlen = 0;
-    if (v->wcap > SCRATCH_KEEP) {
-        bol_free(v->wbuf);
-        v->wbuf = NULL;
-        v->wcap = 0;
+    if (v->wcap > WBUF_CAP) {
+        /* grown for a large record: back to the usual size */
+        unsigned char *p = bol_realloc(v->wbuf, WBUF_CAP);
+
+        if (p) {
+            v->wbuf = p;
+            v->wcap = WBUF_CAP;
+        }
     }
     return 0;
 }
@@ -394,7 +401,7 @@ static int seg_start(struct bol_vault *v, struct bol_diag *diag)
         v->segs = p;
         v->segs_alloc = n;
     }
-    r = grow(&v->wbuf, &v->wcap, WBUF_FLUSH + 4 + REC_CLEN_MAX / 16);
+    r = grow(&v->wbuf, &v->wcap, WBUF_CAP);
     if (r < 0)
         return r;
     r = seg_path(v, (uint32_t) v->next_num, path, diag);

@@ -19,7 +19,7 @@
  * point are ignored and the next run starts a new segment.
  *
  * A vault is used by one process at a time (an exclusive lock on the
- * directory) and one thread at a time.  See docs/internals/replica.md.
+ * directory) and one thread at a time.  The file formats are described in vault.c.
  */
 #pragma once
 
