@@ -20,7 +20,7 @@ incs() {
     core) echo "base core" ;;
     store | edi | plan) echo "base core $1" ;;
     ops) echo "base core store edi plan ops" ;;
-    replica) echo "base core store replica" ;;
+    replica) echo "base core store edi plan ops replica" ;;
     api) echo "base core store edi plan ops api" ;;
     cli) echo "base core store edi plan ops replica api cli" ;;
     *) echo "" ;;
