@@ -95,6 +95,7 @@ struct seg {
 struct bol_vault {
     char dir[DIR_MAX + 1];
     int dirfd; /* holds the lock */
+    bool read_only;
     unsigned char key[KEY_BYTES];
     uint64_t seg_limit;
 
@@ -467,6 +468,8 @@ int bol_vault_append(struct bol_vault *v, uint8_t kind, const void *p, size_t n,
     size_t clen;
     int r;
 
+    if (v->read_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "vault", "opened for reading only");
     if (v->failed)
         return bol_diag_fail(diag, BOL_E_STATE, "vault",
                              "a write failed earlier; reopen the vault");
@@ -636,6 +639,8 @@ int bol_vault_sync(struct bol_vault *v, const void *blob, size_t blob_len, struc
     char path[VPATH_MAX];
     int r;
 
+    if (v->read_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "vault", "opened for reading only");
     if (v->failed)
         return bol_diag_fail(diag, BOL_E_STATE, "vault",
                              "a write failed earlier; reopen the vault");
@@ -971,7 +976,8 @@ int bol_vault_open(const char *dir, const struct bol_vault_config *c, struct bol
         r = io_fail(diag, errno, "open", dir);
         goto out;
     }
-    if (flock(v->dirfd, LOCK_EX | LOCK_NB) != 0) {
+    v->read_only = c && c->read_only;
+    if (!v->read_only && flock(v->dirfd, LOCK_EX | LOCK_NB) != 0) {
         r = errno == EWOULDBLOCK
                 ? bol_diag_fail(diag, BOL_E_STATE, "vault", "'%s' is open in another process", dir)
                 : io_fail(diag, errno, "lock", dir);
@@ -1240,6 +1246,8 @@ int bol_vault_snap_begin(struct bol_vault *v, uint64_t seq, int64_t at_us, struc
     DIR *d = NULL;
     int r;
 
+    if (v->read_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "vault", "opened for reading only");
     if (meta.len > BOL_VAULT_SNAP_META_MAX)
         return bol_diag_fail(diag, BOL_E_TOOBIG, "meta",
                              "snapshot metadata of %zu bytes is over the %zu limit", meta.len,
@@ -1654,6 +1662,8 @@ int bol_vault_retain(struct bol_vault *v, const struct bol_vault_retention *ret_
     size_t n = 0, i, k, top_seq = 0;
     int r;
 
+    if (v->read_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "vault", "opened for reading only");
     if (!buckets(now_us, now_b))
         return bol_diag_fail(diag, BOL_E_INVAL, "now", "the clock is outside years 1..9999");
     r = vpath(dpath, diag, "%s/" SNAP_DIR, v->dir);

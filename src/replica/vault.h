@@ -40,6 +40,11 @@ struct bol_vault_snap_writer;
 
 struct bol_vault_config {
     uint64_t segment_bytes; /* finish a segment once it holds this many bytes; 0: 8 MiB */
+    /*
+     * Read what is durable without the lock, beside the process that writes
+     * (a restore or a drill while the replica runs): every write is refused.
+     */
+    bool read_only;
 };
 
 /*
