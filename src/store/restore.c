@@ -54,31 +54,63 @@ static const struct bol_sql q_max_epoch = { "SELECT MAX(epoch) FROM journal_epoc
 
 /* ---- import mode ---- */
 
-int store_import_sync(struct bol_store *s, bool durable, struct bol_diag *diag)
+static int fsync_path(const char *path, struct bol_diag *diag)
 {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int r = 0;
+
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0 || fsync(fd) != 0)
+        r = bol_diag_fail(diag, BOL_E_IO, "db", "cannot flush '%s': %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+/* Flush the SQLite database file and its WAL. */
+static int fsync_db_files(struct bol_store *s, struct bol_diag *diag)
+{
+    char wal[STORE_PATH_MAX + 8];
+    int r = fsync_path(s->location, diag);
+
+    snprintf(wal, sizeof(wal), "%s-wal", s->location);
+    if (r == 0)
+        r = fsync_path(wal, diag);
+    return r;
+}
+
+int store_import_sync(struct bol_store *s, enum store_sync step, struct bol_diag *diag)
+{
+    bool pg = s->db->kind == BOL_DB_POSTGRES;
     int r;
 
-    if (s->db->kind == BOL_DB_POSTGRES)
+    switch (step) {
+    case STORE_SYNC_IMPORT:
         return bol_db_exec_script(
-            s->db, durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off", diag);
-    if (!durable)
-        return bol_db_exec_script(s->db, "PRAGMA synchronous=OFF", diag);
-    r = bol_db_exec_script(s->db, "PRAGMA synchronous=FULL", diag);
-    if (r == 0) {
+            s->db, pg ? "SET synchronous_commit = off" : "PRAGMA synchronous=OFF", diag);
+    case STORE_SYNC_SEAL:
+        if (pg)
+            return bol_db_exec_script(s->db, "SET synchronous_commit = on", diag);
         /*
-         * Pages copied into the database file by checkpoints of the WAL while
-         * synchronous was OFF were never flushed: flush them now, before the
-         * commit that makes the restore complete fsyncs the WAL.
+         * Inside the last transaction: pages that checkpoints of the WAL copied
+         * into the database file while synchronous was OFF were never flushed.
+         * Flush them and the WAL now, and keep the database file untouched until
+         * the commit's own frames are flushed too (no automatic checkpoint).
          */
-        int fd = open(s->location, O_RDONLY | O_CLOEXEC);
-
-        if (fd < 0 || fsync(fd) != 0)
-            r = bol_diag_fail(diag, BOL_E_IO, "db", "cannot flush '%s': %s", s->location,
-                              strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        r = bol_db_exec_script(s->db, "PRAGMA wal_autocheckpoint=0", diag);
+        return r ? r : fsync_db_files(s, diag);
+    case STORE_SYNC_DURABLE:
+        if (pg)
+            return 0;
+        r = bol_db_exec_script(s->db, "PRAGMA synchronous=FULL", diag);
+        if (r == 0)
+            r = fsync_db_files(s, diag);
+        if (r == 0)
+            r = bol_db_exec_script(s->db, "PRAGMA wal_autocheckpoint=8000", diag);
+        return r;
     }
-    return r;
+    return BOL_E_INTERNAL;
 }
 
 int bol_store_restore_init(const struct bol_store_config *c, const char *origin, int64_t now_us,

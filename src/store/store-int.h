@@ -118,8 +118,19 @@ BOL_MUST_CHECK int store_create(const struct bol_store_config *c, const char *or
                                 int64_t now_us, bool genesis, struct bol_verifier *ret_pub,
                                 struct bol_store **ret, struct bol_diag *diag);
 
-/* restore.c: SQLite synchronous mode for import (false) and after it (true). */
-BOL_MUST_CHECK int store_import_sync(struct bol_store *s, bool durable, struct bol_diag *diag);
+/*
+ * restore.c: durability around import mode.  IMPORT (outside a transaction):
+ * no syncing while importing.  SEAL (inside the transaction that leaves import
+ * mode): flush what was written unsynced.  DURABLE (after its commit): flush
+ * that commit and sync every commit from then on.
+ */
+enum store_sync {
+    STORE_SYNC_IMPORT,
+    STORE_SYNC_SEAL,
+    STORE_SYNC_DURABLE,
+};
+BOL_MUST_CHECK int store_import_sync(struct bol_store *s, enum store_sync step,
+                                     struct bol_diag *diag);
 /* restore.c: at open, finish a key rotation that committed but did not rename its files. */
 BOL_MUST_CHECK int store_keys_settle(struct bol_store *s, const struct bol_verifier *db_key,
                                      bool *ret_settled, struct bol_diag *diag);

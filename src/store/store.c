@@ -388,7 +388,7 @@ int bol_store_open(const struct bol_store_config *c, struct bol_store **ret, str
         r = r == BOL_E_NOTFOUND ? 0 : r;
     }
     if (r == 0 && s->importing && !s->read_only)
-        r = store_import_sync(s, false, diag);
+        r = store_import_sync(s, STORE_SYNC_IMPORT, diag);
     if (r < 0)
         goto fail;
     *ret = s;
@@ -546,7 +546,7 @@ int store_create(const struct bol_store_config *c, const char *origin, int64_t n
         goto out;
     if (!genesis) {
         s->importing = true;
-        r = store_import_sync(s, false, diag);
+        r = store_import_sync(s, STORE_SYNC_IMPORT, diag);
         if (r < 0)
             goto out;
         goto conf;
@@ -655,7 +655,7 @@ int store_commit(struct bol_store *s, int64_t now_us, bool force_checkpoint, str
         force_checkpoint = true;
         r = store_meta_set(s, "import_mode", "0", diag);
         if (r == 0)
-            r = store_import_sync(s, true, diag);
+            r = store_import_sync(s, STORE_SYNC_SEAL, diag);
     }
     if (r == 0 && (s->head_dirty || force_checkpoint))
         r = store_head_flush(s, now_us, force_checkpoint, diag);
@@ -663,11 +663,15 @@ int store_commit(struct bol_store *s, int64_t now_us, bool force_checkpoint, str
         r = bol_db_commit(s->db, diag);
     else
         bol_db_rollback(s->db);
-    if (r < 0 && leave_import) {
-        s->importing = true;
-        int ignored = store_import_sync(s, false, NULL);
-
-        (void) ignored;
+    if (leave_import) {
+        if (r < 0) {
+            s->importing = true;
+            if (store_import_sync(s, STORE_SYNC_IMPORT, NULL) < 0) {
+                /* Only speed is lost: the next commits sync. */
+            }
+        } else {
+            r = store_import_sync(s, STORE_SYNC_DURABLE, diag);
+        }
     }
     tx_reset(s);
     return r;
