@@ -10,7 +10,10 @@
 #include "compat.h"
 
 #include "buf.h"
+#include <sodium.h>
+
 #include "codec.h"
+#include "epoch.h"
 #include "errors.h"
 #include "events-int.h"
 #include "jsonv.h"
@@ -72,6 +75,13 @@ static const struct bol_column visit_cols[] = {
 };
 static const char *const visit_indexes[] = { "terminal,phase", NULL };
 const struct bol_table bol_t_visit = { "visit", visit_cols, 8, 1, visit_indexes };
+
+/* The journal's epochs: one row per key that has signed checkpoints. */
+static const struct bol_column journal_epoch_cols[] = {
+    { "epoch", BOL_V_INT, false },   { "seq", BOL_V_INT, false },   { "key", BOL_V_TEXT, false },
+    { "reason", BOL_V_TEXT, false }, { "at_us", BOL_V_INT, false },
+};
+const struct bol_table bol_t_journal_epoch = { "journal_epoch", journal_epoch_cols, 5, 1, NULL };
 
 /* ---- terminals and lines (their payloads predate codec.h) ---- */
 
@@ -138,9 +148,225 @@ static int genesis_check(json_t *p, struct bol_diag *diag)
 static int genesis_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
                          struct bol_diag *diag)
 {
-    (void) e;
-    (void) sink;
-    return genesis_check(p, diag);
+    struct bol_value row[5];
+    struct bol_str key;
+    int r = genesis_check(p, diag);
+
+    if (r < 0 || (r = text_field(p, "key", 256, true, &key, diag)) < 0)
+        return r;
+    row[0] = BOL_VAL_INT(1);
+    row[1] = BOL_VAL_INT(e->seq);
+    row[2] = BOL_VAL_TEXT(key);
+    row[3] = BOL_VAL_TEXT(bol_str_from("genesis"));
+    row[4] = BOL_VAL_INT(e->at_us);
+    return sink->put(sink->ctx, &bol_t_journal_epoch, row);
+}
+
+int bol_genesis_key(struct bol_str payload, struct bol_verifier *out, struct bol_diag *diag)
+{
+    json_error_t err;
+    json_t *p = json_loadb(payload.p, payload.len, JSON_REJECT_DUPLICATES, &err);
+    struct bol_str key;
+    int r;
+
+    if (!p || !json_is_object(p)) {
+        json_decref(p);
+        return bol_diag_fail(diag, BOL_E_INVAL, "payload", "the genesis payload is not an object");
+    }
+    r = genesis_check(p, diag);
+    if (r == 0)
+        r = text_field(p, "key", 256, true, &key, diag);
+    if (r == 0 && bol_verifier_decode(key, out, diag) < 0)
+        r = BOL_E_INVAL;
+    json_decref(p);
+    return r;
+}
+
+/* ---- journal.epoch: a new signing key from this entry on ---- */
+
+const char *const bol_epoch_reason_names[] = { "restore", "key-rotation", NULL };
+
+/* Text of 0..max bytes without NUL. */
+static int note_field(json_t *o, const char *key, size_t max, struct bol_str *ret,
+                      struct bol_diag *diag)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!v || !json_is_string(v))
+        return bol_diag_fail(diag, BOL_E_INVAL, key, "'%s' must be a string", key);
+    *ret = bol_str_make(json_string_value(v), json_string_length(v));
+    if (ret->len > max || memchr(ret->p, '\0', ret->len))
+        return bol_diag_fail(diag, BOL_E_INVAL, key, "'%s' must be at most %zu bytes of text", key,
+                             max);
+    return 0;
+}
+
+static int b64_root(struct bol_str s, struct bol_hash *out)
+{
+    size_t n = 0;
+    const char *end = NULL;
+
+    if (sodium_base642bin(out->b, sizeof(out->b), s.p, s.len, NULL, &n, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        n != BOL_HASH_LEN || end != s.p + s.len)
+        return BOL_E_INVAL;
+    return 0;
+}
+
+static int epoch_fields(json_t *p, struct bol_epoch *out, struct bol_diag *diag)
+{
+    static const char *const keys[] = { "epoch", "key", "note", "previous", "reason", NULL };
+    static const char *const prev_keys[] = { "checkpoint", "key", "root", "size", NULL };
+    struct bol_str key, note, pkey, pcp, proot, text;
+    struct bol_checkpoint cp;
+    json_t *prev = NULL;
+    int64_t epoch = 0, size = 0;
+    unsigned reason = 0;
+    int r;
+
+    memset(out, 0, sizeof(*out));
+    if ((r = only_keys(p, keys, diag)) < 0 ||
+        (r = jv_int(p, "epoch", 2, BOL_EPOCH_MAX, true, &epoch, diag)) < 0 ||
+        (r = text_field(p, "key", 256, true, &key, diag)) < 0 ||
+        (r = note_field(p, "note", BOL_EPOCH_NOTE_MAX, &note, diag)) < 0 ||
+        (r = jv_enum(p, "reason", bol_epoch_reason_names, true, &reason, diag)) < 0 ||
+        (r = jv_object(p, "previous", true, &prev, diag)) < 0)
+        return r;
+    if ((r = only_keys(prev, prev_keys, diag)) < 0 ||
+        (r = text_field(prev, "key", 256, true, &pkey, diag)) < 0 ||
+        (r = text_field(prev, "checkpoint", BOL_NOTE_MAX, true, &pcp, diag)) < 0 ||
+        (r = text_field(prev, "root", 64, true, &proot, diag)) < 0 ||
+        (r = jv_int(prev, "size", 1, INT64_MAX, true, &size, diag)) < 0)
+        return r;
+    if (bol_verifier_decode(key, &out->key, NULL) < 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "key", "'key' is not a verifier key");
+    if (bol_verifier_decode(pkey, &out->prev_key, NULL) < 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.key",
+                             "'previous.key' is not a verifier key");
+    if (b64_root(proot, &out->prev_root) < 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.root",
+                             "'previous.root' must be the base64 of a 32-byte hash");
+    if (bol_note_open(pcp, &out->prev_key, &text, NULL) < 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.checkpoint",
+                             "'previous.checkpoint' is not signed by 'previous.key'");
+    if (bol_checkpoint_parse(text, &cp, NULL) < 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.checkpoint",
+                             "'previous.checkpoint' is not a checkpoint");
+    if (strcmp(cp.origin, out->prev_key.name) != 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.checkpoint",
+                             "'previous.checkpoint' is of origin '%s', not '%s'", cp.origin,
+                             out->prev_key.name);
+    if (cp.size != (uint64_t) size || memcmp(cp.root.b, out->prev_root.b, BOL_HASH_LEN) != 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "previous.checkpoint",
+                             "'previous.checkpoint' does not match 'previous.size' and "
+                             "'previous.root'");
+    if (memcmp(out->key.pk, out->prev_key.pk, sizeof(out->key.pk)) == 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "key", "'key' must differ from 'previous.key'");
+    out->epoch = (uint64_t) epoch;
+    out->prev_size = (uint64_t) size;
+    out->reason = (enum bol_epoch_reason) reason;
+    return 0;
+}
+
+static int epoch_check(json_t *p, struct bol_diag *diag)
+{
+    struct bol_epoch ep;
+
+    return epoch_fields(p, &ep, diag);
+}
+
+static int epoch_apply(const struct bol_entry *e, json_t *p, const struct bol_mutation_sink *sink,
+                       struct bol_diag *diag)
+{
+    struct bol_epoch ep;
+    struct bol_value row[5];
+    struct bol_str key;
+    int r = epoch_fields(p, &ep, diag);
+
+    if (r < 0 || (r = text_field(p, "key", 256, true, &key, diag)) < 0)
+        return r;
+    row[0] = BOL_VAL_INT(ep.epoch);
+    row[1] = BOL_VAL_INT(e->seq);
+    row[2] = BOL_VAL_TEXT(key);
+    row[3] = BOL_VAL_TEXT(bol_str_from(bol_epoch_reason_names[ep.reason]));
+    row[4] = BOL_VAL_INT(e->at_us);
+    return sink->put(sink->ctx, &bol_t_journal_epoch, row);
+}
+
+int bol_epoch_parse(struct bol_str payload, struct bol_epoch *out, struct bol_diag *diag)
+{
+    json_error_t err;
+    json_t *p = json_loadb(payload.p, payload.len, JSON_REJECT_DUPLICATES, &err);
+    int r;
+
+    if (!p || !json_is_object(p)) {
+        json_decref(p);
+        return bol_diag_fail(diag, BOL_E_INVAL, "payload", "the epoch payload is not an object");
+    }
+    r = epoch_fields(p, out, diag);
+    json_decref(p);
+    return r;
+}
+
+int bol_epoch_payload(uint64_t epoch, const struct bol_verifier *key,
+                      const struct bol_verifier *prev_key, struct bol_str prev_checkpoint,
+                      enum bol_epoch_reason reason, struct bol_str note, struct bol_buf *out,
+                      struct bol_diag *diag)
+{
+    char root[sodium_base64_ENCODED_LEN(BOL_HASH_LEN, sodium_base64_VARIANT_ORIGINAL)];
+    struct bol_buf k = BOL_BUF_INIT(4096), pk = BOL_BUF_INIT(4096);
+    struct bol_checkpoint cp;
+    struct bol_str text;
+    json_t *p = NULL, *prev = NULL;
+    int r;
+
+    if ((unsigned) reason > BOL_EPOCH_KEY_ROTATION || epoch < 2 || epoch > BOL_EPOCH_MAX)
+        return bol_diag_fail(diag, BOL_E_INVAL, "epoch", "bad epoch number or reason");
+    if (note.len > BOL_EPOCH_NOTE_MAX || memchr(note.p ? note.p : "", '\0', note.len))
+        return bol_diag_fail(diag, BOL_E_INVAL, "note", "the note must be at most %d bytes of text",
+                             BOL_EPOCH_NOTE_MAX);
+    if (bol_note_open(prev_checkpoint, prev_key, &text, diag) < 0 ||
+        bol_checkpoint_parse(text, &cp, diag) < 0)
+        return BOL_E_INVAL;
+    sodium_bin2base64(root, sizeof(root), cp.root.b, BOL_HASH_LEN, sodium_base64_VARIANT_ORIGINAL);
+    r = bol_verifier_encode(key, &k);
+    if (r == 0)
+        r = bol_verifier_encode(prev_key, &pk);
+    if (r < 0)
+        goto out;
+    p = json_object();
+    prev = json_object();
+    r = (!p || !prev) ? BOL_E_NOMEM : 0;
+    if (r == 0)
+        r = jv_set_int(p, "epoch", (int64_t) epoch);
+    if (r == 0)
+        r = jv_set_str(p, "key", k.buf);
+    if (r == 0)
+        r = jv_set_strn(p, "note", note.p ? note : bol_str_make("", 0));
+    if (r == 0)
+        r = jv_set_str(p, "reason", bol_epoch_reason_names[reason]);
+    if (r == 0)
+        r = jv_set_strn(prev, "checkpoint", prev_checkpoint);
+    if (r == 0)
+        r = jv_set_str(prev, "key", pk.buf);
+    if (r == 0)
+        r = jv_set_str(prev, "root", root);
+    if (r == 0)
+        r = jv_set_int(prev, "size", (int64_t) cp.size);
+    if (r == 0) {
+        r = jv_set(p, "previous", prev);
+        prev = NULL;
+    }
+    if (r == 0)
+        r = jv_dump(p, out);
+out:
+    json_decref(p);
+    json_decref(prev);
+    bol_buf_release(&k);
+    bol_buf_release(&pk);
+    if (r < 0)
+        return bol_diag_fail(diag, r, "payload", "cannot build the epoch payload");
+    return 0;
 }
 
 /* ---- terminal.defined ---- */
@@ -403,6 +629,7 @@ const struct bol_event_def bol_ref_events[] = {
     { "berth.defined", 1, NULL, berth_check, berth_apply },
     { "block.defined", 1, NULL, block_check, block_apply },
     { "equipment.defined", 1, NULL, equipment_check, equipment_apply },
+    { "journal.epoch", 1, NULL, epoch_check, epoch_apply },
     { "journal.genesis", 1, NULL, genesis_check, genesis_apply },
     { "line.defined", 1, NULL, line_check, line_apply },
     { "terminal.defined", 2, terminal_upcasts, terminal_check, terminal_apply },

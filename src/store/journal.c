@@ -159,13 +159,13 @@ static bool checkpoint_due(const struct bol_store *s, int64_t now_us)
 {
     const struct store_head *h = &s->head;
 
-    if (h->f.size <= h->cp_size)
+    if (s->importing || h->f.size <= h->cp_size)
         return false;
     return h->cp_size == 0 || h->f.size - h->cp_size >= s->cp_every ||
            now_us - h->cp_at_us >= s->cp_interval_us;
 }
 
-static int write_checkpoint(struct bol_store *s, int64_t now_us, struct bol_diag *diag)
+int store_write_checkpoint(struct bol_store *s, int64_t now_us, struct bol_diag *diag)
 {
     struct bol_checkpoint cp;
     struct bol_buf text = BOL_BUF_INIT(4096);
@@ -207,7 +207,7 @@ int store_head_flush(struct bol_store *s, int64_t now_us, bool force_checkpoint,
     int r = 0;
 
     if ((force_checkpoint && s->head.f.size > s->head.cp_size) || checkpoint_due(s, now_us))
-        r = write_checkpoint(s, now_us, diag);
+        r = store_write_checkpoint(s, now_us, diag);
     if (r < 0)
         return r;
     for (i = 0; i < s->head.f.n; i++)
@@ -230,7 +230,7 @@ int bol_store_checkpoint_if_due(struct bol_store *s, int64_t now_us, struct bol_
     if (r < 0)
         return r;
     r = store_head_load(s, diag);
-    if (r < 0 || !checkpoint_due(s, now_us)) {
+    if (r < 0 || s->importing || !checkpoint_due(s, now_us)) {
         bol_store_rollback(s);
         return r;
     }
@@ -386,6 +386,9 @@ int bol_store_append(struct bol_store *s, const struct bol_actor *actor, struct 
 
     if (!s->db->in_tx)
         return bol_diag_fail(diag, BOL_E_STATE, "store", "append outside a transaction");
+    if (s->state_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "store", "a state-only store has no journal");
+    s->tx_appended = true;
     r = check_command(actor, req, events, nevents, diag);
     if (r < 0)
         return r;
@@ -437,6 +440,9 @@ int bol_store_append_more(struct bol_store *s, const struct bol_actor *actor, st
 
     if (!s->db->in_tx)
         return bol_diag_fail(diag, BOL_E_STATE, "store", "append outside a transaction");
+    if (s->state_only)
+        return bol_diag_fail(diag, BOL_E_STATE, "store", "a state-only store has no journal");
+    s->tx_appended = true;
     if ((r = check_command(actor, req, events, nevents, diag)) < 0 ||
         (r = store_head_load(s, diag)) < 0 ||
         (r = write_events(s, actor, req, at_us, events, nevents, ret, diag)) < 0)

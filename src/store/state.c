@@ -30,6 +30,7 @@ static int build_sql(struct bol_store *s, struct table_sql *ts, struct bol_diag 
     bool pg = s->db->kind == BOL_DB_POSTGRES;
     struct bol_buf put = BOL_BUF_INIT(8192), del = BOL_BUF_INIT(8192);
     struct bol_buf all = BOL_BUF_INIT(8192), ddl = BOL_BUF_INIT(8192);
+    struct bol_buf ins = BOL_BUF_INIT(8192);
     unsigned c;
     int r = 0;
 
@@ -48,6 +49,8 @@ static int build_sql(struct bol_store *s, struct table_sql *ts, struct bol_diag 
     r |= bol_buf_adds(&put, ") VALUES (");
     for (c = 0; c < t->ncols; c++)
         r |= bol_buf_addf(&put, "%s$%u", c ? ", " : "", c + 1);
+    r |= bol_buf_add(&ins, put.buf, put.len);
+    r |= bol_buf_adds(&ins, ")");
     r |= bol_buf_adds(&put, ") ON CONFLICT (");
     r |= bol_buf_addf(&del, "DELETE FROM %s WHERE ", t->name);
     r |= bol_buf_addf(&all, " FROM %s ORDER BY ", t->name);
@@ -86,13 +89,15 @@ static int build_sql(struct bol_store *s, struct table_sql *ts, struct bol_diag 
     ts->del.text = bol_strndup(del.buf, del.len);
     ts->all.text = bol_strndup(all.buf, all.len);
     ts->ddl = bol_strndup(ddl.buf, ddl.len);
-    if (!ts->put.text || !ts->del.text || !ts->all.text || !ts->ddl)
+    ts->ins.text = bol_strndup(ins.buf, ins.len);
+    if (!ts->put.text || !ts->del.text || !ts->all.text || !ts->ddl || !ts->ins.text)
         r = bol_diag_fail(diag, BOL_E_NOMEM, "state", "out of memory");
 out:
     bol_buf_release(&put);
     bol_buf_release(&del);
     bol_buf_release(&all);
     bol_buf_release(&ddl);
+    bol_buf_release(&ins);
     return r;
 }
 
@@ -107,6 +112,7 @@ void store_tables_release(struct bol_store *s)
         bol_free((void *) s->tables[i].put.text);
         bol_free((void *) s->tables[i].del.text);
         bol_free((void *) s->tables[i].all.text);
+        bol_free((void *) s->tables[i].ins.text);
         bol_free(s->tables[i].ddl);
     }
     bol_free(s->tables);
@@ -302,7 +308,7 @@ int store_apply_new(struct bol_store *s, const struct bol_entry *e,
 
 /* ---- creating tables, rebuilding after a change of declarations ---- */
 
-static int create_tables(struct bol_store *s, struct bol_diag *diag)
+int store_tables_create(struct bol_store *s, struct bol_diag *diag)
 {
     size_t i;
     int r;
@@ -359,7 +365,7 @@ static int rebuild(struct bol_store *s, struct bol_diag *diag)
         r = bol_db_exec_script(s->db, sql, diag);
     }
     if (r == 0)
-        r = create_tables(s, diag);
+        r = store_tables_create(s, diag);
     if (r == 0)
         r = bol_store_read(s, 1, 0, apply_entry, &ac, diag);
     if (r == 0) {
@@ -516,7 +522,7 @@ int bol_store_replay_into(struct bol_store *src, const char *path, struct bol_st
     if (r == 0)
         r = store_tables_prepare(dst, diag);
     if (r == 0)
-        r = create_tables(dst, diag);
+        r = store_tables_create(dst, diag);
     if (r == 0)
         r = bol_db_begin(dst->db, true, diag);
     if (r == 0) {

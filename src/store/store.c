@@ -29,7 +29,7 @@
 #define SQLITE_NAME "bollard.db"
 #define CONF_FORMAT "1"
 
-static int path_join(char *out, size_t n, const char *dir, const char *name, struct bol_diag *diag)
+int store_path_join(char *out, size_t n, const char *dir, const char *name, struct bol_diag *diag)
 {
     int w = snprintf(out, n, "%s/%s", dir, name);
 
@@ -38,7 +38,7 @@ static int path_join(char *out, size_t n, const char *dir, const char *name, str
     return 0;
 }
 
-static int fsync_dir(const char *dir)
+int store_fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int r = 0;
@@ -51,8 +51,7 @@ static int fsync_dir(const char *dir)
     return r;
 }
 
-/* Create path exclusively with mode, write data, fsync. */
-static int write_new_file(const char *path, mode_t mode, struct bol_str data, struct bol_diag *diag)
+int store_write_new_file(const char *path, mode_t mode, struct bol_str data, struct bol_diag *diag)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     size_t off = 0;
@@ -85,8 +84,8 @@ fail : {
 }
 
 /* Read a small file whole (at most max bytes). */
-static int read_small_file(const char *path, size_t max, struct bol_buf *out, struct stat *st,
-                           struct bol_diag *diag)
+int store_read_small_file(const char *path, size_t max, struct bol_buf *out, struct stat *st,
+                          struct bol_diag *diag)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     char chunk[4096];
@@ -140,9 +139,9 @@ static int conf_read(const char *dir, struct conf *c, struct bol_diag *diag)
     int r;
 
     memset(c, 0, sizeof(*c));
-    r = path_join(path, sizeof(path), dir, CONF_NAME, diag);
+    r = store_path_join(path, sizeof(path), dir, CONF_NAME, diag);
     if (r == 0)
-        r = read_small_file(path, 65536, &b, NULL, diag);
+        r = store_read_small_file(path, 65536, &b, NULL, diag);
     if (r < 0) {
         if (r == BOL_E_NOTFOUND)
             bol_diag_fail(diag, r, "data",
@@ -222,7 +221,7 @@ static int open_db(struct bol_store *s, const struct conf *c, const struct bol_s
     int r;
 
     if (!strcmp(c->db, "sqlite")) {
-        r = path_join(path, sizeof(path), s->data_dir, SQLITE_NAME, diag);
+        r = store_path_join(path, sizeof(path), s->data_dir, SQLITE_NAME, diag);
         if (r < 0)
             return r;
         snprintf(s->location, sizeof(s->location), "%s", path);
@@ -247,9 +246,9 @@ static int load_signer(struct bol_store *s, struct bol_diag *diag)
     struct stat st;
     int r;
 
-    r = path_join(path, sizeof(path), s->data_dir, KEY_NAME, diag);
+    r = store_path_join(path, sizeof(path), s->data_dir, KEY_NAME, diag);
     if (r == 0)
-        r = read_small_file(path, 4096, &b, &st, diag);
+        r = store_read_small_file(path, 4096, &b, &st, diag);
     if (r < 0)
         goto out;
     if (st.st_mode & 077) {
@@ -291,10 +290,16 @@ static int load_public(struct bol_store *s, struct bol_diag *diag)
     r = store_meta_get(s, "vkey", &m, diag);
     if (r == 0)
         r = bol_verifier_decode(bol_buf_str(&m), &s->pub, diag);
+    if (r == 0) {
+        /* A key rotation may have committed without putting its files in place. */
+        bool settled = false;
+
+        r = store_keys_settle(s, &s->pub, &settled, diag);
+    }
     if (r == 0)
-        r = path_join(path, sizeof(path), s->data_dir, PUB_NAME, diag);
+        r = store_path_join(path, sizeof(path), s->data_dir, PUB_NAME, diag);
     if (r == 0)
-        r = read_small_file(path, 4096, &b, NULL, diag);
+        r = store_read_small_file(path, 4096, &b, NULL, diag);
     if (r == 0)
         r = bol_verifier_decode(bol_buf_str(&b), &file_v, diag);
     if (r == 0 && (memcmp(file_v.pk, s->pub.pk, 32) != 0 || strcmp(file_v.name, s->pub.name)))
@@ -374,6 +379,16 @@ int bol_store_open(const struct bol_store_config *c, struct bol_store **ret, str
         r = store_tables_prepare(s, diag);
     if (r == 0)
         r = store_tables_ensure(s, diag);
+    if (r == 0) {
+        struct bol_buf m = BOL_BUF_INIT(64);
+
+        r = store_meta_get(s, "import_mode", &m, NULL);
+        s->importing = r == 0 && !strcmp(m.buf, "1");
+        bol_buf_release(&m);
+        r = r == BOL_E_NOTFOUND ? 0 : r;
+    }
+    if (r == 0 && s->importing && !s->read_only)
+        r = store_import_sync(s, STORE_SYNC_IMPORT, diag);
     if (r < 0)
         goto fail;
     *ret = s;
@@ -394,9 +409,9 @@ static int write_conf(const char *dir, const char *origin, const char *db, struc
                      "format = %s\norigin = %s\ndb = %s\n",
                      CONF_FORMAT, origin, db);
     if (r == 0)
-        r = path_join(path, sizeof(path), dir, CONF_NAME, diag);
+        r = store_path_join(path, sizeof(path), dir, CONF_NAME, diag);
     if (r == 0)
-        r = write_new_file(path, 0600, bol_buf_str(&b), diag);
+        r = store_write_new_file(path, 0600, bol_buf_str(&b), diag);
     bol_buf_release_wipe(&b);
     return r;
 }
@@ -414,7 +429,7 @@ static int make_data_dir(const char *dir, struct bol_diag *diag)
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return bol_diag_fail(diag, BOL_E_CONFLICT, "data", "'%s' exists and is not a directory",
                              dir);
-    if (path_join(path, sizeof(path), dir, CONF_NAME, diag) < 0)
+    if (store_path_join(path, sizeof(path), dir, CONF_NAME, diag) < 0)
         return BOL_E_TOOBIG;
     if (access(path, F_OK) == 0)
         return bol_diag_fail(diag, BOL_E_CONFLICT, "data",
@@ -427,6 +442,12 @@ static int make_data_dir(const char *dir, struct bol_diag *diag)
 
 int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t now_us,
                    struct bol_verifier *ret_pub, struct bol_diag *diag)
+{
+    return store_create(c, origin, now_us, true, ret_pub, NULL, diag);
+}
+
+int store_create(const struct bol_store_config *c, const char *origin, int64_t now_us, bool genesis,
+                 struct bol_verifier *ret_pub, struct bol_store **ret, struct bol_diag *diag)
 {
     struct bol_store *s = NULL;
     struct bol_signer signer;
@@ -459,17 +480,17 @@ int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t
     if (r == 0)
         r = bol_buf_addch(&keytext, '\n');
     if (r == 0)
-        r = path_join(path, sizeof(path), c->data_dir, KEY_NAME, diag);
+        r = store_path_join(path, sizeof(path), c->data_dir, KEY_NAME, diag);
     if (r == 0)
-        r = write_new_file(path, 0600, bol_buf_str(&keytext), diag);
+        r = store_write_new_file(path, 0600, bol_buf_str(&keytext), diag);
     if (r == 0)
         r = bol_verifier_encode(&signer.v, &pubtext);
     if (r == 0)
         r = bol_buf_addch(&pubtext, '\n');
     if (r == 0)
-        r = path_join(path, sizeof(path), c->data_dir, PUB_NAME, diag);
+        r = store_path_join(path, sizeof(path), c->data_dir, PUB_NAME, diag);
     if (r == 0)
-        r = write_new_file(path, 0644, bol_buf_str(&pubtext), diag);
+        r = store_write_new_file(path, 0644, bol_buf_str(&pubtext), diag);
     if (r < 0)
         goto out;
 
@@ -511,6 +532,8 @@ int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t
         r = store_meta_set(s, "origin", origin, diag);
     if (r == 0)
         r = store_meta_set(s, "vkey", pubtext.buf, diag);
+    if (r == 0 && !genesis)
+        r = store_meta_set(s, "import_mode", "1", diag);
     if (r == 0)
         r = bol_db_commit(s->db, diag);
     else
@@ -521,6 +544,13 @@ int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t
         r = store_tables_ensure(s, diag);
     if (r < 0)
         goto out;
+    if (!genesis) {
+        s->importing = true;
+        r = store_import_sync(s, STORE_SYNC_IMPORT, diag);
+        if (r < 0)
+            goto out;
+        goto conf;
+    }
 
     /* The first entry names the origin and key; its checkpoint follows at once. */
     r = bol_buf_adds(&payload, "{\"key\":");
@@ -545,14 +575,19 @@ int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t
         bol_store_rollback(s);
     if (r < 0)
         goto out;
+conf:
     r = write_conf(c->data_dir, origin, conf.db, diag);
     bol_wipe(&conf, sizeof(conf));
     if (r == 0)
-        r = fsync_dir(c->data_dir);
+        r = store_fsync_dir(c->data_dir);
     if (r < 0)
         goto out;
     if (ret_pub)
         *ret_pub = signer.v;
+    if (ret) {
+        *ret = s;
+        s = NULL;
+    }
 out:
     bol_store_close(s);
     bol_signer_wipe(&signer);
@@ -598,6 +633,7 @@ static void tx_reset(struct bol_store *s)
     s->head_loaded = false;
     s->head_dirty = false;
     s->nsaved = 0;
+    s->tx_appended = false;
 }
 
 int bol_store_begin(struct bol_store *s, struct bol_diag *diag)
@@ -610,14 +646,33 @@ int bol_store_begin(struct bol_store *s, struct bol_diag *diag)
 
 int store_commit(struct bol_store *s, int64_t now_us, bool force_checkpoint, struct bol_diag *diag)
 {
+    bool leave_import = s->importing && s->tx_appended;
     int r = 0;
 
-    if (s->head_dirty || force_checkpoint)
+    if (leave_import) {
+        /* The first normal commit after an import: a checkpoint with the new key, durably. */
+        s->importing = false;
+        force_checkpoint = true;
+        r = store_meta_set(s, "import_mode", "0", diag);
+        if (r == 0)
+            r = store_import_sync(s, STORE_SYNC_SEAL, diag);
+    }
+    if (r == 0 && (s->head_dirty || force_checkpoint))
         r = store_head_flush(s, now_us, force_checkpoint, diag);
     if (r == 0)
         r = bol_db_commit(s->db, diag);
     else
         bol_db_rollback(s->db);
+    if (leave_import) {
+        if (r < 0) {
+            s->importing = true;
+            if (store_import_sync(s, STORE_SYNC_IMPORT, NULL) < 0) {
+                /* Only speed is lost: the next commits sync. */
+            }
+        } else {
+            r = store_import_sync(s, STORE_SYNC_DURABLE, diag);
+        }
+    }
     tx_reset(s);
     return r;
 }

@@ -242,6 +242,123 @@ BOL_MUST_CHECK int bol_store_replay_into(struct bol_store *src, const char *path
                                          struct bol_state_digest *out, uint64_t *ret_events,
                                          struct bol_diag *diag);
 
+/* ---- journal epochs: key rotation and restore (restore.c) ---- */
+
+/*
+ * Start a new journal epoch with a new signing key: write a checkpoint of the
+ * old key if entries are not yet covered, append a journal.epoch entry
+ * (reason key-rotation, previous = that latest checkpoint, note = reason_note
+ * or "", at most BOL_EPOCH_NOTE_MAX bytes) and commit with a checkpoint
+ * signed by the new key.  Only then does DATA/journal.key become the new key
+ * (the old private key is overwritten and removed: it is suspected stolen)
+ * and DATA/journal.pub the new public key; the old public key stays as
+ * DATA/journal.pub.<previous epoch>.  The new key files are written as
+ * journal.key.new / journal.pub.new before the commit: bol_store_open
+ * finishes a rotation that committed but crashed before the renames, and
+ * removes the files of one that did not commit.  Outside a transaction; not
+ * on a read-only store or in import mode.  *ret_pub (may be NULL) gets the
+ * new public key.
+ */
+BOL_MUST_CHECK int bol_store_rotate_key(struct bol_store *s, const char *reason_note,
+                                        int64_t now_us, struct bol_verifier *ret_pub,
+                                        struct bol_diag *diag);
+
+/*
+ * Create a data directory like bol_store_init (new signing key named origin,
+ * configuration, schema; SQLite or c->db_url) but without a genesis entry:
+ * the journal is empty and the store is in import mode.  *ret gets the open
+ * store, *ret_pub (may be NULL) its new public key.
+ */
+BOL_MUST_CHECK int bol_store_restore_init(const struct bol_store_config *c, const char *origin,
+                                          int64_t now_us, struct bol_verifier *ret_pub,
+                                          struct bol_store **ret, struct bol_diag *diag);
+
+/*
+ * In import mode, inside a transaction (bol_store_begin): append an entry
+ * exactly as given (canonical bytes, at most BOL_ENTRY_MAX; its seq must be
+ * size + 1), store its leaf hash and tree nodes as a normal append does and,
+ * with apply, apply it to state.  Its request id (if any) is recorded, without
+ * the command's hash: a client repeating that request after the restore gets
+ * BOL_E_CONFLICT rather than a second execution.  No checkpoint is written.
+ * BOL_E_STATE outside import mode or a transaction, BOL_E_INVAL for a wrong
+ * seq, BOL_E_CORRUPT for bytes that are not an entry.  The commit
+ * (bol_store_commit) of a transaction holding only imports stays in import
+ * mode; the first commit with a normal bol_store_append writes a checkpoint
+ * signed with the new key and leaves import mode.
+ */
+BOL_MUST_CHECK int bol_store_import_entry(struct bol_store *s, struct bol_str entry, bool apply,
+                                          struct bol_diag *diag);
+
+/*
+ * In import mode, inside a transaction: store a checkpoint of the previous
+ * epoch as given.  It must verify with key, name key's origin, and its size
+ * and root must equal the journal imported so far.  BOL_E_INVAL (size,
+ * origin), BOL_E_CORRUPT (root), or bol_note_open's codes.
+ */
+BOL_MUST_CHECK int bol_store_import_checkpoint(struct bol_store *s, const struct bol_verifier *key,
+                                               struct bol_str note, struct bol_diag *diag);
+
+/* ---- state without a journal, and state snapshots (snapshot.c) ---- */
+
+/*
+ * A store holding only state tables, in memory (path NULL) or in a new SQLite
+ * file (path must not exist: BOL_E_CONFLICT).  The query functions (query.h)
+ * and bol_store_state_digest work on it; journal functions do not.
+ */
+BOL_MUST_CHECK int bol_store_open_state(const char *path, struct bol_store **ret,
+                                        struct bol_diag *diag);
+
+/*
+ * Apply one entry (canonical bytes) to a state-only store's state: its seq
+ * must be the last applied + 1 (BOL_E_INVAL otherwise).  Batches internally:
+ * commits every BOL_STATE_BATCH entries or on bol_store_state_flush.  When
+ * applying fails, the entries since the last commit are rolled back and
+ * bol_store_state_seq says where to resume.  Unflushed entries are lost on
+ * close.
+ */
+#define BOL_STATE_BATCH 20000
+BOL_MUST_CHECK int bol_store_state_apply(struct bol_store *s, struct bol_str entry,
+                                         struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_state_flush(struct bol_store *s, struct bol_diag *diag);
+
+/* The last entry applied to a state-only store, 0 when none (and for a full store). */
+uint64_t bol_store_state_seq(const struct bol_store *s);
+
+/*
+ * Write every state table's rows, in primary-key order, as a byte stream
+ * through write (which returns 0 or a negative code, passed on); the stream
+ * carries the state fingerprint and the seq the state reflects (the last
+ * applied entry of a state-only store, flushed first; the journal size of a
+ * full store), read in one transaction.  Format: docs/internals/journal.md.
+ * *ret_seq (may be NULL) gets that seq.  Outside a transaction.
+ */
+BOL_MUST_CHECK int bol_store_state_dump(struct bol_store *s,
+                                        int (*write)(void *ctx, const void *p, size_t n), void *ctx,
+                                        uint64_t *ret_seq, struct bol_diag *diag);
+
+/*
+ * Load a dump into a store whose state tables are empty (a state-only store
+ * that applied nothing, or a store being restored), fed in pieces of any
+ * size, in one transaction that commits only at load_end once the whole
+ * stream and its SHA-256 checked out.  BOL_E_STATE when the tables are not
+ * empty or the dump's state fingerprint differs from this build's ("the
+ * snapshot was made by a bollard with other state tables; replay the journal
+ * instead"); BOL_E_CORRUPT naming the table and row for malformed input
+ * (every length is limited).  On any failure the loader is spent: call
+ * bol_store_state_load_abort.  load_end frees l whatever it returns and sets
+ * *ret_seq (may be NULL) to the dump's seq; a state-only store then resumes
+ * applying at seq + 1.
+ */
+struct bol_state_loader;
+BOL_MUST_CHECK int bol_store_state_load_begin(struct bol_store *s, struct bol_state_loader **ret,
+                                              struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_state_load_feed(struct bol_state_loader *l, const void *p, size_t n,
+                                             struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_state_load_end(struct bol_state_loader *l, uint64_t *ret_seq,
+                                            struct bol_diag *diag);
+/* Roll back and free; NULL is allowed. */
+void bol_store_state_load_abort(struct bol_state_loader *l);
+
 /* ---- credential store: personal data keys (crypto-shredding) ---- */
 
 /*

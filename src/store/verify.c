@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "entry.h"
+#include "epoch.h"
 #include "errors.h"
 #include "mem.h"
 #include "sha256.h"
@@ -49,6 +50,15 @@ struct snap {
     struct bol_merkle_frontier f;
 };
 
+/* An entry naming a key: the genesis entry (seq 1) or a journal.epoch entry. */
+struct mark {
+    uint64_t seq;
+    bool genesis;
+    struct bol_verifier gkey;     /* genesis: the key of epoch 1 */
+    struct bol_epoch ep;          /* epoch: the checked payload */
+    struct bol_merkle_frontier f; /* the segment's frontier before this entry */
+};
+
 enum seg_fail {
     SEG_OK = 0,
     SEG_GAP,       /* entry fail_seq is missing: the next row is fail_inner */
@@ -58,6 +68,7 @@ enum seg_fail {
     SEG_INNER,     /* entry fail_seq says it is fail_inner */
     SEG_DECODE,    /* deep: entry fail_seq does not decode (fail_msg) */
     SEG_CANONICAL, /* deep: its payload is not canonical */
+    SEG_KEYS,      /* a genesis or epoch entry fails its checks (fail_msg) */
 };
 
 struct seg {
@@ -68,6 +79,8 @@ struct seg {
     struct bol_merkle_frontier f; /* over the entries verified */
     struct snap *snaps;
     size_t nsnaps;
+    struct mark *marks;
+    size_t nmarks;
     enum seg_fail fail;
     uint64_t fail_seq, fail_inner;
     char fail_msg[BOL_DIAG_MSG_MAX];
@@ -150,6 +163,74 @@ static int seg_stop(struct seg *g, enum seg_fail why, uint64_t seq, uint64_t inn
     return 1;
 }
 
+/*
+ * The entry's type, located without a full decode: the fields before it
+ * (v, seq, at, actor, addr, terminal) never contain a quote, so the type's
+ * value lies between the 23rd and 24th quote.  False when the layout differs.
+ */
+static bool entry_type(struct bol_str e, struct bol_str *ret)
+{
+    const char *p = e.p, *end = e.p + e.len, *q[24];
+    unsigned i;
+
+    for (i = 0; i < 24; i++) {
+        q[i] = memchr(p, '"', (size_t) (end - p));
+        if (!q[i])
+            return false;
+        p = q[i] + 1;
+    }
+    if (q[21] - q[20] != 5 || memcmp(q[20] + 1, "type", 4) != 0)
+        return false;
+    *ret = bol_str_make(q[22] + 1, (size_t) (q[23] - q[22] - 1));
+    return true;
+}
+
+/* Genesis and epoch entries name keys: decode them and keep a mark for the merge. */
+static int seg_mark(struct seg *g, uint64_t seq, struct bol_str entry)
+{
+    struct bol_str type = { "", 0 };
+    bool is_genesis, is_epoch;
+    struct bol_entry e;
+    struct bol_diag d;
+    struct mark *n;
+
+    if (!entry_type(entry, &type) && seq != 1)
+        return 0;
+    is_genesis = bol_str_eq_cstr(type, "journal.genesis");
+    is_epoch = bol_str_eq_cstr(type, "journal.epoch");
+    if (!is_genesis && !is_epoch && seq != 1)
+        return 0;
+    bol_diag_init(&d);
+    if (bol_entry_decode(entry, &e, &d) < 0) {
+        snprintf(g->fail_msg, sizeof(g->fail_msg), "%s", d.msg);
+        return seg_stop(g, SEG_DECODE, seq, 0);
+    }
+    if (seq == 1 && !bol_str_eq_cstr(e.type, "journal.genesis")) {
+        snprintf(g->fail_msg, sizeof(g->fail_msg), "the first entry is not journal.genesis");
+        return seg_stop(g, SEG_KEYS, seq, 0);
+    }
+    if (seq != 1 && bol_str_eq_cstr(e.type, "journal.genesis")) {
+        snprintf(g->fail_msg, sizeof(g->fail_msg), "journal.genesis after the first entry");
+        return seg_stop(g, SEG_KEYS, seq, 0);
+    }
+    n = bol_realloc(g->marks, (g->nmarks + 1) * sizeof(*n));
+    if (!n)
+        return BOL_E_NOMEM;
+    g->marks = n;
+    n = &g->marks[g->nmarks];
+    memset(n, 0, sizeof(*n));
+    n->seq = seq;
+    n->genesis = seq == 1;
+    n->f = g->f;
+    if ((n->genesis ? bol_genesis_key(e.payload, &n->gkey, &d)
+                    : bol_epoch_parse(e.payload, &n->ep, &d)) < 0) {
+        snprintf(g->fail_msg, sizeof(g->fail_msg), "%s", d.msg);
+        return seg_stop(g, SEG_KEYS, seq, 0);
+    }
+    g->nmarks++;
+    return 0;
+}
+
 static int seg_entry(void *ctx, const struct bol_db_row *row)
 {
     struct seg_run *sr = ctx;
@@ -184,6 +265,9 @@ static int seg_entry(void *ctx, const struct bol_db_row *row)
         if (!bol_payload_is_canonical(e.payload))
             return seg_stop(g, SEG_CANONICAL, seq, 0);
     }
+    r = seg_mark(g, seq, entry);
+    if (r != 0)
+        return r;
     r = bol_merkle_frontier_append(&g->f, &leaf, NULL, NULL);
     if (r < 0)
         return r;
@@ -290,6 +374,12 @@ struct merge {
     size_t next_cp;
     uint64_t last_good_cp;
     bool failed;
+    /* The key in force: named by the genesis entry, then by each epoch entry. */
+    struct bol_verifier cur;
+    bool have_key;
+    uint64_t epoch;
+    uint64_t key_seq;  /* the entry that named it */
+    uint64_t first_cp; /* the first checkpoint signed with it, 0 before one */
 };
 
 static int report(struct vctx *v, struct merge *m, uint64_t seq, uint64_t cp, const char *fmt, ...)
@@ -328,6 +418,54 @@ static int extend(struct bol_merkle_frontier *out, const struct bol_merkle_front
     return 0;
 }
 
+static bool same_key(const struct bol_verifier *a, const struct bol_verifier *b)
+{
+    return a->key_id == b->key_id && !memcmp(a->pk, b->pk, sizeof(a->pk)) &&
+           !strcmp(a->name, b->name);
+}
+
+/* A genesis or epoch entry: check it continues the chain of keys, then switch to its key. */
+static int apply_mark(struct vctx *v, struct merge *m, const struct mark *k)
+{
+    struct bol_merkle_frontier tmp;
+    struct bol_hash root;
+    int r;
+
+    if (k->genesis) {
+        m->cur = k->gkey;
+        m->have_key = true;
+        m->epoch = 1;
+        m->key_seq = 1;
+        m->first_cp = 0;
+        return 0;
+    }
+    if (!m->have_key || !same_key(&k->ep.prev_key, &m->cur))
+        return report(v, m, k->seq, 0,
+                      "entry %" PRIu64 ": the epoch's previous key is not the key in force",
+                      k->seq);
+    if (k->ep.epoch != m->epoch + 1)
+        return report(v, m, k->seq, 0,
+                      "entry %" PRIu64 ": epoch %" PRIu64 " follows epoch %" PRIu64, k->seq,
+                      k->ep.epoch, m->epoch);
+    if (k->ep.prev_size == k->seq - 1) {
+        /* The previous epoch ended right before this entry: its root must be this tree's. */
+        r = extend(&tmp, &m->f, &k->f);
+        if (r < 0)
+            return r;
+        bol_merkle_frontier_root(&tmp, &root);
+        if (memcmp(root.b, k->ep.prev_root.b, BOL_HASH_LEN) != 0)
+            return report(v, m, k->seq, 0,
+                          "entry %" PRIu64 ": the previous epoch's root differs from the tree of "
+                          "entries 1..%" PRIu64,
+                          k->seq, k->seq - 1);
+    }
+    m->cur = k->ep.key;
+    m->epoch = k->ep.epoch;
+    m->key_seq = k->seq;
+    m->first_cp = 0;
+    return 0;
+}
+
 static int check_cp(struct vctx *v, struct merge *m, const struct cp *c,
                     const struct bol_merkle_frontier *f)
 {
@@ -337,11 +475,14 @@ static int check_cp(struct vctx *v, struct merge *m, const struct cp *c,
     struct bol_diag d;
 
     bol_diag_init(&d);
-    if (bol_note_open(bol_str_make(c->note, c->len), v->key, &text, &d) < 0)
+    if (!m->have_key)
+        return report(v, m, 1, c->size, "checkpoint at size %" PRIu64 ": no key is in force",
+                      c->size);
+    if (bol_note_open(bol_str_make(c->note, c->len), &m->cur, &text, &d) < 0)
         return report(v, m, 0, c->size, "checkpoint at size %" PRIu64 ": %s", c->size, d.msg);
     if (bol_checkpoint_parse(text, &body, &d) < 0)
         return report(v, m, 0, c->size, "checkpoint at size %" PRIu64 ": %s", c->size, d.msg);
-    if (body.size != c->size || strcmp(body.origin, v->key->name) != 0)
+    if (body.size != c->size || strcmp(body.origin, m->cur.name) != 0)
         return report(v, m, 0, c->size,
                       "checkpoint at size %" PRIu64 " says size %" PRIu64 " of origin '%s'",
                       c->size, body.size, body.origin);
@@ -353,6 +494,8 @@ static int check_cp(struct vctx *v, struct merge *m, const struct cp *c,
                       " was altered together with its stored hash, or the checkpoint was forged",
                       c->size, m->last_good_cp + 1, c->size);
     m->last_good_cp = c->size;
+    if (!m->first_cp)
+        m->first_cp = c->size;
     v->rep->checkpoints++;
     return 0;
 }
@@ -360,14 +503,20 @@ static int check_cp(struct vctx *v, struct merge *m, const struct cp *c,
 static int merge_segment(struct vctx *v, struct merge *m, struct seg *g, bool last)
 {
     struct bol_merkle_frontier tmp;
-    size_t i;
+    size_t i, k = 0;
     int r;
 
     if (g->err)
         return g->err;
-    /* Checkpoints inside the segment, before any failure in it. */
+    /* Checkpoints inside the segment, before any failure in it, each under the key in force. */
     for (i = 0; i < g->nsnaps; i++) {
         const struct cp *c = &v->cps[m->next_cp];
+
+        for (; k < g->nmarks && g->marks[k].seq <= g->snaps[i].size; k++) {
+            r = apply_mark(v, m, &g->marks[k]);
+            if (r < 0)
+                return r;
+        }
 
         while (m->next_cp < v->ncps && v->cps[m->next_cp].size < g->snaps[i].size)
             m->next_cp++; /* duplicates cannot exist: size is the primary key */
@@ -379,9 +528,16 @@ static int merge_segment(struct vctx *v, struct merge *m, struct seg *g, bool la
         if (r < 0)
             return r;
     }
+    for (; k < g->nmarks; k++) {
+        r = apply_mark(v, m, &g->marks[k]);
+        if (r < 0)
+            return r;
+    }
     switch (g->fail) {
     case SEG_OK:
         break;
+    case SEG_KEYS:
+        return report(v, m, g->fail_seq, 0, "entry %" PRIu64 ": %s", g->fail_seq, g->fail_msg);
     case SEG_GAP:
         return report(v, m, g->fail_seq, 0,
                       "entry %" PRIu64 " is missing (the entry after %" PRIu64 " is %" PRIu64 ")",
@@ -483,6 +639,8 @@ int bol_store_verify(struct bol_store *s, const struct bol_verifier *key, unsign
             *diag = g->diag;
         bol_free(g->snaps);
         g->snaps = NULL;
+        bol_free(g->marks);
+        g->marks = NULL;
         pthread_mutex_lock(&v.lock);
         v.merged = k + 1;
         pthread_cond_broadcast(&v.cond);
@@ -514,6 +672,18 @@ int bol_store_verify(struct bol_store *s, const struct bol_verifier *key, unsign
             goto out;
         }
     }
+    /* Every key named inside is covered by the last checkpoint, signed with the trusted key. */
+    if (m.key_seq > 1 && !m.first_cp) {
+        r = report(&v, &m, m.key_seq, 0,
+                   "entry %" PRIu64 " starts epoch %" PRIu64
+                   " but no checkpoint signed with its key covers it",
+                   m.key_seq, m.epoch);
+        goto out;
+    }
+    if (!m.have_key || !same_key(&m.cur, v.key)) {
+        r = report(&v, &m, 0, m.first_cp, "the journal's current key is not the one given");
+        goto out;
+    }
     rep->size = m.f.size;
     bol_merkle_frontier_root(&m.f, &rep->root);
     r = 0;
@@ -524,8 +694,10 @@ out:
     pthread_mutex_unlock(&v.lock);
     for (w = 0; w < nworkers; w++)
         pthread_join(workers[w], NULL);
-    for (k = 0; v.segs && k < v.nsegs; k++)
+    for (k = 0; v.segs && k < v.nsegs; k++) {
         bol_free(v.segs[k].snaps);
+        bol_free(v.segs[k].marks);
+    }
     bol_free(v.segs);
     for (i = 0; i < v.ncps; i++)
         bol_free(v.cps[i].note);
