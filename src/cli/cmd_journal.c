@@ -457,3 +457,69 @@ out:
     }
     return r == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
+
+const char *const cmd_journal_rotate_key_usage[] = {
+    "usage: bollard journal rotate-key --data DIR [--note TEXT]",
+    "",
+    "Start a new journal epoch with a new signing key: append a journal.epoch",
+    "entry naming it and the last checkpoint of the old key, and sign the",
+    "checkpoint covering that entry with the new key.  Then DIR/journal.key",
+    "holds the new key (the old one is overwritten and removed) and",
+    "DIR/journal.pub its public key; the old public key stays as",
+    "DIR/journal.pub.N (N: the old epoch).  Prints the new public key: pin it",
+    "on the backup host in place of the old one.",
+    "",
+    "    --data DIR    the data directory",
+    "    --note TEXT   why the key changes (at most 512 bytes, journaled)",
+    NULL,
+};
+
+int cmd_journal_rotate_key(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        { "data", required_argument, NULL, 'd' },
+        { "note", required_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *dir = NULL, *note = NULL;
+    struct bol_buf text = BOL_BUF_INIT(4096);
+    struct bol_store *s = NULL;
+    struct bol_verifier pub;
+    struct bol_diag d;
+    int ch, r;
+
+    (void) ctx;
+    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            dir = optarg;
+            break;
+        case 'n':
+            note = optarg;
+            break;
+        case 'h':
+            return cli_usage(cmd_journal_rotate_key_usage, false);
+        default:
+            return cli_usage(cmd_journal_rotate_key_usage, true);
+        }
+    }
+    if (!dir || optind != argc)
+        return cli_usage(cmd_journal_rotate_key_usage, true);
+    if (open_store(dir, false, &s) < 0)
+        return CLI_EXIT_FAIL;
+    bol_diag_init(&d);
+    r = bol_store_rotate_key(s, note, bol_time_now_us(), &pub, &d);
+    if (r == 0)
+        r = bol_verifier_encode(&pub, &text);
+    if (r < 0) {
+        print_diag_error("cannot rotate the journal key", r, &d);
+    } else {
+        printf("new journal key (pin it on the backup host):\n");
+        cli_put_escaped(stdout, text.buf, text.len);
+        printf("\n");
+    }
+    bol_store_close(s);
+    bol_buf_release(&text);
+    return r < 0 ? CLI_EXIT_FAIL : 0;
+}

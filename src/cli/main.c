@@ -67,6 +67,8 @@ static const struct cli_command commands[] = {
     { "key rotate", cmd_key_rotate, cmd_key_rotate_usage, "replace an API key with overlap" },
     { "journal replay", cmd_journal_replay, cmd_journal_replay_usage,
       "rebuild state from the journal and compare" },
+    { "journal rotate-key", cmd_journal_rotate_key, cmd_journal_rotate_key_usage,
+      "start a new journal epoch with a new signing key" },
     { "journal show", cmd_journal_show, cmd_journal_show_usage, "print journal entries" },
     { "journal verify", cmd_journal_verify, cmd_journal_verify_usage,
       "check the journal's hashes and signed checkpoints" },

@@ -466,6 +466,33 @@ static int apply_mark(struct vctx *v, struct merge *m, const struct mark *k)
     return 0;
 }
 
+/*
+ * The key given is not the key in force at the end.  The report names the
+ * first checkpoint of the last epoch and why the given key does not open it,
+ * which for a journal of one epoch is exactly what checking every checkpoint
+ * with the given key would have said first.
+ */
+static int wrong_key(struct vctx *v, struct merge *m)
+{
+    struct bol_diag d;
+    struct bol_str text;
+    size_t i;
+
+    bol_diag_init(&d);
+    for (i = 0; i < v->ncps && v->cps[i].size != m->first_cp; i++)
+        ;
+    if (i == v->ncps ||
+        bol_note_open(bol_str_make(v->cps[i].note, v->cps[i].len), v->key, &text, &d) == 0)
+        snprintf(d.msg, sizeof(d.msg), "it is signed by the journal's key");
+    if (m->epoch == 1)
+        return report(v, m, 0, m->first_cp, "checkpoint at size %" PRIu64 ": %s", m->first_cp,
+                      d.msg);
+    return report(v, m, 0, m->first_cp,
+                  "the journal's current key is not the one given (epoch %" PRIu64
+                  ", checkpoint at size %" PRIu64 ": %s)",
+                  m->epoch, m->first_cp, d.msg);
+}
+
 static int check_cp(struct vctx *v, struct merge *m, const struct cp *c,
                     const struct bol_merkle_frontier *f)
 {
@@ -681,7 +708,7 @@ int bol_store_verify(struct bol_store *s, const struct bol_verifier *key, unsign
         goto out;
     }
     if (!m.have_key || !same_key(&m.cur, v.key)) {
-        r = report(&v, &m, 0, m.first_cp, "the journal's current key is not the one given");
+        r = wrong_key(&v, &m);
         goto out;
     }
     rep->size = m.f.size;

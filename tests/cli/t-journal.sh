@@ -45,7 +45,8 @@ expect 0 '"$bollard" journal show --data "$data" --json | cut -c1-24' <<'EOF'
 {"v":1,"seq":1,"at":"202
 EOF
 
-expect 0 '"$bollard" journal replay --data "$data" | norm' <<'EOF'
+# The epoch row holds the (random) key: its digest is masked.
+expect 0 '"$bollard" journal replay --data "$data" | norm | sed "/^journal_epoch/s/rows  [0-9a-f]*/rows  H/"' <<'EOF'
 replayed 1 entries in T s
 terminal                        0 rows  0cea2d3c51958330  same
 line                            0 rows  466efde892b0fec3  same
@@ -67,6 +68,7 @@ account                         0 rows  6e70140c60a0e05a  same
 apikey                          0 rows  71af7de0924acd87  same
 access_grant                    0 rows  74b35baca01c32cb  same
 approval                        0 rows  9e4c4660f6b15a27  same
+journal_epoch                   1 rows  H  same
 state equals a replay of the journal
 EOF
 
@@ -97,5 +99,37 @@ expect_stderr 1 '"$bollard" journal verify --data "$tmp/nothing"' "not a bollard
 expect_stderr 2 '"$bollard" journal verify' "usage: bollard journal verify"
 expect_stderr 2 '"$bollard" journal show --data "$data" --from 0' "--from must be"
 expect_stderr 1 '"$bollard" init --data "$tmp/d3" --db mysql://x' "postgres://"
+
+# A new journal epoch with a new key: the old key no longer verifies, the new one does.
+first() {
+    "$@" >"$tmp/out"
+    rc=$?
+    head -1 "$tmp/out"
+    return $rc
+}
+d2="$tmp/d2"
+expect 0 '"$bollard" journal rotate-key --data "$d2" --note "scheduled rotation" | head -1' <<'EOF'
+new journal key (pin it on the backup host):
+EOF
+expect 0 'ls "$d2" | grep "^journal" && stat -c %a "$d2/journal.key"' <<'EOF'
+journal.key
+journal.pub
+journal.pub.1
+600
+EOF
+expect 0 '"$bollard" journal verify --data "$d2" | norm' <<'EOF'
+journal intact: 2 entries, 2 checkpoints verified, root R (T s)
+EOF
+expect 0 '"$bollard" journal verify --data "$d2" --key "$d2/journal.pub" --deep | norm' <<'EOF'
+journal intact: 2 entries, 2 checkpoints verified, root R (T s)
+EOF
+expect 1 'first "$bollard" journal verify --data "$d2" --key "$d2/journal.pub.1"' <<'EOF'
+journal damaged: the journal's current key is not the one given (epoch 2, checkpoint at size 2: no signature by key 'test.example/bollard')
+EOF
+expect 0 '"$bollard" journal show --data "$d2" --from 2 | head -1 | sed "s/^2  [0-9T:.Z-]*  /2  TIME  /"' <<'EOF'
+2  TIME  system  journal.epoch v1
+EOF
+expect_stderr 2 '"$bollard" journal rotate-key' "usage: bollard journal rotate-key"
+expect_stderr 1 '"$bollard" journal rotate-key --data "$tmp/nothing"' "not a bollard data directory"
 
 finish
