@@ -47,6 +47,12 @@ BOL_MUST_CHECK int bol_api_start(const struct bol_api_config *cfg, struct bol_ap
 /* The port it listens on (useful with port 0). */
 unsigned bol_api_port(const struct bol_api *api);
 
+/*
+ * Housekeeping the server's owner runs about once a second: the journal's
+ * time-based checkpoint when one is due.  0, or an error with diag.
+ */
+BOL_MUST_CHECK int bol_api_tick(struct bol_api *api, struct bol_diag *diag);
+
 /* Stop accepting, finish requests in flight, close.  NULL is allowed. */
 void bol_api_stop(struct bol_api *api);
 

@@ -851,6 +851,11 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
     return 0;
 }
 
+int bol_api_tick(struct bol_api *api, struct bol_diag *diag)
+{
+    return bol_ops_checkpoint_tick(api->ops, diag);
+}
+
 unsigned bol_api_port(const struct bol_api *api)
 {
     return api->port;

@@ -78,6 +78,13 @@ int cmd_pack_write(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sizetype(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_yard_show(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_replica_init(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_replica_status(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_replica_approve(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_restore(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_user_reset_password(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_drill(int argc, char **argv, struct cli_ctx *ctx);
 
 extern const char *const cmd_access_grant_usage[];
 extern const char *const cmd_plan_brp_usage[];
@@ -116,6 +123,13 @@ extern const char *const cmd_pack_write_usage[];
 extern const char *const cmd_report_usage[];
 extern const char *const cmd_sizetype_usage[];
 extern const char *const cmd_yard_show_usage[];
+extern const char *const cmd_replica_init_usage[];
+extern const char *const cmd_replica_run_usage[];
+extern const char *const cmd_replica_status_usage[];
+extern const char *const cmd_replica_approve_usage[];
+extern const char *const cmd_restore_usage[];
+extern const char *const cmd_drill_usage[];
+extern const char *const cmd_user_reset_password_usage[];
 
 /* "local:<login name>": who runs a command on this host, when --actor is not given. */
 void cli_default_actor(char *out, size_t n);

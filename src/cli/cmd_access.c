@@ -269,8 +269,16 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
            cfg.listen && cfg.listen[0] == '[' ? "[::1]" : "127.0.0.1", bol_api_port(api),
            cfg.data_dir);
     fflush(stdout);
-    while (!stop_now)
-        pause();
+    while (!stop_now) {
+        struct timespec ts = { 1, 0 };
+
+        /* a signal cuts the sleep short; stop_now is then seen at once */
+        (void) nanosleep(&ts, NULL);
+        if (!stop_now && bol_api_tick(api, &d) < 0) {
+            bol_log_warn("journal checkpoint: %s", d.msg);
+            bol_diag_init(&d);
+        }
+    }
     bol_api_stop(api);
     return CLI_EXIT_OK;
 }
@@ -638,6 +646,51 @@ int cmd_user_reset_mfa(int argc, char **argv, struct cli_ctx *ctx)
 {
     (void) ctx;
     return user_step(argc, argv, cmd_user_reset_mfa_usage, "user.mfa_reset");
+}
+
+const char *const cmd_user_reset_password_usage[] = {
+    "usage: bollard user reset-password --data DIR --user NAME --reason TEXT",
+    "",
+    "Give an account a new one-time password, printed once, which must be changed",
+    "at the next login; its sessions end at once.  After a restore every account",
+    "needs this before its owner can log in again.",
+    NULL,
+};
+
+int cmd_user_reset_password(int argc, char **argv, struct cli_ctx *ctx)
+{
+    struct acc_opts o;
+    struct bol_secrets x;
+    char otp[BOL_OTP_LEN + 1];
+    char pw_hash[crypto_pwhash_STRBYTES];
+    json_t *cmd;
+    int r = acc_parse(argc, argv, cmd_user_reset_password_usage, &o);
+
+    (void) ctx;
+    if (r >= 0)
+        return r;
+    if (!o.user || !o.reason)
+        return cli_usage(cmd_user_reset_password_usage, true);
+    bol_onetime_password(otp);
+    memset(&x, 0, sizeof(x));
+    x.user = o.user;
+    x.now_us = bol_time_now_us();
+    x.pw_hash = pw_hash;
+    x.drop_sessions = true;
+    if (crypto_pwhash_str(pw_hash, otp, strlen(otp), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        bol_log_error("out of memory hashing the password");
+        return CLI_EXIT_FAIL;
+    }
+    cmd = json_pack("{s:s,s:s,s:b,s:s}", "cmd", "user.password", "user", o.user, "must_change", 1,
+                    "reason", o.reason);
+    r = run_access(o.data, cmd, &x);
+    sodium_memzero(pw_hash, sizeof(pw_hash));
+    if (r == CLI_EXIT_OK)
+        printf("%s\none-time password for %s (shown once; must be changed at first login)\n", otp,
+               o.user);
+    sodium_memzero(otp, sizeof(otp));
+    return r;
 }
 
 /* ---- key ---- */

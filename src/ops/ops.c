@@ -323,6 +323,18 @@ int bol_ops_submit(struct bol_ops *ops, struct bol_ops_call *call)
     return bol_committer_submit(ops->c, &call->unit);
 }
 
+static int tick(struct bol_store *s, void *ctx, struct bol_diag *diag)
+{
+    struct bol_ops *ops = ctx;
+
+    return bol_store_checkpoint_mark(s, now_us(ops), diag);
+}
+
+int bol_ops_checkpoint_tick(struct bol_ops *ops, struct bol_diag *diag)
+{
+    return bol_ops_run_tx(ops, tick, ops, diag);
+}
+
 int bol_ops_run_tx(struct bol_ops *ops,
                    int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag), void *ctx,
                    struct bol_diag *diag)

@@ -122,6 +122,14 @@ BOL_MUST_CHECK int bol_ops_run_tx(struct bol_ops *ops,
                                   int (*fn)(struct bol_store *s, void *ctx, struct bol_diag *diag),
                                   void *ctx, struct bol_diag *diag);
 
+/*
+ * Write the journal's time-based checkpoint if one is due (entries written
+ * since the last one, and the interval passed).  A server calls this every
+ * second so a quiet journal is signed within the interval; replicas pull
+ * nothing newer than what a checkpoint covers as verified.
+ */
+BOL_MUST_CHECK int bol_ops_checkpoint_tick(struct bol_ops *ops, struct bol_diag *diag);
+
 /* Run a command and wait until it is durable or has failed. */
 BOL_MUST_CHECK int bol_ops_run(struct bol_ops *ops, const struct bol_actor *actor,
                                struct bol_str req, json_t *cmd, struct bol_ops_result *res,

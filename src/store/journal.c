@@ -237,6 +237,15 @@ int bol_store_checkpoint_if_due(struct bol_store *s, int64_t now_us, struct bol_
     return store_commit(s, now_us, true, diag);
 }
 
+int bol_store_checkpoint_mark(struct bol_store *s, int64_t now_us, struct bol_diag *diag)
+{
+    int r = store_head_load(s, diag);
+
+    if (r == 0 && checkpoint_due(s, now_us))
+        s->head_dirty = true; /* the commit flushes the head, with the checkpoint that is due */
+    return r;
+}
+
 /* ---- appending ---- */
 
 struct node_sink {

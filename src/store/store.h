@@ -157,6 +157,14 @@ BOL_MUST_CHECK int bol_store_request_find(struct bol_store *s, struct bol_str re
 BOL_MUST_CHECK int bol_store_checkpoint_if_due(struct bol_store *s, int64_t now_us,
                                                struct bol_diag *diag);
 
+/*
+ * Inside a transaction: have its commit write a checkpoint if one is due.
+ * For a writer that owns the transactions (ops' committer), so a quiet
+ * journal still gets its time-based checkpoint.
+ */
+BOL_MUST_CHECK int bol_store_checkpoint_mark(struct bol_store *s, int64_t now_us,
+                                             struct bol_diag *diag);
+
 /* ---- reading ---- */
 
 BOL_MUST_CHECK int bol_store_size(struct bol_store *s, uint64_t *ret, struct bol_diag *diag);

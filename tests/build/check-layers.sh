@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # check-layers.sh SRCDIR - dependencies point inward only:
-#     base <- core <- edi, plan, store <- ops, replica <- api <- cli
+#     base <- core <- edi, plan, store <- ops <- replica <- api <- cli
 # Every #include "x.h" in src/<layer>/ must name a header of that layer or of
 # a layer below it.  Header names are unique across layers and never equal a
 # header in /usr/include, so the quoted-include search cannot pick the wrong
@@ -19,7 +19,7 @@ below() {
     core) echo "base core" ;;
     store | edi | plan) echo "base core $1" ;;
     ops) echo "base core store edi plan ops" ;;
-    replica) echo "base core store replica" ;;
+    replica) echo "base core store edi plan ops replica" ;;
     api) echo "base core store edi plan ops api" ;;
     cli) echo "base core store edi plan ops replica api cli" ;;
     *) echo "" ;;

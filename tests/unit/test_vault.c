@@ -249,9 +249,17 @@ static void test_create_refuses_nonempty_and_lock(void **state)
     v = open_ok(t, 0);
     assert_int_equal(bol_vault_open(t->dir, NULL, &v2, &d), BOL_E_STATE);
     assert_null(v2);
+    /* a reader opens beside the writer, and may not write */
+    assert_int_equal(
+        bol_vault_open(t->dir, &(struct bol_vault_config){ .read_only = true }, &v2, &d), 0);
+    assert_int_equal(bol_vault_append(v2, 1, "x", 1, &d), BOL_E_STATE);
+    assert_int_equal(bol_vault_sync(v2, "", 0, &d), BOL_E_STATE);
+    bol_vault_close(v2);
+    v2 = NULL;
     bol_vault_close(v);
     assert_int_equal(
-        bol_vault_open(t->dir, &(struct bol_vault_config){ (uint64_t) 2 << 30 }, &v2, &d),
+        bol_vault_open(t->dir, &(struct bol_vault_config){ .segment_bytes = (uint64_t) 2 << 30 },
+                       &v2, &d),
         BOL_E_INVAL);
     assert_null(v2);
 }

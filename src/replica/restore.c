@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * restore.c - a new primary from the replica (restore.h)
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "restore.h"
+#include "account.h"
+#include "entry.h"
+#include "errors.h"
+#include "mem.h"
+#include "ops.h"
+#include "query.h"
+#include "replica-int.h"
+#include "replica.h"
+#include "utctime.h"
+
+static double secs_since(int64_t t0)
+{
+    return (double) (bol_time_mono_us() - t0) / 1e6;
+}
+
+/* ---- where to stop ---- */
+
+struct cut_ctx {
+    int64_t before_us;
+    uint64_t last;
+    struct bol_diag *diag;
+};
+
+static int cut_entry(void *ctx, uint64_t seq, struct bol_str entry)
+{
+    struct cut_ctx *c = ctx;
+    struct bol_entry e;
+    int rc = bol_entry_decode(entry, &e, c->diag);
+
+    if (rc < 0)
+        return rc;
+    if (e.at_us >= c->before_us)
+        return 1;
+    c->last = seq;
+    return 0;
+}
+
+/* ---- importing ---- */
+
+#define IMPORT_TX_ENTRIES 200000
+
+struct cp_item {
+    uint64_t size;
+    struct bol_verifier key;
+    size_t off, len; /* the note in notes */
+};
+
+struct import_ctx {
+    struct bol_store *s;
+    uint64_t apply_after; /* entries after this one are applied to state */
+    uint32_t epochs;      /* journal.epoch entries met */
+    int64_t now_us;
+    uint64_t in_tx;
+    struct cp_item *cps;
+    size_t ncps, cap, next_cp;
+    struct bol_buf notes;
+    struct bol_diag *diag;
+};
+
+static int take_cp(void *ctx, uint64_t size, struct bol_str note, const struct bol_verifier *key)
+{
+    struct import_ctx *ic = ctx;
+
+    if (ic->ncps == ic->cap) {
+        size_t cap = ic->cap ? ic->cap * 2 : 1024;
+        struct cp_item *n = bol_realloc(ic->cps, cap * sizeof(*n));
+
+        if (!n)
+            return bol_diag_fail(ic->diag, BOL_E_NOMEM, "restore", "out of memory");
+        ic->cps = n;
+        ic->cap = cap;
+    }
+    ic->cps[ic->ncps] = (struct cp_item){ size, *key, ic->notes.len, note.len };
+    if (bol_buf_addstr(&ic->notes, note) < 0)
+        return bol_diag_fail(ic->diag, BOL_E_NOMEM, "restore", "out of memory");
+    ic->ncps++;
+    return 0;
+}
+
+/* Entries put their type after seq, at, actor, addr and terminal: find it without a full decode. */
+static bool is_epoch_entry(struct bol_str entry)
+{
+    static const char pat[] = "\"type\":\"journal.epoch\"";
+    size_t n = sizeof(pat) - 1, i;
+
+    for (i = 0; i + n <= entry.len && i < 512; i++)
+        if (entry.p[i] == '"' && !memcmp(entry.p + i, pat, n))
+            return true;
+    return false;
+}
+
+static int import_entry(void *ctx, uint64_t seq, struct bol_str entry)
+{
+    struct import_ctx *ic = ctx;
+    int rc;
+
+    if (is_epoch_entry(entry))
+        ic->epochs++;
+    rc = bol_store_import_entry(ic->s, entry, seq > ic->apply_after, ic->diag);
+    /* the old epoch's checkpoints go in where the journal reaches their size */
+    while (rc == 0 && ic->next_cp < ic->ncps && ic->cps[ic->next_cp].size <= seq) {
+        const struct cp_item *c = &ic->cps[ic->next_cp++];
+
+        if (c->size == seq)
+            rc = bol_store_import_checkpoint(
+                ic->s, &c->key, bol_str_make(ic->notes.buf + c->off, c->len), ic->diag);
+    }
+    if (rc == 0 && ++ic->in_tx >= IMPORT_TX_ENTRIES) {
+        rc = bol_store_commit(ic->s, ic->now_us, ic->diag);
+        if (rc == 0)
+            rc = bol_store_begin(ic->s, ic->diag);
+        ic->in_tx = 0;
+    }
+    return rc;
+}
+
+static int feed(void *ctx, const void *p, size_t n)
+{
+    struct bol_state_loader *l = ctx;
+    struct bol_diag d;
+
+    bol_diag_init(&d);
+    return bol_store_state_load_feed(l, p, n, &d);
+}
+
+/* The journal.epoch event that opens the new epoch. */
+static int epoch_event(struct bol_replica *r, const struct bol_restore_opts *o, uint32_t epoch,
+                       const struct bol_verifier *pub, struct bol_buf *payload,
+                       struct bol_diag *diag)
+{
+    struct bol_buf note = BOL_BUF_INIT(BOL_NOTE_MAX), pk = BOL_BUF_INIT(512),
+                   oldk = BOL_BUF_INIT(512);
+    struct bol_verifier old;
+    struct bol_checkpoint cp;
+    struct bol_str text;
+    char root[64], why[600];
+    json_t *p;
+    int rc = bol_replica_last_checkpoint(r, &note, &old, diag);
+
+    if (rc == 0)
+        rc = bol_note_open(bol_buf_str(&note), &old, &text, diag);
+    if (rc == 0)
+        rc = bol_checkpoint_parse(text, &cp, diag);
+    if (rc == 0 && (bol_verifier_encode(pub, &pk) < 0 || bol_verifier_encode(&old, &oldk) < 0))
+        rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
+    if (rc < 0)
+        goto out;
+    sodium_bin2base64(root, sizeof(root), cp.root.b, sizeof(cp.root.b),
+                      sodium_base64_VARIANT_ORIGINAL);
+    snprintf(why, sizeof(why), "%s", o->note ? o->note : "restored from the replica");
+    p = json_pack("{s:I,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:I}}", "epoch", (json_int_t) epoch, "key",
+                  pk.buf, "note", why, "reason", "restore", "previous", "checkpoint", note.buf,
+                  "key", oldk.buf, "root", root, "size", (json_int_t) cp.size);
+    if (!p) {
+        rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
+        goto out;
+    }
+    {
+        /* canonical: keys sorted, compact, integers only */
+        size_t n = json_dumpb(p, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+
+        if (n == 0 || bol_buf_grow(payload, n + 1) < 0 ||
+            json_dumpb(p, payload->buf, n, JSON_COMPACT | JSON_SORT_KEYS) != n)
+            rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
+        else
+            payload->len = n;
+    }
+    json_decref(p);
+out:
+    bol_buf_release(&note);
+    bol_buf_release(&pk);
+    bol_buf_release(&oldk);
+    return rc;
+}
+
+/* ---- rotating every credential ---- */
+
+static int run_cmd(struct bol_ops *ops, json_t *cmd, struct bol_secrets *x, struct bol_diag *diag)
+{
+    struct bol_ops_call call;
+    int rc;
+
+    memset(&call, 0, sizeof(call));
+    bol_diag_init(&call.diag);
+    call.actor.id = BOL_STR("system:restore");
+    call.actor.addr = BOL_STR("");
+    call.req = BOL_STR("");
+    call.cmd = cmd;
+    call.user = x;
+    call.tx_hook = x ? bol_secrets_hook : NULL;
+    rc = cmd ? bol_ops_run_call(ops, &call) : BOL_E_NOMEM;
+    json_decref(cmd);
+    if (rc < 0)
+        return bol_diag_fail(diag, rc, "restore", "%s", call.diag.msg);
+    return 0;
+}
+
+/* A password nobody knows: the account can log in again only after an administrator resets it. */
+static int sealed_password(char hash[crypto_pwhash_STRBYTES])
+{
+    char pw[48];
+    uint8_t raw[32];
+    int rc;
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(pw, sizeof(pw), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    rc = crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                           crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sodium_memzero(pw, sizeof(pw));
+    sodium_memzero(raw, sizeof(raw));
+    return rc == 0 ? 0 : BOL_E_NOMEM;
+}
+
+static int rotate(const struct bol_restore_opts *o, struct bol_restore_result *res,
+                  struct bol_diag *diag)
+{
+    struct bol_store_config rc_cfg = { .data_dir = o->data_dir, .read_only = true };
+    struct bol_ops_opts oo;
+    struct bol_ops *ops = NULL;
+    struct bol_store *rd = NULL;
+    json_t *keys = NULL, *accts = NULL, *v;
+    size_t i;
+    unsigned k;
+    int rc;
+
+    rc = bol_store_open(&rc_cfg, &rd, diag);
+    if (rc == 0)
+        rc = bol_query_docs(rd, BOL_DOC_APIKEY, NULL, &keys, diag);
+    if (rc == 0)
+        rc = bol_query_docs(rd, BOL_DOC_ACCOUNT, NULL, &accts, diag);
+    bol_store_close(rd);
+    memset(&oo, 0, sizeof(oo));
+    oo.data_dir = o->data_dir;
+    if (rc == 0)
+        rc = bol_ops_open(&oo, &ops, diag);
+    json_array_foreach(keys, i, v)
+    {
+        struct bol_apikey_info ki;
+
+        if (rc < 0)
+            break;
+        if ((rc = bol_apikey_from_json(v, &ki, diag)) < 0)
+            break;
+        if (ki.status != BOL_APIKEY_ACTIVE)
+            continue;
+        rc = run_cmd(ops,
+                     json_pack("{s:s,s:s,s:s}", "cmd", "key.revoke", "id", ki.id, "reason",
+                               "restore: every credential of the attacked primary is revoked"),
+                     NULL, diag);
+        if (rc == 0)
+            res->keys_revoked++;
+    }
+    json_array_foreach(accts, i, v)
+    {
+        struct bol_account a;
+        struct bol_secrets x;
+        char hash[crypto_pwhash_STRBYTES];
+
+        if (rc < 0)
+            break;
+        if ((rc = bol_account_from_json(v, &a, diag)) < 0)
+            break;
+        memset(&x, 0, sizeof(x));
+        x.user = a.user;
+        x.now_us = o->now_us;
+        x.pw_hash = hash;
+        for (k = 0; k < o->nadmins; k++)
+            if (!strcmp(o->admins[k], a.user))
+                break;
+        if (k < o->nadmins) {
+            bol_onetime_password(res->otp[k]);
+            rc = crypto_pwhash_str(hash, res->otp[k], strlen(res->otp[k]),
+                                   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+                     ? 0
+                     : bol_diag_fail(diag, BOL_E_NOMEM, "restore", "cannot hash a password");
+        } else {
+            rc = sealed_password(hash) == 0
+                     ? 0
+                     : bol_diag_fail(diag, BOL_E_NOMEM, "restore", "cannot hash a password");
+        }
+        if (rc == 0)
+            rc = run_cmd(ops,
+                         json_pack("{s:s,s:s,s:b,s:s}", "cmd", "user.password", "user", a.user,
+                                   "must_change", 1, "reason", "restore: every password is reset"),
+                         &x, diag);
+        sodium_memzero(hash, sizeof(hash));
+        if (rc == 0 && a.mfa && !o->keep_mfa) {
+            memset(&x, 0, sizeof(x));
+            x.user = a.user;
+            x.now_us = o->now_us;
+            bol_secrets_for(&x, "user.mfa_reset");
+            rc = run_cmd(ops,
+                         json_pack("{s:s,s:s,s:s}", "cmd", "user.mfa_reset", "user", a.user,
+                                   "reason", "restore: authenticators are enrolled again"),
+                         &x, diag);
+        }
+        if (rc == 0)
+            res->accounts_reset++;
+    }
+    for (k = 0; rc == 0 && k < o->nadmins; k++)
+        if (!res->otp[k][0])
+            rc = bol_diag_fail(diag, BOL_E_NOTFOUND, "admin", "no account '%s' in the journal",
+                               o->admins[k]);
+    bol_ops_close(ops);
+    json_decref(keys);
+    json_decref(accts);
+    return rc;
+}
+
+/* ---- the whole ---- */
+
+int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
+                struct bol_restore_result *res, struct bol_diag *diag)
+{
+    struct bol_store_config c = { .data_dir = o->data_dir, .db_url = o->db_url };
+    struct import_ctx ic = { .diag = diag };
+    struct bol_buf payload = BOL_BUF_INIT(BOL_ENTRY_MAX);
+    struct bol_state_loader *l = NULL;
+    struct bol_append_result ar;
+    char snap[64];
+    int64_t t0 = bol_time_mono_us();
+    uint64_t k;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    bol_buf_init(&ic.notes, NULL, (size_t) 1 << 32);
+    res->held = bol_replica_size(r);
+    if (bol_replica_verified(r) == 0)
+        return bol_diag_fail(diag, BOL_E_STATE, "restore",
+                             "the replica has not verified any checkpoint yet: nothing to restore");
+    if (o->nadmins > BOL_RESTORE_ADMINS_MAX)
+        return bol_diag_fail(diag, BOL_E_INVAL, "admin", "at most %d administrators",
+                             BOL_RESTORE_ADMINS_MAX);
+    k = res->held;
+    if (o->to_seq) {
+        if (o->to_seq > k)
+            return bol_diag_fail(diag, BOL_E_INVAL, "to_seq",
+                                 "the replica holds %" PRIu64 " entries, not %" PRIu64, k,
+                                 o->to_seq);
+        k = o->to_seq;
+    }
+    if (o->to_time_us) {
+        struct cut_ctx cc = { o->to_time_us, 0, diag };
+
+        rc = bol_replica_read(r, k, cut_entry, &cc, diag);
+        if (rc < 0)
+            return rc;
+        k = cc.last;
+    }
+    if (k == 0)
+        return bol_diag_fail(diag, BOL_E_INVAL, "restore", "that point is before the first entry");
+    res->entries = k;
+
+    rc = bol_replica_snapshot_find(r, k, snap, &res->snapshot_seq, diag);
+    if (rc == BOL_E_NOTFOUND) {
+        res->snapshot_seq = 0;
+        rc = 0;
+        bol_diag_init(diag);
+    }
+    if (rc < 0)
+        return rc;
+    rc = bol_store_restore_init(&c, bol_replica_origin(r), o->now_us, &res->pub, &ic.s, diag);
+    if (rc < 0)
+        return rc;
+    ic.apply_after = res->snapshot_seq;
+    ic.now_us = o->now_us;
+    if (res->snapshot_seq) {
+        uint64_t got = 0;
+
+        rc = bol_store_state_load_begin(ic.s, &l, diag);
+        if (rc == 0)
+            rc = bol_replica_snapshot_read(r, snap, feed, l, diag);
+        if (rc == 0) {
+            rc = bol_store_state_load_end(l, &got, diag);
+            l = NULL;
+        }
+        if (rc == 0 && got != res->snapshot_seq)
+            rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap,
+                               got);
+    }
+    if (rc == 0)
+        rc = bol_replica_checkpoints(r, k, take_cp, &ic, diag);
+    if (rc == 0)
+        rc = bol_store_begin(ic.s, diag);
+    if (rc == 0) {
+        rc = bol_replica_read(r, k, import_entry, &ic, diag);
+        if (rc == 0)
+            rc = bol_store_commit(ic.s, o->now_us, diag);
+        else
+            bol_store_rollback(ic.s);
+    }
+    if (rc == 0)
+        rc = bol_store_state_digest(ic.s, &res->digest, diag);
+    res->import_s = secs_since(t0);
+    if (rc == 0)
+        rc = epoch_event(r, o, ic.epochs + 2, &res->pub, &payload, diag);
+    if (rc == 0)
+        rc = bol_store_begin(ic.s, diag);
+    if (rc == 0) {
+        struct bol_actor actor = { BOL_STR("system:restore"), BOL_STR("") };
+        struct bol_event ev = { BOL_STR("journal.epoch"), 1, BOL_STR(""), bol_buf_str(&payload),
+                                NULL };
+
+        rc = bol_store_append(ic.s, &actor, BOL_STR(""), NULL, o->now_us, &ev, 1, &ar, diag);
+        if (rc == 0)
+            rc = bol_store_commit(ic.s, o->now_us, diag);
+        else
+            bol_store_rollback(ic.s);
+        res->epoch_seq = ar.first_seq;
+    }
+    if (l)
+        bol_store_state_load_abort(l);
+    bol_store_close(ic.s);
+    bol_buf_release(&payload);
+    bol_buf_release(&ic.notes);
+    bol_free(ic.cps);
+
+    t0 = bol_time_mono_us();
+    if (rc == 0)
+        rc = rotate(o, res, diag);
+    res->rotate_s = secs_since(t0);
+
+    t0 = bol_time_mono_us();
+    if (rc == 0) {
+        struct bol_store_config vc = { .data_dir = o->data_dir, .read_only = true };
+        struct bol_verify_report rep;
+        struct bol_store *s = NULL;
+
+        rc = bol_store_open(&vc, &s, diag);
+        if (rc == 0)
+            rc = bol_store_verify(s, &res->pub, 0, &rep, diag);
+        if (rc == BOL_E_CORRUPT)
+            bol_diag_fail(diag, rc, "restore", "the restored journal does not verify: %s",
+                          rep.what);
+        res->size = rep.size;
+        bol_store_close(s);
+    }
+    res->verify_s = secs_since(t0);
+    if (rc < 0) {
+        unsigned i;
+
+        for (i = 0; i < BOL_RESTORE_ADMINS_MAX; i++)
+            sodium_memzero(res->otp[i], sizeof(res->otp[i]));
+        (void) bol_replica_rmtree(o->data_dir);
+    }
+    return rc;
+}
