@@ -250,11 +250,18 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
             bol_replica_size(rep), bol_replica_verified(rep));
     while (!stop_requested) {
         struct bol_replica_poll p;
-        int64_t now = bol_time_now_us();
+        int64_t now = bol_time_now_us(), t0 = bol_time_mono_us(), t1;
 
         r = bol_replica_poll(rep, now, &p, &d);
+        t1 = bol_time_mono_us();
         if (r == 0)
             r = bol_replica_tend(rep, now, once, &d);
+        if (once && r == 0)
+            printf("pulled and verified %" PRIu64 " entries in %.2f s (%.0f entries/s); "
+                   "snapshot and pack in %.2f s\n",
+                   p.entries, (double) (t1 - t0) / 1e6,
+                   t1 > t0 ? (double) p.entries * 1e6 / (double) (t1 - t0) : 0.0,
+                   (double) (bol_time_mono_us() - t1) / 1e6);
         if (r < 0) {
             diag_error("replica", r, &d);
             break;
