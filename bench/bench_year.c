@@ -97,7 +97,8 @@ int main(int argc, char **argv)
     if (dy.n == 0)
         die("the journal holds no traffic (run bollard demo-data first)", NULL);
     t0 = bol_time_mono_us();
-    now = bol_time_now_us();
+    /* one entry per microsecond, ending about now */
+    now = bol_time_now_us() - (int64_t) (want - size);
     if (bol_store_begin(s, &d) < 0)
         die("begin", &d);
     while (size < want) {
@@ -111,8 +112,8 @@ int main(int argc, char **argv)
             die("decode", &d);
         ev = (struct bol_event){ e.type, e.ver, e.terminal, e.payload, NULL };
         actor = (struct bol_actor){ e.actor, e.addr };
-        if (bol_store_append(s, &actor, BOL_STR(""), NULL, now + (int64_t) size, &ev, 1, &res,
-                             &d) < 0)
+        if (bol_store_append(s, &actor, BOL_STR(""), NULL, now + (int64_t) size, &ev, 1, &res, &d) <
+            0)
             die("append", &d);
         size++;
         k = (k + 1) % dy.n;
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
     if (bol_store_commit(s, now + (int64_t) size, &d) < 0)
         die("commit", &d);
     /* the tail's checkpoint, as the server's timer would write it */
-    if (bol_store_checkpoint_if_due(s, now + (int64_t) size + 3600LL * 1000000, &d) < 0)
+    if (bol_store_checkpoint_if_due(s, now + (int64_t) size + 5LL * 1000000, &d) < 0)
         die("checkpoint", &d);
     printf("journal grown to %" PRIu64 " entries (%zu traffic entries repeated) in %.1f s\n", size,
            dy.n, (double) (bol_time_mono_us() - t0) / 1e6);

@@ -581,8 +581,10 @@ int cmd_restore(int argc, char **argv, struct cli_ctx *ctx)
            "), verified: %" PRIu64 " entries\n",
            res.entries, res.held, a.o.data_dir, res.snapshot_seq ? "the snapshot at entry " : "",
            res.snapshot_seq ? res.snapshot_seq : 0, res.size);
-    printf("time: %.2f s (import %.2f s, credentials %.2f s, verify %.2f s)\n",
-           (double) (bol_time_mono_us() - t0) / 1e6, res.import_s, res.rotate_s, res.verify_s);
+    printf("time: %.2f s (import %.2f s: state %.2f s, journal %.2f s, digest %.2f s; "
+           "credentials %.2f s, verify %.2f s)\n",
+           (double) (bol_time_mono_us() - t0) / 1e6, res.import_s, res.snapshot_s, res.entries_s,
+           res.digest_s, res.rotate_s, res.verify_s);
     printf("credentials rotated: %u API keys revoked, %u accounts must set a new password\n",
            res.keys_revoked, res.accounts_reset);
     printf("new journal key (epoch from entry %" PRIu64 "):\n%s\n", res.epoch_seq, pub.buf);

@@ -1405,6 +1405,28 @@ static int parse_manifest(struct bol_str text, struct manifest *m, struct bol_di
     return 0;
 }
 
+int bol_pack_manifest_parse(struct bol_str text, struct bol_pack_info *info, struct bol_diag *diag)
+{
+    struct manifest *m = bol_calloc(1, sizeof(*m));
+    unsigned i;
+    int r;
+
+    if (!m)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "pack", "out of memory");
+    r = parse_manifest(text, m, diag);
+    if (r == 0 && info) {
+        memset(info, 0, sizeof(*info));
+        snprintf(info->origin, sizeof(info->origin), "%s", m->origin);
+        info->seq = m->seq;
+        info->generated_at_us = m->at_us;
+        info->files = m->nfiles;
+        for (i = 0; i < m->nfiles; i++)
+            info->bytes += m->files[i].size;
+    }
+    bol_free(m);
+    return r;
+}
+
 /* Read the signed manifest (a regular file, not a link) and check its signature. */
 static int open_manifest(int dfd, const struct bol_verifier *pub, struct manifest *m,
                          struct bol_diag *diag)

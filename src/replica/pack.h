@@ -70,6 +70,14 @@ struct bol_pack_info {
 };
 
 /*
+ * Parse a manifest's signed text (what bol_pack_verify reads once the
+ * signature holds): the header, origin, seq, generation time and the file
+ * lines, names strictly in order.  0 or BOL_E_CORRUPT naming the line.
+ */
+BOL_MUST_CHECK int bol_pack_manifest_parse(struct bol_str text, struct bol_pack_info *info,
+                                           struct bol_diag *diag);
+
+/*
  * Write a pack of the state in s (any store: a data directory opened
  * read-only, or a state-only store) into out_dir, which must not exist:
  * files are written to a temporary sibling (out_dir.tmp-XXXXXX) and renamed

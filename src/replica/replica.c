@@ -672,8 +672,39 @@ int bol_replica_create(const struct bol_replica_init *in, struct bol_buf *ret_pa
 
 /* ---- reading the vault ---- */
 
+struct cps_ctx {
+    struct bol_replica *r;
+    uint64_t upto;
+    bol_replica_cp_fn fn;
+    void *ctx;
+    uint64_t last;
+    int rc;
+};
+
+static int cps_rec(void *ctx, uint32_t segment, uint8_t kind, struct bol_str rec)
+{
+    struct cps_ctx *c = ctx;
+    const uint8_t *p = (const uint8_t *) rec.p;
+    const struct epoch *o;
+    uint64_t size;
+
+    (void) segment;
+    if (kind != BOL_REC_CHECKPOINT || rec.len < 12)
+        return 0;
+    size = get64(p + 4);
+    if (size > c->upto || size <= c->last)
+        return 0;
+    o = owner(c->r, c->r->cur, size);
+    if (!o || o->n != get32(p))
+        return 0; /* a checkpoint of a lineage this one left */
+    c->last = size;
+    c->rc = c->fn(c->ctx, size, bol_str_make(rec.p + 12, rec.len - 12), &o->key);
+    return c->rc;
+}
+
 struct scan_ctx {
     struct bol_replica *r;
+    struct cps_ctx *cps; /* also the lineage's checkpoints, or NULL */
     uint8_t kind;        /* ENTRIES, or PENDING of generation r->pgen */
     uint64_t from, upto; /* entries of the current lineage wanted */
     bol_replica_entry_fn fn;
@@ -691,7 +722,11 @@ static int scan_rec(void *ctx, uint32_t segment, uint8_t kind, struct bol_str re
     uint32_t epoch, count, i;
     uint64_t first;
 
-    (void) segment;
+    if (kind == BOL_REC_CHECKPOINT && sc->cps) {
+        int rc = cps_rec(sc->cps, segment, kind, rec);
+
+        return rc ? (sc->rc = rc) : 0;
+    }
     if (kind != sc->kind)
         return 0;
     if (rec.len < off)
@@ -755,9 +790,10 @@ static uint32_t start_segment(const struct bol_replica *r, uint64_t seq)
 
 /* Records of one kind in the vault: entries from..upto of the current lineage. */
 static int scan_range(struct bol_replica *r, uint8_t kind, uint64_t from, uint64_t upto,
-                      bol_replica_entry_fn fn, void *ctx, struct bol_diag *diag)
+                      bol_replica_entry_fn fn, void *ctx, struct cps_ctx *cps,
+                      struct bol_diag *diag)
 {
-    struct scan_ctx sc = { r, kind, from, upto, fn, ctx, from, 0, diag };
+    struct scan_ctx sc = { r, cps, kind, from, upto, fn, ctx, from, 0, diag };
     int rc;
 
     if (from > upto)
@@ -778,15 +814,16 @@ static int scan_range(struct bol_replica *r, uint8_t kind, uint64_t from, uint64
 static struct bol_str pend_entry(const struct bol_replica *r, size_t i);
 
 /* Entries from..upto of the current lineage: verified ones from the vault, the rest held in memory. */
-static int read_range(struct bol_replica *r, uint64_t from, uint64_t upto, bol_replica_entry_fn fn,
-                      void *ctx, struct bol_diag *diag)
+static int read_range_cps(struct bol_replica *r, uint64_t from, uint64_t upto,
+                          bol_replica_entry_fn fn, void *ctx, struct cps_ctx *cps,
+                          struct bol_diag *diag)
 {
     uint64_t seq;
     int rc = 0;
 
     if (from <= r->verified)
         rc = scan_range(r, BOL_REC_ENTRIES, from, upto < r->verified ? upto : r->verified, fn, ctx,
-                        diag);
+                        cps, diag);
     for (seq = from > r->verified ? from : r->verified + 1; rc == 0 && seq <= upto; seq++) {
         if (seq - r->verified > r->npend)
             return bol_diag_fail(diag, BOL_E_CORRUPT, "vault",
@@ -794,6 +831,23 @@ static int read_range(struct bol_replica *r, uint64_t from, uint64_t upto, bol_r
         rc = fn(ctx, seq, pend_entry(r, (size_t) (seq - r->verified - 1)));
     }
     return rc;
+}
+
+static int read_range(struct bol_replica *r, uint64_t from, uint64_t upto, bol_replica_entry_fn fn,
+                      void *ctx, struct bol_diag *diag)
+{
+    return read_range_cps(r, from, upto, fn, ctx, NULL, diag);
+}
+
+int bol_replica_read_all(struct bol_replica *r, uint64_t upto, bol_replica_entry_fn fn,
+                         bol_replica_cp_fn cp_fn, void *ctx, struct bol_diag *diag)
+{
+    struct cps_ctx c = { r, upto, cp_fn, ctx, 0, 0 };
+
+    if (upto > r->size)
+        return bol_diag_fail(diag, BOL_E_INVAL, "replica",
+                             "the replica holds %" PRIu64 " entries, not %" PRIu64, r->size, upto);
+    return read_range_cps(r, 1, upto, fn, ctx, &c, diag);
 }
 
 int bol_replica_read(struct bol_replica *r, uint64_t upto, bol_replica_entry_fn fn, void *ctx,
@@ -838,19 +892,6 @@ static struct bol_str pend_entry(const struct bol_replica *r, size_t i)
     return bol_str_make(r->pend_bytes.buf + r->pend_off[i], r->pend_off[i + 1] - r->pend_off[i]);
 }
 
-/* Root of the lineage's first size entries (verified <= size <= r->size). */
-static int root_at(const struct bol_replica *r, uint64_t size, struct bol_hash *out)
-{
-    struct bol_merkle_frontier f = r->f;
-    uint64_t i;
-
-    for (i = r->verified; i < size; i++)
-        if (bol_merkle_frontier_append(&f, &r->pend_leaf[i - r->verified], NULL, NULL) < 0)
-            return BOL_E_INTERNAL;
-    bol_merkle_frontier_root(&f, out);
-    return 0;
-}
-
 /* Entries up to size are now verified: fold them into the frontier and the state. */
 static int pend_commit(struct bol_replica *r, uint64_t size, struct bol_diag *diag)
 {
@@ -862,8 +903,6 @@ static int pend_commit(struct bol_replica *r, uint64_t size, struct bol_diag *di
     for (i = 0; i < k && rc == 0; i++) {
         if (bol_merkle_frontier_append(&r->f, &r->pend_leaf[i], NULL, NULL) < 0)
             rc = bol_diag_fail(diag, BOL_E_INTERNAL, "replica", "tree too large");
-        if (rc == 0 && r->state)
-            rc = bol_store_state_apply(r->state, pend_entry(r, i), diag);
     }
     if (rc < 0)
         return rc;
@@ -917,11 +956,11 @@ static int reload_tree(struct bol_replica *r, struct bol_diag *diag)
     e = 0;
     if (r->need_rescan) {
         bol_merkle_frontier_init(&r->f);
-        e = scan_range(r, BOL_REC_ENTRIES, 1, r->verified, rescan_entry, &rc, diag);
+        e = scan_range(r, BOL_REC_ENTRIES, 1, r->verified, rescan_entry, &rc, NULL, diag);
         r->need_rescan = false;
     }
     if (e == 0)
-        e = scan_range(r, BOL_REC_PENDING, r->verified + 1, r->size, rescan_entry, &rc, diag);
+        e = scan_range(r, BOL_REC_PENDING, r->verified + 1, r->size, rescan_entry, &rc, NULL, diag);
     r->pend_written = r->npend;
     r->last_leaf = r->npend ? r->pend_leaf[r->npend - 1] : r->vleaf;
     if (e == 0 && r->verified && r->cp_size == r->verified) {
@@ -1031,10 +1070,23 @@ static int state_apply_entry(void *ctx, uint64_t seq, struct bol_str entry)
     return bol_store_state_apply(rc->r->state, entry, rc->diag);
 }
 
+/* Bring the state up to `verified` from the vault (snapshots and packs need it). */
+static int catch_up_state(struct bol_replica *r, struct bol_diag *diag)
+{
+    struct rescan_ctx rc = { r, diag };
+    uint64_t at = bol_store_state_seq(r->state);
+    int e = 0;
+
+    if (at < r->verified)
+        e = read_range(r, at + 1, r->verified, state_apply_entry, &rc, diag);
+    if (e == 0)
+        e = bol_store_state_flush(r->state, diag);
+    return e;
+}
+
 /* The state at `verified`: the newest usable snapshot, then the entries since. */
 static int reload_state(struct bol_replica *r, struct bol_diag *diag)
 {
-    struct rescan_ctx rc = { r, diag };
     char name[64];
     uint64_t at = 0;
     int e;
@@ -1072,10 +1124,8 @@ static int reload_state(struct bol_replica *r, struct bol_diag *diag)
         return e;
     }
     bol_diag_init(diag);
-    e = read_range(r, at + 1, r->verified, state_apply_entry, &rc, diag);
-    if (e == 0)
-        e = bol_store_state_flush(r->state, diag);
-    return e;
+    (void) at;
+    return catch_up_state(r, diag);
 }
 
 /* ---- opening ---- */
@@ -1452,20 +1502,33 @@ static int check_overlap(struct bol_replica *r, struct bol_str *body, int64_t no
     return 0;
 }
 
-/* Verify one checkpoint against the replica's own tree. */
-static int take_checkpoint(struct bol_replica *r, uint64_t size, struct bol_str note,
-                           int64_t now_us, bool *accepted, bool *refused, struct bol_diag *diag)
+/*
+ * Checkpoints of one answer, verified in order of size against a frontier
+ * advanced through the held entries once; the accepted ones are committed
+ * together (entries and checkpoints to the vault, the tree moved on).
+ */
+struct cp_run {
+    struct bol_merkle_frontier g; /* the tree at `at` */
+    uint64_t at;
+    uint64_t last;            /* largest accepted size, 0: none */
+    struct bol_buf recs;      /* CHECKPOINT records to append: u32 length, then the record */
+    struct bol_buf last_note; /* the note of `last` */
+    bool fork;                /* a checkpoint contradicted the held entries */
+};
+
+static int verify_checkpoint(struct bol_replica *r, struct cp_run *run, uint64_t size,
+                             struct bol_str note, int64_t now_us, bool *refused,
+                             struct bol_diag *diag)
 {
     const struct bol_verifier *key = bol_replica_key_at(r, size);
     struct bol_checkpoint cp;
     struct bol_str text;
     struct bol_hash root;
     struct bol_diag nd;
-    uint8_t hdr[12];
+    uint8_t hdr[16];
     int rc;
 
-    *accepted = false;
-    if (size <= r->verified || size > r->size)
+    if (size <= run->at || size > r->size)
         return 0;
     bol_diag_init(&nd);
     rc = bol_note_open(note, key, &text, &nd);
@@ -1485,48 +1548,66 @@ static int take_checkpoint(struct bol_replica *r, uint64_t size, struct bol_str 
         return alert(r, now_us, "replica.refused", "checkpoint %" PRIu64 " refused: %s", size,
                      nd.msg);
     }
-    if (root_at(r, size, &root) < 0)
-        return bol_diag_fail(diag, BOL_E_INTERNAL, "replica", "tree too large");
+    for (; run->at < size; run->at++)
+        if (bol_merkle_frontier_append(&run->g, &r->pend_leaf[run->at - r->verified], NULL, NULL) <
+            0)
+            return bol_diag_fail(diag, BOL_E_INTERNAL, "replica", "tree too large");
+    bol_merkle_frontier_root(&run->g, &root);
     if (memcmp(root.b, cp.root.b, 32) != 0) {
         *refused = true;
-        drop_pending(r);
+        run->fork = true;
         return alert(r, now_us, "replica.fork",
                      "checkpoint %" PRIu64 " signed by the primary does not match the entries "
                      "this replica holds: the primary's history was rewritten or forked; refused",
                      size);
     }
-    rc = store_held(r, BOL_REC_ENTRIES, 0, (size_t) (size - r->verified), diag);
-    if (rc < 0)
-        return rc;
-    put32(hdr, owner(r, r->cur, size)->n);
-    put64(hdr + 4, size);
-    {
-        struct bol_buf rec = BOL_BUF_INIT(BOL_NOTE_MAX + 16);
-
-        rc = bol_buf_add(&rec, hdr, sizeof(hdr));
-        if (rc == 0)
-            rc = bol_buf_addstr(&rec, note);
-        if (rc == 0)
-            rc = bol_vault_append(r->v, BOL_REC_CHECKPOINT, rec.buf, rec.len, diag);
-        bol_buf_release(&rec);
-        if (rc < 0)
-            return rc;
-    }
-    rc = pend_commit(r, size, diag);
-    if (rc < 0)
-        return rc;
-    bol_buf_reset(&r->cp_note);
-    if (bol_buf_addstr(&r->cp_note, note) < 0)
+    put32(hdr, (uint32_t) (12 + note.len));
+    put32(hdr + 4, owner(r, r->cur, size)->n);
+    put64(hdr + 8, size);
+    bol_buf_reset(&run->last_note);
+    if (bol_buf_add(&run->recs, hdr, sizeof(hdr)) < 0 || bol_buf_addstr(&run->recs, note) < 0 ||
+        bol_buf_addstr(&run->last_note, note) < 0)
         return bol_diag_fail(diag, BOL_E_NOMEM, "replica", "out of memory");
-    r->cp_size = size;
-    *accepted = true;
+    run->last = size;
     return 0;
+}
+
+/* What the run accepted: entries, then checkpoints, into the vault; the tree moves on. */
+static int commit_run(struct bol_replica *r, struct cp_run *run, struct bol_diag *diag)
+{
+    size_t off = 0;
+    int rc;
+
+    if (!run->last)
+        return 0;
+    /* checkpoints first: a restore reading in one pass knows them when it reaches their size */
+    rc = 0;
+    while (rc == 0 && off + 4 <= run->recs.len) {
+        uint32_t len = get32((const uint8_t *) run->recs.buf + off);
+
+        rc = bol_vault_append(r->v, BOL_REC_CHECKPOINT, run->recs.buf + off + 4, len, diag);
+        off += 4 + len;
+    }
+    if (rc == 0)
+        rc = store_held(r, BOL_REC_ENTRIES, 0, (size_t) (run->last - r->verified), diag);
+    if (rc == 0)
+        rc = pend_commit(r, run->last, diag);
+    if (rc == 0) {
+        bol_buf_reset(&r->cp_note);
+        if (bol_buf_addstr(&r->cp_note, bol_buf_str(&run->last_note)) < 0)
+            rc = bol_diag_fail(diag, BOL_E_NOMEM, "replica", "out of memory");
+        r->cp_size = run->last;
+    }
+    return rc;
 }
 
 static int take_checkpoints(struct bol_replica *r, int64_t now_us, uint64_t *n, bool *refused,
                             bool *unreachable, struct bol_diag *diag)
 {
     struct bol_buf body = BOL_BUF_INIT(HTTP_BODY_MAX);
+    struct cp_run run = {
+        r->f, r->verified, 0, BOL_BUF_INIT(HTTP_BODY_MAX), BOL_BUF_INIT(BOL_NOTE_MAX), false
+    };
     char path[128];
     json_error_t je;
     json_t *o, *a, *c;
@@ -1560,7 +1641,7 @@ static int take_checkpoints(struct bol_replica *r, int64_t now_us, uint64_t *n, 
     json_array_foreach(a, i, c)
     {
         json_t *s = json_object_get(c, "size"), *note = json_object_get(c, "note");
-        bool ok = false;
+        uint64_t before = run.last;
 
         if (!json_is_integer(s) || !json_is_string(note) || json_integer_value(s) < 1) {
             *refused = true;
@@ -1570,15 +1651,22 @@ static int take_checkpoints(struct bol_replica *r, int64_t now_us, uint64_t *n, 
         }
         if ((uint64_t) json_integer_value(s) > r->size)
             break; /* entries not pulled yet */
-        rc = take_checkpoint(r, (uint64_t) json_integer_value(s),
-                             bol_str_make(json_string_value(note), json_string_length(note)),
-                             now_us, &ok, refused, diag);
+        rc = verify_checkpoint(r, &run, (uint64_t) json_integer_value(s),
+                               bol_str_make(json_string_value(note), json_string_length(note)),
+                               now_us, refused, diag);
         if (rc < 0 || *refused)
             break;
-        if (ok)
+        if (run.last != before)
             (*n)++;
     }
     json_decref(o);
+    /* what verified before a refusal is kept; after a contradicting checkpoint the rest goes */
+    if (rc == 0)
+        rc = commit_run(r, &run, diag);
+    if (rc == 0 && run.fork)
+        drop_pending(r);
+    bol_buf_release(&run.recs);
+    bol_buf_release(&run.last_note);
     return rc;
 }
 
@@ -1694,8 +1782,6 @@ int bol_replica_poll(struct bol_replica *r, int64_t now_us, struct bol_replica_p
         rc = blob_write(r, diag); /* the alert is durable too */
     if (rc == 0 && !out->refused && !out->unreachable)
         r->last_alert[0] = '\0'; /* a good poll: the next refusal is news again */
-    if (rc == 0 && r->state && r->verified > 0)
-        rc = bol_store_state_flush(r->state, diag);
     return rc;
 }
 
@@ -1727,7 +1813,7 @@ static int take_snapshot(struct bol_replica *r, int64_t now_us, struct bol_diag 
 
     if (!r->state || r->verified == 0 || r->verified == r->snap_seq)
         return 0;
-    rc = bol_store_state_flush(r->state, diag);
+    rc = catch_up_state(r, diag);
     /* the name carries the epoch owning the last entry, which decides which lineages can use it */
     snprintf(meta, sizeof(meta), "e%u", owner(r, r->cur, r->verified)->n);
     if (rc == 0)
@@ -1825,7 +1911,7 @@ static int write_pack(struct bol_replica *r, int64_t now_us, struct bol_diag *di
     bol_buf_release(&k);
     if (rc < 0)
         return rc;
-    rc = bol_store_state_flush(r->state, diag);
+    rc = catch_up_state(r, diag);
     bol_time_format(now_us, 0, 0, stamp);
     /* 2026-11-22T05:40:00Z -> 20261122T054000Z */
     {
@@ -1988,36 +2074,6 @@ int bol_replica_last_checkpoint(struct bol_replica *r, struct bol_buf *note,
         return bol_diag_fail(diag, BOL_E_NOMEM, "replica", "out of memory");
     *key = *bol_replica_key_at(r, r->cp_size);
     return 0;
-}
-
-struct cps_ctx {
-    struct bol_replica *r;
-    uint64_t upto;
-    bol_replica_cp_fn fn;
-    void *ctx;
-    uint64_t last;
-    int rc;
-};
-
-static int cps_rec(void *ctx, uint32_t segment, uint8_t kind, struct bol_str rec)
-{
-    struct cps_ctx *c = ctx;
-    const uint8_t *p = (const uint8_t *) rec.p;
-    const struct epoch *o;
-    uint64_t size;
-
-    (void) segment;
-    if (kind != BOL_REC_CHECKPOINT || rec.len < 12)
-        return 0;
-    size = get64(p + 4);
-    if (size > c->upto || size <= c->last)
-        return 0;
-    o = owner(c->r, c->r->cur, size);
-    if (!o || o->n != get32(p))
-        return 0; /* a checkpoint of a lineage this one left */
-    c->last = size;
-    c->rc = c->fn(c->ctx, size, bol_str_make(rec.p + 12, rec.len - 12), &o->key);
-    return c->rc;
 }
 
 int bol_replica_checkpoints(struct bol_replica *r, uint64_t upto, bol_replica_cp_fn fn, void *ctx,

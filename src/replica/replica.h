@@ -166,6 +166,14 @@ BOL_MUST_CHECK int bol_replica_checkpoints(struct bol_replica *r, uint64_t upto,
                                            bol_replica_cp_fn fn, void *ctx, struct bol_diag *diag);
 
 /*
+ * Entries 1..upto in order and, in the same pass, the verified checkpoints
+ * among them: each checkpoint before the entry that completes its size.
+ */
+BOL_MUST_CHECK int bol_replica_read_all(struct bol_replica *r, uint64_t upto,
+                                        bol_replica_entry_fn fn, bol_replica_cp_fn cp_fn, void *ctx,
+                                        struct bol_diag *diag);
+
+/*
  * The newest snapshot usable for the current lineage at or below seq:
  * its name and seq, or BOL_E_NOTFOUND.
  */

@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "restore.h"
 #include "account.h"
 #include "entry.h"
+#include "epoch.h"
 #include "errors.h"
 #include "mem.h"
 #include "ops.h"
@@ -91,31 +93,20 @@ static int take_cp(void *ctx, uint64_t size, struct bol_str note, const struct b
     return 0;
 }
 
-/* Entries put their type after seq, at, actor, addr and terminal: find it without a full decode. */
-static bool is_epoch_entry(struct bol_str entry)
+/* One entry into the new journal (decoded and hashed on the reading thread). */
+static int import_one(struct import_ctx *ic, struct bol_str entry, const struct bol_entry *e,
+                      const struct bol_hash *leaf)
 {
-    static const char pat[] = "\"type\":\"journal.epoch\"";
-    size_t n = sizeof(pat) - 1, i;
-
-    for (i = 0; i + n <= entry.len && i < 512; i++)
-        if (entry.p[i] == '"' && !memcmp(entry.p + i, pat, n))
-            return true;
-    return false;
-}
-
-static int import_entry(void *ctx, uint64_t seq, struct bol_str entry)
-{
-    struct import_ctx *ic = ctx;
     int rc;
 
-    if (is_epoch_entry(entry))
+    if (bol_str_eq(e->type, BOL_STR("journal.epoch")))
         ic->epochs++;
-    rc = bol_store_import_entry(ic->s, entry, seq > ic->apply_after, ic->diag);
+    rc = bol_store_import_prepared(ic->s, entry, e, leaf, e->seq > ic->apply_after, ic->diag);
     /* the old epoch's checkpoints go in where the journal reaches their size */
-    while (rc == 0 && ic->next_cp < ic->ncps && ic->cps[ic->next_cp].size <= seq) {
+    while (rc == 0 && ic->next_cp < ic->ncps && ic->cps[ic->next_cp].size <= e->seq) {
         const struct cp_item *c = &ic->cps[ic->next_cp++];
 
-        if (c->size == seq)
+        if (c->size == e->seq)
             rc = bol_store_import_checkpoint(
                 ic->s, &c->key, bol_str_make(ic->notes.buf + c->off, c->len), ic->diag);
     }
@@ -125,6 +116,208 @@ static int import_entry(void *ctx, uint64_t seq, struct bol_str entry)
             rc = bol_store_begin(ic->s, ic->diag);
         ic->in_tx = 0;
     }
+    return rc;
+}
+
+/*
+ * Two threads: one reads the vault (decrypting, decoding, hashing) into
+ * chunks, the other writes them into the new store.  A few chunks are in
+ * flight; memory stays bounded whatever the journal's length.
+ */
+#define CHUNK_ITEMS 16384
+#define CHUNK_BYTES (8u << 20)
+#define CHUNKS      3
+
+struct item {
+    bool cp;
+    uint64_t n; /* entry seq, or checkpoint size */
+    size_t off, len;
+    struct bol_entry e;
+    struct bol_hash leaf;
+    struct bol_verifier key;
+};
+
+struct chunk {
+    struct bol_buf bytes;
+    struct item *items;
+    size_t n;
+    bool full;
+};
+
+struct pipe {
+    struct bol_replica *r;
+    uint64_t upto;
+    struct chunk ch[CHUNKS];
+    unsigned put, take; /* next chunk to fill, to write */
+    bool done, stop;
+    int rc; /* the reader's result */
+    struct bol_diag diag;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+static int chunk_item(struct pipe *pp, struct bol_str bytes, struct item *it)
+{
+    struct chunk *c = &pp->ch[pp->put];
+
+    it->off = c->bytes.len;
+    it->len = bytes.len;
+    if (bol_buf_addstr(&c->bytes, bytes) < 0)
+        return bol_diag_fail(&pp->diag, BOL_E_NOMEM, "restore", "out of memory");
+    c->items[c->n++] = *it;
+    return 0;
+}
+
+/* Seal the chunk being filled (slices now point into its final buffer) and hand it over. */
+static int chunk_publish(struct pipe *pp, bool last)
+{
+    struct chunk *c = &pp->ch[pp->put];
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < c->n && rc == 0; i++) {
+        struct item *it = &c->items[i];
+        struct bol_str b = bol_str_make(c->bytes.buf + it->off, it->len);
+
+        if (!it->cp) {
+            rc = bol_entry_decode(b, &it->e, &pp->diag);
+            if (rc == 0 && it->e.seq != it->n)
+                rc = bol_diag_fail(&pp->diag, BOL_E_CORRUPT, "vault",
+                                   "entry %" PRIu64 " says it is %" PRIu64, it->n, it->e.seq);
+            bol_merkle_leaf_hash(b.p, b.len, &it->leaf);
+        }
+    }
+    if (rc < 0)
+        return rc; /* not handed over: the writer never sees a half-decoded chunk */
+    pthread_mutex_lock(&pp->mu);
+    c->full = true;
+    pp->put = (pp->put + 1) % CHUNKS;
+    if (last)
+        pp->done = true;
+    pthread_cond_broadcast(&pp->cv);
+    /* wait for the next slot to be free */
+    while (!last && pp->ch[pp->put].full && !pp->stop)
+        pthread_cond_wait(&pp->cv, &pp->mu);
+    if (pp->stop)
+        rc = bol_diag_fail(&pp->diag, BOL_E_STATE, "restore", "stopped by the writer");
+    pthread_mutex_unlock(&pp->mu);
+    return rc;
+}
+
+static int pipe_entry(void *ctx, uint64_t seq, struct bol_str entry)
+{
+    struct pipe *pp = ctx;
+    struct item it;
+    struct chunk *c = &pp->ch[pp->put];
+    int rc;
+
+    memset(&it, 0, sizeof(it));
+    it.n = seq;
+    rc = chunk_item(pp, entry, &it);
+    if (rc == 0 && (c->n == CHUNK_ITEMS || c->bytes.len >= CHUNK_BYTES))
+        rc = chunk_publish(pp, false);
+    return rc;
+}
+
+static int pipe_cp(void *ctx, uint64_t size, struct bol_str note, const struct bol_verifier *key)
+{
+    struct pipe *pp = ctx;
+    struct item it;
+    struct chunk *c = &pp->ch[pp->put];
+    int rc;
+
+    memset(&it, 0, sizeof(it));
+    it.cp = true;
+    it.n = size;
+    it.key = *key;
+    rc = chunk_item(pp, note, &it);
+    if (rc == 0 && (c->n == CHUNK_ITEMS || c->bytes.len >= CHUNK_BYTES))
+        rc = chunk_publish(pp, false);
+    return rc;
+}
+
+static void *reader(void *arg)
+{
+    struct pipe *pp = arg;
+    int rc = bol_replica_read_all(pp->r, pp->upto, pipe_entry, pipe_cp, pp, &pp->diag);
+
+    if (rc == 0)
+        rc = chunk_publish(pp, true);
+    pthread_mutex_lock(&pp->mu);
+    pp->rc = rc;
+    pp->done = true;
+    pthread_cond_broadcast(&pp->cv);
+    pthread_mutex_unlock(&pp->mu);
+    return NULL;
+}
+
+/* The writer's side: every chunk in order into the store. */
+static int import_all(struct bol_replica *r, uint64_t upto, struct import_ctx *ic)
+{
+    struct pipe *pp = bol_calloc(1, sizeof(*pp));
+    pthread_t th;
+    unsigned i;
+    int rc = 0;
+
+    if (!pp)
+        return bol_diag_fail(ic->diag, BOL_E_NOMEM, "restore", "out of memory");
+    pp->r = r;
+    pp->upto = upto;
+    bol_diag_init(&pp->diag);
+    for (i = 0; i < CHUNKS && rc == 0; i++) {
+        bol_buf_init(&pp->ch[i].bytes, NULL, CHUNK_BYTES + BOL_ENTRY_MAX + BOL_NOTE_MAX);
+        pp->ch[i].items = bol_calloc(CHUNK_ITEMS, sizeof(struct item));
+        if (!pp->ch[i].items)
+            rc = bol_diag_fail(ic->diag, BOL_E_NOMEM, "restore", "out of memory");
+    }
+    pthread_mutex_init(&pp->mu, NULL);
+    pthread_cond_init(&pp->cv, NULL);
+    if (rc == 0 && pthread_create(&th, NULL, reader, pp) != 0)
+        rc = bol_diag_fail(ic->diag, BOL_E_INTERNAL, "restore", "cannot start a thread");
+    if (rc < 0)
+        goto out;
+    for (;;) {
+        struct chunk *c;
+        bool last;
+        size_t k;
+
+        pthread_mutex_lock(&pp->mu);
+        while (!pp->ch[pp->take].full && !pp->done)
+            pthread_cond_wait(&pp->cv, &pp->mu);
+        last = !pp->ch[pp->take].full; /* done, and nothing more to write */
+        pthread_mutex_unlock(&pp->mu);
+        if (last)
+            break;
+        c = &pp->ch[pp->take];
+        for (k = 0; k < c->n && rc == 0; k++) {
+            const struct item *it = &c->items[k];
+            struct bol_str b = bol_str_make(c->bytes.buf + it->off, it->len);
+
+            rc = it->cp ? take_cp(ic, it->n, b, &it->key) : import_one(ic, b, &it->e, &it->leaf);
+        }
+        pthread_mutex_lock(&pp->mu);
+        c->full = false;
+        c->n = 0;
+        bol_buf_reset(&c->bytes);
+        pp->take = (pp->take + 1) % CHUNKS;
+        if (rc < 0)
+            pp->stop = true;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+        if (rc < 0)
+            break;
+    }
+    pthread_join(th, NULL);
+    if (rc == 0 && pp->rc < 0)
+        rc = bol_diag_fail(ic->diag, pp->rc, "restore", "%s", pp->diag.msg);
+out:
+    pthread_mutex_destroy(&pp->mu);
+    pthread_cond_destroy(&pp->cv);
+    for (i = 0; i < CHUNKS; i++) {
+        bol_buf_release(&pp->ch[i].bytes);
+        bol_free(pp->ch[i].items);
+    }
+    bol_free(pp);
     return rc;
 }
 
@@ -142,48 +335,17 @@ static int epoch_event(struct bol_replica *r, const struct bol_restore_opts *o, 
                        const struct bol_verifier *pub, struct bol_buf *payload,
                        struct bol_diag *diag)
 {
-    struct bol_buf note = BOL_BUF_INIT(BOL_NOTE_MAX), pk = BOL_BUF_INIT(512),
-                   oldk = BOL_BUF_INIT(512);
+    struct bol_buf note = BOL_BUF_INIT(BOL_NOTE_MAX);
+    const char *why = o->note ? o->note : "restored from the replica";
     struct bol_verifier old;
-    struct bol_checkpoint cp;
-    struct bol_str text;
-    char root[64], why[600];
-    json_t *p;
     int rc = bol_replica_last_checkpoint(r, &note, &old, diag);
 
+    if (rc == 0 && strlen(why) > BOL_EPOCH_NOTE_MAX)
+        rc = bol_diag_fail(diag, BOL_E_INVAL, "note", "at most %d bytes", BOL_EPOCH_NOTE_MAX);
     if (rc == 0)
-        rc = bol_note_open(bol_buf_str(&note), &old, &text, diag);
-    if (rc == 0)
-        rc = bol_checkpoint_parse(text, &cp, diag);
-    if (rc == 0 && (bol_verifier_encode(pub, &pk) < 0 || bol_verifier_encode(&old, &oldk) < 0))
-        rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
-    if (rc < 0)
-        goto out;
-    sodium_bin2base64(root, sizeof(root), cp.root.b, sizeof(cp.root.b),
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(why, sizeof(why), "%s", o->note ? o->note : "restored from the replica");
-    p = json_pack("{s:I,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:I}}", "epoch", (json_int_t) epoch, "key",
-                  pk.buf, "note", why, "reason", "restore", "previous", "checkpoint", note.buf,
-                  "key", oldk.buf, "root", root, "size", (json_int_t) cp.size);
-    if (!p) {
-        rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
-        goto out;
-    }
-    {
-        /* canonical: keys sorted, compact, integers only */
-        size_t n = json_dumpb(p, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
-
-        if (n == 0 || bol_buf_grow(payload, n + 1) < 0 ||
-            json_dumpb(p, payload->buf, n, JSON_COMPACT | JSON_SORT_KEYS) != n)
-            rc = bol_diag_fail(diag, BOL_E_NOMEM, "restore", "out of memory");
-        else
-            payload->len = n;
-    }
-    json_decref(p);
-out:
+        rc = bol_epoch_payload(epoch, pub, &old, bol_buf_str(&note), BOL_EPOCH_RESTORE,
+                               bol_str_from(why), payload, diag);
     bol_buf_release(&note);
-    bol_buf_release(&pk);
-    bol_buf_release(&oldk);
     return rc;
 }
 
@@ -393,20 +555,21 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
             rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap,
                                got);
     }
-    if (rc == 0)
-        rc = bol_replica_checkpoints(r, k, take_cp, &ic, diag);
+    res->snapshot_s = secs_since(t0);
     if (rc == 0)
         rc = bol_store_begin(ic.s, diag);
     if (rc == 0) {
-        rc = bol_replica_read(r, k, import_entry, &ic, diag);
+        rc = import_all(r, k, &ic);
         if (rc == 0)
             rc = bol_store_commit(ic.s, o->now_us, diag);
         else
             bol_store_rollback(ic.s);
     }
+    res->entries_s = secs_since(t0) - res->snapshot_s;
     if (rc == 0)
         rc = bol_store_state_digest(ic.s, &res->digest, diag);
     res->import_s = secs_since(t0);
+    res->digest_s = res->import_s - res->snapshot_s - res->entries_s;
     if (rc == 0)
         rc = epoch_event(r, o, ic.epochs + 2, &res->pub, &payload, diag);
     if (rc == 0)

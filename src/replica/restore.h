@@ -51,6 +51,7 @@ struct bol_restore_result {
     unsigned accounts_reset;
     char otp[BOL_RESTORE_ADMINS_MAX][BOL_OTP_LEN + 1]; /* for admins[i]; secret, shown once */
     double import_s, rotate_s, verify_s;               /* wall-clock phases */
+    double snapshot_s, entries_s, digest_s; /* the import's parts: state, journal, state digest */
 };
 
 /* Build the new primary.  Nothing is left in data_dir when this fails. */

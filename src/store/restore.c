@@ -152,9 +152,24 @@ static int import_ready(struct bol_store *s, struct bol_diag *diag)
 int bol_store_import_entry(struct bol_store *s, struct bol_str entry, bool apply,
                            struct bol_diag *diag)
 {
-    struct node_sink ns = { s, diag, 0 };
     struct bol_entry e;
     struct bol_hash leaf;
+    int r;
+
+    if (entry.len > BOL_ENTRY_MAX)
+        return bol_diag_fail(diag, BOL_E_TOOBIG, "entry", "entry larger than %u bytes",
+                             BOL_ENTRY_MAX);
+    r = bol_entry_decode(entry, &e, diag);
+    if (r < 0)
+        return r;
+    bol_merkle_leaf_hash(entry.p, entry.len, &leaf);
+    return bol_store_import_prepared(s, entry, &e, &leaf, apply, diag);
+}
+
+int bol_store_import_prepared(struct bol_store *s, struct bol_str entry, const struct bol_entry *e,
+                              const struct bol_hash *leaf, bool apply, struct bol_diag *diag)
+{
+    struct node_sink ns = { s, diag, 0 };
     struct bol_db_val p[3];
     int r;
 
@@ -164,36 +179,32 @@ int bol_store_import_entry(struct bol_store *s, struct bol_str entry, bool apply
     if (entry.len > BOL_ENTRY_MAX)
         return bol_diag_fail(diag, BOL_E_TOOBIG, "entry", "entry larger than %u bytes",
                              BOL_ENTRY_MAX);
-    r = bol_entry_decode(entry, &e, diag);
-    if (r < 0)
-        return r;
-    if (e.seq != s->head.f.size + 1)
+    if (e->seq != s->head.f.size + 1)
         return bol_diag_fail(diag, BOL_E_INVAL, "seq",
                              "entry %" PRIu64 " cannot follow entry %" PRIu64 " (expected %" PRIu64
                              ")",
-                             e.seq, s->head.f.size, s->head.f.size + 1);
+                             e->seq, s->head.f.size, s->head.f.size + 1);
     if (apply) {
-        r = store_apply(s, &e, diag);
+        r = store_apply(s, e, diag);
         if (r < 0)
             return r;
     }
-    bol_merkle_leaf_hash(entry.p, entry.len, &leaf);
-    p[0] = BOL_DBV_INT(e.seq);
+    p[0] = BOL_DBV_INT(e->seq);
     p[1] = BOL_DBV_BLOB(entry.p, entry.len);
-    p[2] = BOL_DBV_BLOB(leaf.b, BOL_HASH_LEN);
+    p[2] = BOL_DBV_BLOB(leaf->b, BOL_HASH_LEN);
     r = bol_db_exec(s->db, &q_insert_entry, p, 3, diag);
     if (r < 0)
         return r;
-    if (e.req.len) {
+    if (e->req.len) {
         /* The command's hash is not journaled: a repeat after the restore is refused as a conflict. */
-        p[0] = BOL_DBV_STR(e.req);
-        p[1] = BOL_DBV_INT(e.seq);
-        p[2] = BOL_DBV_INT(e.at_us);
+        p[0] = BOL_DBV_STR(e->req);
+        p[1] = BOL_DBV_INT(e->seq);
+        p[2] = BOL_DBV_INT(e->at_us);
         r = bol_db_exec(s->db, &q_import_request, p, 3, diag);
         if (r < 0)
             return r;
     }
-    r = bol_merkle_frontier_append(&s->head.f, &leaf, store_node, &ns);
+    r = bol_merkle_frontier_append(&s->head.f, leaf, store_node, &ns);
     if (r == 0)
         r = ns.r;
     if (r < 0)

@@ -297,6 +297,18 @@ BOL_MUST_CHECK int bol_store_restore_init(const struct bol_store_config *c, cons
 BOL_MUST_CHECK int bol_store_import_entry(struct bol_store *s, struct bol_str entry, bool apply,
                                           struct bol_diag *diag);
 
+struct bol_entry;
+
+/*
+ * The same for an entry the caller already decoded (bol_entry_decode of
+ * exactly these bytes) and hashed (bol_merkle_leaf_hash of them), so a
+ * restore can do that work on another thread.  Passing anything else
+ * corrupts the journal; bol_store_verify would then report it.
+ */
+BOL_MUST_CHECK int bol_store_import_prepared(struct bol_store *s, struct bol_str entry,
+                                             const struct bol_entry *e, const struct bol_hash *leaf,
+                                             bool apply, struct bol_diag *diag);
+
 /*
  * In import mode, inside a transaction: store a checkpoint of the previous
  * epoch as given.  It must verify with key, name key's origin, and its size
