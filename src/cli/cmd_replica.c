@@ -581,10 +581,10 @@ int cmd_restore(int argc, char **argv, struct cli_ctx *ctx)
            "), verified: %" PRIu64 " entries\n",
            res.entries, res.held, a.o.data_dir, res.snapshot_seq ? "the snapshot at entry " : "",
            res.snapshot_seq ? res.snapshot_seq : 0, res.size);
-    printf("time: %.2f s (import %.2f s: state %.2f s, journal %.2f s, digest %.2f s; "
-           "credentials %.2f s, verify %.2f s)\n",
+    printf("time: %.2f s (import %.2f s: state %.2f s, journal %.2f s; credentials %.2f s, "
+           "verify %.2f s)\n",
            (double) (bol_time_mono_us() - t0) / 1e6, res.import_s, res.snapshot_s, res.entries_s,
-           res.digest_s, res.rotate_s, res.verify_s);
+           res.rotate_s, res.verify_s);
     printf("credentials rotated: %u API keys revoked, %u accounts must set a new password\n",
            res.keys_revoked, res.accounts_reset);
     printf("new journal key (epoch from entry %" PRIu64 "):\n%s\n", res.epoch_seq, pub.buf);
@@ -754,6 +754,7 @@ int cmd_drill(int argc, char **argv, struct cli_ctx *ctx)
     memset(&o, 0, sizeof(o));
     o.data_dir = dir;
     o.to_seq = size;
+    o.digest = true;
     o.note = "restore drill";
     o.now_us = bol_time_now_us();
     t0 = bol_time_mono_us();
@@ -791,9 +792,11 @@ int cmd_drill(int argc, char **argv, struct cli_ctx *ctx)
         printf("drill FAILED after %.2f s: %s\n", secs, problem);
         return CLI_EXIT_FAIL;
     }
-    printf("drill passed: %" PRIu64 " entries restored and verified in %.2f s (import %.2f s, "
-           "credentials %.2f s, verify %.2f s); state equals the primary's at entry %" PRIu64 "\n",
-           size, secs, res.import_s, res.rotate_s, res.verify_s, size);
+    printf("drill passed: %" PRIu64 " entries restored and verified in %.2f s (state %.2f s, "
+           "journal %.2f s, state digest %.2f s, credentials %.2f s, verify %.2f s); state equals "
+           "the primary's at entry %" PRIu64 "\n",
+           size, secs, res.snapshot_s, res.entries_s, res.digest_s, res.rotate_s, res.verify_s,
+           size);
     if (recorded[0])
         printf("recorded: %s\n", recorded);
     return CLI_EXIT_OK;

@@ -330,15 +330,53 @@ static int feed(void *ctx, const void *p, size_t n)
     return bol_store_state_load_feed(l, p, n, &d);
 }
 
-/* The journal.epoch event that opens the new epoch. */
-static int epoch_event(struct bol_replica *r, const struct bol_restore_opts *o, uint32_t epoch,
-                       const struct bol_verifier *pub, struct bol_buf *payload,
+/* The newest checkpoint signed by one key. */
+struct last_cp {
+    const struct bol_verifier *key;
+    struct bol_buf *note;
+    bool found;
+};
+
+static int take_last_cp(void *ctx, uint64_t size, struct bol_str note,
+                        const struct bol_verifier *key)
+{
+    struct last_cp *lc = ctx;
+
+    (void) size;
+    if (memcmp(key->pk, lc->key->pk, sizeof(key->pk)) != 0)
+        return 0;
+    bol_buf_reset(lc->note);
+    lc->found = true;
+    return bol_buf_addstr(lc->note, note) < 0 ? BOL_E_NOMEM : 0;
+}
+
+/*
+ * The journal.epoch event that opens the new epoch.  It names the newest
+ * verified checkpoint of the epoch entry k belongs to (whose key is the one
+ * in force at k in the new journal): usually the replica's newest, but a
+ * restore to a point inside an earlier epoch looks that epoch's up.
+ */
+static int epoch_event(struct bol_replica *r, const struct bol_restore_opts *o, uint64_t k,
+                       uint32_t epoch, const struct bol_verifier *pub, struct bol_buf *payload,
                        struct bol_diag *diag)
 {
     struct bol_buf note = BOL_BUF_INIT(BOL_NOTE_MAX);
     const char *why = o->note ? o->note : "restored from the replica";
+    const struct bol_verifier *at_k = bol_replica_key_at(r, k);
     struct bol_verifier old;
     int rc = bol_replica_last_checkpoint(r, &note, &old, diag);
+
+    if (rc == 0 && memcmp(old.pk, at_k->pk, sizeof(old.pk)) != 0) {
+        struct last_cp lc = { at_k, &note, false };
+
+        rc = bol_replica_checkpoints(r, bol_replica_size(r), take_last_cp, &lc, diag);
+        if (rc == 0 && !lc.found)
+            rc = bol_diag_fail(diag, BOL_E_STATE, "restore",
+                               "no verified checkpoint of the epoch entry %" PRIu64
+                               " belongs to: restore to an earlier entry",
+                               k);
+        old = *at_k;
+    }
 
     if (rc == 0 && strlen(why) > BOL_EPOCH_NOTE_MAX)
         rc = bol_diag_fail(diag, BOL_E_INVAL, "note", "at most %d bytes", BOL_EPOCH_NOTE_MAX);
@@ -566,12 +604,12 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
             bol_store_rollback(ic.s);
     }
     res->entries_s = secs_since(t0) - res->snapshot_s;
-    if (rc == 0)
+    if (rc == 0 && o->digest)
         rc = bol_store_state_digest(ic.s, &res->digest, diag);
     res->import_s = secs_since(t0);
     res->digest_s = res->import_s - res->snapshot_s - res->entries_s;
     if (rc == 0)
-        rc = epoch_event(r, o, ic.epochs + 2, &res->pub, &payload, diag);
+        rc = epoch_event(r, o, k, ic.epochs + 2, &res->pub, &payload, diag);
     if (rc == 0)
         rc = bol_store_begin(ic.s, diag);
     if (rc == 0) {

@@ -35,18 +35,20 @@ struct bol_restore_opts {
     const char *admins[BOL_RESTORE_ADMINS_MAX];
     unsigned nadmins;
     bool keep_mfa;    /* leave accounts' MFA flags as they were (their seeds are gone either way) */
+    bool digest;      /* take the state digest at K (a drill compares it with the primary's) */
     const char *note; /* why: goes into the epoch entry */
     int64_t now_us;
 };
 
 struct bol_restore_result {
-    uint64_t entries;               /* K: entries kept from the old journal */
-    uint64_t held;                  /* entries the replica held */
-    uint64_t snapshot_seq;          /* the snapshot state started from, 0: none */
-    uint64_t epoch_seq;             /* the new epoch's first entry: K + 1 */
-    uint64_t size;                  /* the new journal's size after rotation */
-    struct bol_state_digest digest; /* state at K, before the restore's own entries */
-    struct bol_verifier pub;        /* the new journal key */
+    uint64_t entries;      /* K: entries kept from the old journal */
+    uint64_t held;         /* entries the replica held */
+    uint64_t snapshot_seq; /* the snapshot state started from, 0: none */
+    uint64_t epoch_seq;    /* the new epoch's first entry: K + 1 */
+    uint64_t size;         /* the new journal's size after rotation */
+    struct bol_state_digest
+        digest;              /* with opts.digest: state at K, before the restore's own entries */
+    struct bol_verifier pub; /* the new journal key */
     unsigned keys_revoked;
     unsigned accounts_reset;
     char otp[BOL_RESTORE_ADMINS_MAX][BOL_OTP_LEN + 1]; /* for admins[i]; secret, shown once */

@@ -268,6 +268,38 @@ wait_for 30 rcaught && ok "replica pulls the new epoch" || fail "replica pulls t
 grep '^drill passed' "$tmp/drill.out" | sed 's/^/# /'
 ls "$replica/drills/"*.note >/dev/null 2>&1 && ok "drill recorded" || fail "drill recorded"
 
+# ---- the replica survives its own crash, and a restore to an earlier point ----
+kill -9 "$rpid"; wait "$rpid" 2>/dev/null; rpid=""
+run_replica
+wait_for 30 rcaught && ok "replica restarts after kill -9 and holds everything" || fail "replica restarts after kill -9 ($(held))"
+stop_replica
+# Suppose the attacker's first action was earlier than thought: restore to before the
+# epoch entry of the first restore, which cuts both the attacker's and the first restore's tail.
+cut=$((epoch_from - 10))
+unserve
+restored2="$tmp/work/restored2"
+"$real" restore --from "$replica" --data "$restored2" --to-seq "$cut" --admin harbour.admin >"$tmp/restore2.out" 2>&1 &&
+    ok "restore to an earlier entry" || { fail "restore to an earlier entry"; cat "$tmp/restore2.out"; }
+[ "$(id -u)" -eq 0 ] && chown -R bollard: "$restored2"
+check "kept exactly the entries asked for" "$cut" "$(sed -n 's/^restored \([0-9]*\) of.*/\1/p' "$tmp/restore2.out")"
+"$bollard" journal verify --data "$restored2" >/dev/null && ok "the second restore verifies" || fail "the second restore verifies"
+newpub2=$(sed -n '/^new journal key/{n;p}' "$tmp/restore2.out")
+from2=$(sed -n 's/^new journal key (epoch from entry \([0-9]*\)).*/\1/p' "$tmp/restore2.out")
+check "the new epoch starts after the cut" "$((cut + 1))" "$from2"
+nrkey2=$("$bollard" key create --data "$restored2" --name backup-host-3 --role replica | head -1)
+umask 077; echo "$nrkey2" >"$replica/replica.apikey"; umask 022
+cp "$restored2/tls.crt" "$replica/primary.crt"
+serve "$restored2"
+"$real" replica approve --data "$replica" --key "$newpub2" --from "$from2" --note "second restore" >/dev/null &&
+    ok "approve an epoch that cuts what the replica holds" || fail "approve an epoch that cuts what the replica holds"
+"$real" replica status --data "$replica" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["epochs"]))' >"$tmp/nep"
+check "three epochs on the replica" "3" "$(cat "$tmp/nep")"
+run_replica
+size_restored2=$("$bollard" journal show --data "$restored2" --limit 0 --json 2>/dev/null | wc -l)
+rcaught2() { [ "$(held | cut -d' ' -f2)" -ge "$size_restored2" ]; }
+wait_for 30 rcaught2 && ok "replica follows the second restore" || fail "replica follows the second restore ($(held) vs $size_restored2)"
+"$real" drill --from "$replica" >"$tmp/drill2.out" 2>&1 && ok "drill after the cut passes" || { fail "drill after the cut passes"; cat "$tmp/drill2.out"; }
+
 # ---- the manual operations pack ----
 stop_replica
 pack=$(ls -d "$replica"/packs/* 2>/dev/null | tail -1)
