@@ -577,10 +577,14 @@ int cmd_restore(int argc, char **argv, struct cli_ctx *ctx)
         bol_buf_release(&pub);
         return CLI_EXIT_FAIL;
     }
-    printf("restored %" PRIu64 " of %" PRIu64 " entries into %s (state from %s%" PRIu64
-           "), verified: %" PRIu64 " entries\n",
-           res.entries, res.held, a.o.data_dir, res.snapshot_seq ? "the snapshot at entry " : "",
-           res.snapshot_seq ? res.snapshot_seq : 0, res.size);
+    if (res.snapshot_seq)
+        printf("restored %" PRIu64 " of %" PRIu64 " entries into %s (state from the snapshot at "
+               "entry %" PRIu64 "), verified: %" PRIu64 " entries\n",
+               res.entries, res.held, a.o.data_dir, res.snapshot_seq, res.size);
+    else
+        printf("restored %" PRIu64 " of %" PRIu64 " entries into %s (state replayed from the "
+               "journal), verified: %" PRIu64 " entries\n",
+               res.entries, res.held, a.o.data_dir, res.size);
     printf("time: %.2f s (import %.2f s: state %.2f s, journal %.2f s; credentials %.2f s, "
            "verify %.2f s)\n",
            (double) (bol_time_mono_us() - t0) / 1e6, res.import_s, res.snapshot_s, res.entries_s,

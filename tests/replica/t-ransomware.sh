@@ -243,6 +243,8 @@ check "old clerk key refused" "401" "$(R -H "Authorization: Bearer $clerk" "$url
 check "old replica key refused" "401" "$(R -H "Authorization: Bearer $rkey" "$url/api/v1/journal/checkpoint")"
 check "old clerk password refused" "401" "$(R -X POST -d "{\"user\":\"gate.clerk\",\"password\":\"$cotp\"}" "$url/api/v1/login")"
 check "old admin password refused" "401" "$(R -X POST -d "{\"user\":\"harbour.admin\",\"password\":\"$aotp\"}" "$url/api/v1/login")"
+cotp2=$("$bollard" user reset-password --data "$restored" --user gate.clerk --reason "after restore" | head -1)
+check "a reset one-time password works for the clerk" "200" "$(R -X POST -d "{\"user\":\"gate.clerk\",\"password\":\"$cotp2\"}" "$url/api/v1/login")"
 check "the new one-time admin password works" "200" "$(R -X POST -d "{\"user\":\"harbour.admin\",\"password\":\"$otp\"}" "$url/api/v1/login")"
 "$bollard" journal show --data "$restored" --limit 0 --json 2>/dev/null | grep -q '"journal.epoch"' && ok "the restore is a journal event" || fail "the restore is a journal event"
 "$bollard" key list --data "$restored" | grep -q "gate-clerk.*active" && fail "every API key revoked" || ok "every API key revoked"
