@@ -1046,20 +1046,57 @@ int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64]
     return found ? 0 : BOL_E_NOTFOUND;
 }
 
-int bol_replica_snapshot_read(struct bol_replica *r, const char *name,
-                              int (*fn)(void *ctx, const void *p, size_t n), void *ctx,
-                              struct bol_diag *diag)
+/*
+ * A snapshot into an empty store: a SQLite image ("e<epoch> img", what this
+ * replica writes) is gathered and attached; a row dump ("e<epoch>") is fed
+ * to the loader as it is read.
+ */
+struct snap_in {
+    struct bol_store *into;
+    bool image;
+    struct bol_buf img;
+    struct bol_state_loader *l;
+    struct bol_diag *diag;
+};
+
+static int snap_in_meta(void *ctx, uint64_t seq, int64_t at_us, struct bol_str meta)
 {
-    return bol_vault_snap_read(r->v, name, NULL, fn, ctx, diag);
+    struct snap_in *si = ctx;
+
+    (void) seq;
+    (void) at_us;
+    si->image = meta.len > 4 && !memcmp(meta.p + meta.len - 4, " img", 4);
+    return si->image ? 0 : bol_store_state_load_begin(si->into, &si->l, si->diag);
 }
 
-static int feed_loader(void *ctx, const void *p, size_t n)
+static int snap_in_data(void *ctx, const void *p, size_t n)
 {
-    struct bol_state_loader *l = ctx;
-    struct bol_diag d;
+    struct snap_in *si = ctx;
 
-    bol_diag_init(&d);
-    return bol_store_state_load_feed(l, p, n, &d);
+    if (si->image)
+        return bol_buf_add(&si->img, p, n) < 0
+                   ? bol_diag_fail(si->diag, BOL_E_NOMEM, "snapshot", "out of memory")
+                   : 0;
+    return bol_store_state_load_feed(si->l, p, n, si->diag);
+}
+
+int bol_replica_snapshot_load(struct bol_replica *r, const char *name, struct bol_store *into,
+                              uint64_t *ret_seq, struct bol_diag *diag)
+{
+    struct snap_in si = { into, false, BOL_BUF_INIT((size_t) 1 << 40), NULL, diag };
+    int rc = bol_vault_snap_read(r->v, name, snap_in_meta, snap_in_data, &si, diag);
+
+    if (rc == 0 && si.image)
+        rc = bol_store_state_load_image(into, si.img.buf, si.img.len, ret_seq, diag);
+    else if (rc == 0 && si.l) {
+        rc = bol_store_state_load_end(si.l, ret_seq, diag);
+        si.l = NULL;
+    } else if (rc == 0)
+        rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds nothing", name);
+    if (si.l)
+        bol_store_state_load_abort(si.l);
+    bol_buf_release(&si.img);
+    return rc;
 }
 
 static int state_apply_entry(void *ctx, uint64_t seq, struct bol_str entry)
@@ -1098,16 +1135,9 @@ static int reload_state(struct bol_replica *r, struct bol_diag *diag)
         return e;
     e = bol_replica_snapshot_find(r, r->verified, name, &at, diag);
     if (e == 0) {
-        struct bol_state_loader *l = NULL;
         uint64_t got = 0;
 
-        e = bol_store_state_load_begin(r->state, &l, diag);
-        if (e == 0)
-            e = bol_vault_snap_read(r->v, name, NULL, feed_loader, l, diag);
-        if (e == 0)
-            e = bol_store_state_load_end(l, &got, diag);
-        else if (l)
-            bol_store_state_load_abort(l);
+        e = bol_replica_snapshot_load(r, name, r->state, &got, diag);
         if (e == 0 && got != at)
             e = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "snapshot %s holds entry %" PRIu64,
                               name, got);
@@ -1815,12 +1845,12 @@ static int take_snapshot(struct bol_replica *r, int64_t now_us, struct bol_diag 
         return 0;
     rc = catch_up_state(r, diag);
     /* the name carries the epoch owning the last entry, which decides which lineages can use it */
-    snprintf(meta, sizeof(meta), "e%u", owner(r, r->cur, r->verified)->n);
+    snprintf(meta, sizeof(meta), "e%u img", owner(r, r->cur, r->verified)->n);
     if (rc == 0)
         rc = bol_vault_snap_begin(r->v, r->verified, now_us, bol_str_from(meta), &s.w, diag);
     if (rc < 0)
         return rc;
-    rc = bol_store_state_dump(r->state, snap_write, &s, &seq, diag);
+    rc = bol_store_state_image(r->state, snap_write, &s, &seq, diag);
     if (rc == 0 && seq != r->verified)
         rc = bol_diag_fail(diag, BOL_E_INTERNAL, "snapshot",
                            "the state is at %" PRIu64 ", not %" PRIu64, seq, r->verified);

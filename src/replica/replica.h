@@ -179,10 +179,13 @@ BOL_MUST_CHECK int bol_replica_read_all(struct bol_replica *r, uint64_t upto,
  */
 BOL_MUST_CHECK int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64],
                                              uint64_t *ret_seq, struct bol_diag *diag);
-/* Feed a snapshot's state dump to fn. */
-BOL_MUST_CHECK int bol_replica_snapshot_read(struct bol_replica *r, const char *name,
-                                             int (*fn)(void *ctx, const void *p, size_t n),
-                                             void *ctx, struct bol_diag *diag);
+/*
+ * Load a snapshot into a store whose state tables are empty (a state-only
+ * store, or a store being restored); *ret_seq gets the entry it reflects.
+ */
+BOL_MUST_CHECK int bol_replica_snapshot_load(struct bol_replica *r, const char *name,
+                                             struct bol_store *into, uint64_t *ret_seq,
+                                             struct bol_diag *diag);
 
 /* ---- the primary, asked with the replica's key (drills) ---- */
 

@@ -321,15 +321,6 @@ out:
     return rc;
 }
 
-static int feed(void *ctx, const void *p, size_t n)
-{
-    struct bol_state_loader *l = ctx;
-    struct bol_diag d;
-
-    bol_diag_init(&d);
-    return bol_store_state_load_feed(l, p, n, &d);
-}
-
 /* The newest checkpoint signed by one key. */
 struct last_cp {
     const struct bol_verifier *key;
@@ -530,7 +521,6 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     struct bol_store_config c = { .data_dir = o->data_dir, .db_url = o->db_url };
     struct import_ctx ic = { .diag = diag };
     struct bol_buf payload = BOL_BUF_INIT(BOL_ENTRY_MAX);
-    struct bol_state_loader *l = NULL;
     struct bol_append_result ar;
     char snap[64];
     int64_t t0 = bol_time_mono_us();
@@ -582,13 +572,7 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     if (res->snapshot_seq) {
         uint64_t got = 0;
 
-        rc = bol_store_state_load_begin(ic.s, &l, diag);
-        if (rc == 0)
-            rc = bol_replica_snapshot_read(r, snap, feed, l, diag);
-        if (rc == 0) {
-            rc = bol_store_state_load_end(l, &got, diag);
-            l = NULL;
-        }
+        rc = bol_replica_snapshot_load(r, snap, ic.s, &got, diag);
         if (rc == 0 && got != res->snapshot_seq)
             rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap,
                                got);
@@ -624,8 +608,6 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
             bol_store_rollback(ic.s);
         res->epoch_seq = ar.first_seq;
     }
-    if (l)
-        bol_store_state_load_abort(l);
     bol_store_close(ic.s);
     bol_buf_release(&payload);
     bol_buf_release(&ic.notes);

@@ -116,6 +116,24 @@ BOL_MUST_CHECK int bol_db_open_pg(const char *url, unsigned flags, struct bol_db
 /* True for the URL forms bol_db_open_pg accepts (postgres:// or postgresql://). */
 bool bol_db_url_is_pg(const char *url);
 
+/*
+ * SQLite only: a schema of the connection ("main", or an attached one) as
+ * one database image (sqlite3_serialize), handed to fn in pieces of at most
+ * 1 MiB.  fn returns 0 or a negative code, which stops and is returned.
+ */
+BOL_MUST_CHECK int bol_db_sqlite_image(struct bol_db *db, const char *schema,
+                                       int (*fn)(void *ctx, const void *p, size_t n), void *ctx,
+                                       struct bol_diag *diag);
+
+/*
+ * SQLite only: attach an image of n bytes as schema `name`, in memory
+ * (sqlite3_deserialize).  The image is copied into SQLite's own memory,
+ * written to no file, and freed with the connection or at bol_db_exec_script
+ * "DETACH name".  BOL_E_CORRUPT when it is not a database.
+ */
+BOL_MUST_CHECK int bol_db_sqlite_attach_image(struct bol_db *db, const char *name,
+                                              const void *image, size_t n, struct bol_diag *diag);
+
 /* Close; NULL is allowed.  An open transaction is rolled back. */
 void bol_db_close(struct bol_db *db);
 

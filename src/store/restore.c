@@ -87,27 +87,27 @@ int store_import_sync(struct bol_store *s, enum store_sync step, struct bol_diag
 
     switch (step) {
     case STORE_SYNC_IMPORT:
-        return bol_db_exec_script(
-            s->db, pg ? "SET synchronous_commit = off" : "PRAGMA synchronous=OFF", diag);
+        /*
+         * SQLite: no WAL while importing (every page written once, not to the
+         * WAL and again to the database); a crash leaves a directory to throw
+         * away, which the import_mode mark says.
+         */
+        return bol_db_exec_script(s->db,
+                                  pg ? "SET synchronous_commit = off"
+                                     : "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF",
+                                  diag);
     case STORE_SYNC_SEAL:
         if (pg)
             return bol_db_exec_script(s->db, "SET synchronous_commit = on", diag);
-        /*
-         * Inside the last transaction: pages that checkpoints of the WAL copied
-         * into the database file while synchronous was OFF were never flushed.
-         * Flush them and the WAL now, and keep the database file untouched until
-         * the commit's own frames are flushed too (no automatic checkpoint).
-         */
-        r = bol_db_exec_script(s->db, "PRAGMA wal_autocheckpoint=0", diag);
-        return r ? r : fsync_db_files(s, diag);
+        /* Inside the last transaction: what the import wrote is flushed before it commits. */
+        return fsync_path(s->location, diag);
     case STORE_SYNC_DURABLE:
         if (pg)
             return 0;
-        r = bol_db_exec_script(s->db, "PRAGMA synchronous=FULL", diag);
+        /* After that commit: back to WAL with synchronous=FULL, everything flushed. */
+        r = bol_db_exec_script(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", diag);
         if (r == 0)
             r = fsync_db_files(s, diag);
-        if (r == 0)
-            r = bol_db_exec_script(s->db, "PRAGMA wal_autocheckpoint=8000", diag);
         return r;
     }
     return BOL_E_INTERNAL;

@@ -702,3 +702,153 @@ int bol_store_state_load_end(struct bol_state_loader *l, uint64_t *ret_seq, stru
         *ret_seq = seq;
     return 0;
 }
+
+/* ---- state as a SQLite database image ---- */
+
+int bol_store_state_image(struct bol_store *s, int (*write)(void *ctx, const void *p, size_t n),
+                          void *ctx, uint64_t *ret_seq, struct bol_diag *diag)
+{
+    int r;
+
+    if (!s->state_only || s->db->kind != BOL_DB_SQLITE)
+        return bol_diag_fail(diag, BOL_E_STATE, "state", "an image is made of a state-only store");
+    r = bol_store_state_flush(s, diag);
+    if (r == 0)
+        r = bol_db_sqlite_image(s->db, "main", write, ctx, diag);
+    if (r == 0 && ret_seq)
+        *ret_seq = s->state_seq;
+    return r;
+}
+
+static const struct bol_sql q_img_meta = { "SELECT value FROM snap.meta WHERE key = $1" };
+
+static int take_text(void *ctx, const struct bol_db_row *row)
+{
+    struct bol_buf *b = ctx;
+
+    bol_buf_reset(b);
+    return bol_buf_addstr(b, bol_db_row_bytes(row, 0)) < 0 ? BOL_E_NOMEM : 1;
+}
+
+static int img_meta(struct bol_store *s, const char *key, struct bol_buf *out,
+                    struct bol_diag *diag)
+{
+    struct bol_db_val p = BOL_DBV_STR(bol_str_from(key));
+    int r;
+
+    bol_buf_reset(out);
+    r = bol_db_query(s->db, &q_img_meta, &p, 1, take_text, out, diag);
+    if (r < 0)
+        return r;
+    if (out->len == 0)
+        return bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image has no %s", key);
+    return 0;
+}
+
+/* Copy every state table of the attached image into the empty tables of s (SQLite). */
+static int img_copy(struct bol_store *s, struct bol_diag *diag)
+{
+    size_t i;
+    int r = bol_db_begin(s->db, true, diag);
+
+    for (i = 0; r == 0 && i < s->ntables; i++) {
+        char sql[160];
+
+        /* identical declarations: SQLite moves the b-trees' records without decoding them */
+        snprintf(sql, sizeof(sql), "INSERT INTO main.%s SELECT * FROM snap.%s",
+                 s->tables[i].t->name, s->tables[i].t->name);
+        r = bol_db_exec_script(s->db, sql, diag);
+    }
+    if (r == 0)
+        r = bol_db_commit(s->db, diag);
+    else
+        bol_db_rollback(s->db);
+    return r;
+}
+
+struct feed_loader {
+    struct bol_state_loader *l;
+    struct bol_diag *diag;
+};
+
+static int feed_rows(void *ctx, const void *p, size_t n)
+{
+    struct feed_loader *f = ctx;
+
+    return bol_store_state_load_feed(f->l, p, n, f->diag);
+}
+
+int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n, uint64_t *ret_seq,
+                               struct bol_diag *diag)
+{
+    struct bol_buf v = BOL_BUF_INIT(128);
+    char fp[65];
+    uint64_t seq = 0;
+    int r;
+
+    if (s->db->in_tx)
+        return bol_diag_fail(diag, BOL_E_STATE, "load", "load inside a transaction");
+    if (s->state_only && s->state_seq)
+        return bol_diag_fail(diag, BOL_E_STATE, "load",
+                             "the store has applied entries; load into an empty one");
+    if (s->db->kind != BOL_DB_SQLITE) {
+        /* PostgreSQL: the image becomes rows through an in-memory state-only store */
+        struct bol_store *m = NULL;
+        struct feed_loader f = { NULL, diag };
+
+        r = bol_store_open_state(NULL, &m, diag);
+        if (r == 0)
+            r = bol_store_state_load_image(m, image, n, &seq, diag);
+        if (r == 0)
+            r = bol_store_state_load_begin(s, &f.l, diag);
+        if (r == 0) {
+            r = bol_store_state_dump(m, feed_rows, &f, NULL, diag);
+            if (r == 0)
+                r = bol_store_state_load_end(f.l, &seq, diag);
+            else
+                bol_store_state_load_abort(f.l);
+        }
+        bol_store_close(m);
+        if (r == 0 && ret_seq)
+            *ret_seq = seq;
+        return r;
+    }
+    r = bol_db_sqlite_attach_image(s->db, "snap", image, n, diag);
+    if (r < 0)
+        return r;
+    bol_state_fingerprint(fp);
+    r = img_meta(s, "state_fingerprint", &v, diag);
+    if (r == 0 && strcmp(v.buf, fp) != 0)
+        r = bol_diag_fail(diag, BOL_E_STATE, "snapshot",
+                          "the snapshot was made by a bollard with other state tables; replay "
+                          "the journal instead");
+    if (r == 0)
+        r = img_meta(s, "state_seq", &v, diag);
+    if (r == 0 && bol_str_to_u64(bol_buf_str(&v), &seq) < 0)
+        r = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image's state_seq is not a number");
+    if (r == 0)
+        r = img_copy(s, diag);
+    if (bol_db_exec_script(s->db, "DETACH DATABASE snap", r == 0 ? diag : NULL) < 0 && r == 0)
+        r = BOL_E_IO;
+    bol_buf_release(&v);
+    if (r < 0)
+        return r;
+    if (s->state_only) {
+        char text[32];
+
+        snprintf(text, sizeof(text), "%" PRIu64, seq);
+        r = bol_db_begin(s->db, true, diag);
+        if (r == 0)
+            r = store_meta_set(s, "state_seq", text, diag);
+        if (r == 0)
+            r = bol_db_commit(s->db, diag);
+        if (r < 0)
+            return r;
+        s->state_seq = seq;
+        s->state_flushed = seq;
+        s->state_pending = 0;
+    }
+    if (ret_seq)
+        *ret_seq = seq;
+    return 0;
+}

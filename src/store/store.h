@@ -379,6 +379,25 @@ BOL_MUST_CHECK int bol_store_state_load_end(struct bol_state_loader *l, uint64_t
 /* Roll back and free; NULL is allowed. */
 void bol_store_state_load_abort(struct bol_state_loader *l);
 
+/*
+ * The state of a state-only store as a SQLite database image (the replica's
+ * snapshots): loads into SQLite without a row being decoded.  Flushes first;
+ * *ret_seq (may be NULL) gets the entry the state reflects.
+ */
+BOL_MUST_CHECK int bol_store_state_image(struct bol_store *s,
+                                         int (*write)(void *ctx, const void *p, size_t n),
+                                         void *ctx, uint64_t *ret_seq, struct bol_diag *diag);
+
+/*
+ * Load an image made by bol_store_state_image into the empty state tables
+ * of s.  SQLite: the image is attached in memory and every table copied in
+ * one transaction; PostgreSQL: through an in-memory state-only store, row by
+ * row.  Refused like a dump: another state fingerprint (BOL_E_STATE), not a
+ * database or without its seq (BOL_E_CORRUPT).
+ */
+BOL_MUST_CHECK int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n,
+                                              uint64_t *ret_seq, struct bol_diag *diag);
+
 /* ---- credential store: personal data keys (crypto-shredding) ---- */
 
 /*

@@ -910,6 +910,81 @@ static void test_restore_from_snapshot(void **state)
     bol_buf_release(&cp);
 }
 
+static int collect_image(void *ctx, const void *p, size_t n)
+{
+    return bol_buf_add(ctx, p, n);
+}
+
+/*
+ * The replica's snapshots as SQLite images: a state-only store's image loads
+ * into another state-only store and into a store being restored (SQLite or
+ * PostgreSQL) with the same digest; a damaged image or one with another state
+ * fingerprint is refused and leaves the tables empty.
+ */
+static void test_state_image(void **state)
+{
+    struct fixture *f = *state, t;
+    struct bol_store_config c;
+    struct bol_store *st = NULL, *dst = NULL;
+    struct bol_buf img = BOL_BUF_INIT((size_t) 1 << 30), e = BOL_BUF_INIT(BOL_ENTRY_MAX);
+    struct bol_state_digest a, b;
+    struct bol_verifier pub;
+    struct apply_ctx ac;
+    struct bol_diag d;
+    uint64_t seq = 0;
+    unsigned i;
+
+    for (i = 0; i < 40; i++)
+        define_terminal(f->s, i, i % 3 == 0);
+    assert_int_equal(bol_store_open_state(NULL, &st, NULL), 0);
+    ac.st = st;
+    assert_int_equal(bol_store_read(f->s, 1, 0, apply_one, &ac, NULL), 0);
+    /* only a state-only SQLite store makes an image */
+    assert_int_equal(bol_store_state_image(f->s, collect_image, &img, NULL, &d), BOL_E_STATE);
+    assert_int_equal(bol_store_state_image(st, collect_image, &img, &seq, NULL), 0);
+    assert_int_equal(seq, size_of(f->s));
+    digest_of(st, &a);
+    bol_store_close(st);
+
+    /* into a state-only store, which goes on from there */
+    assert_int_equal(bol_store_open_state(NULL, &st, NULL), 0);
+    seq = 0;
+    assert_int_equal(bol_store_state_load_image(st, img.buf, img.len, &seq, NULL), 0);
+    assert_int_equal(seq, size_of(f->s));
+    assert_int_equal(bol_store_state_seq(st), seq);
+    digest_of(st, &b);
+    assert_same_digest(&a, &b);
+    assert_int_equal(bol_store_state_load_image(st, img.buf, img.len, &seq, &d), BOL_E_STATE);
+    define_terminal(f->s, 77, false);
+    entry_at(f->s, seq + 1, &e);
+    assert_int_equal(bol_store_state_apply(st, bol_buf_str(&e), &d), 0);
+    bol_store_close(st);
+
+    /* into a store being restored (this fixture's engine: SQLite, or PostgreSQL through rows) */
+    target_make(&t, &c);
+    assert_int_equal(bol_store_restore_init(&c, "test.example/bollard", NOW, &pub, &dst, NULL), 0);
+    assert_int_equal(bol_store_state_load_image(dst, img.buf, img.len, &seq, NULL), 0);
+    digest_of(dst, &b);
+    for (i = 0; i < a.n; i++)
+        assert_memory_equal(a.t[i].hash.b, b.t[i].hash.b, BOL_HASH_LEN);
+    bol_store_close(dst);
+    fixture_destroy(&t);
+
+    /* damaged: cut short, not a database at all, the schema page's header overwritten */
+    assert_int_equal(bol_store_open_state(NULL, &st, NULL), 0);
+    assert_int_not_equal(bol_store_state_load_image(st, img.buf, 1000, &seq, &d), 0);
+    assert_int_not_equal(bol_store_state_load_image(st, "not a database", 14, &seq, &d), 0);
+    memset(img.buf + 100, 0xff, 4); /* page 1's b-tree header, after the file header */
+    assert_int_not_equal(bol_store_state_load_image(st, img.buf, img.len, &seq, &d), 0);
+    digest_of(st, &b);
+    for (i = 0; i < b.n; i++)
+        assert_int_equal(b.t[i].rows, 0);
+    assert_int_equal(bol_store_state_seq(st), 0);
+    bol_store_close(st);
+    bol_buf_release(&img);
+    bol_buf_release(&e);
+}
+
 /* Import speed, printed for the record: entries per second on this engine. */
 static void test_import_rate(void **state)
 {
@@ -973,6 +1048,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_dump_load_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_only_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_from_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_rate, setup, teardown),
     };
     int r = store_test_engine(argc, argv);
