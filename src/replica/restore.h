@@ -30,7 +30,7 @@ struct bol_restore_opts {
     const char *data_dir; /* must not exist, or be empty */
     const char *db_url;   /* NULL: SQLite in data_dir; or postgres://... (an empty database) */
     uint64_t to_seq;      /* keep entries 1..to_seq; 0: everything held */
-    int64_t to_time_us;   /* keep entries accepted before this instant; 0: no limit */
+    int64_t to_time_us;   /* keep the entries before the first accepted at or after it; 0: none */
     /* Accounts given a one-time password now (the first administrators back in). */
     const char *admins[BOL_RESTORE_ADMINS_MAX];
     unsigned nadmins;

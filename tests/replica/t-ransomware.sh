@@ -302,6 +302,20 @@ rcaught2() { [ "$(held | cut -d' ' -f2)" -ge "$size_restored2" ]; }
 wait_for 30 rcaught2 && ok "replica follows the second restore" || fail "replica follows the second restore ($(held) vs $size_restored2)"
 "$real" drill --from "$replica" >"$tmp/drill2.out" 2>&1 && ok "drill after the cut passes" || { fail "drill after the cut passes"; cat "$tmp/drill2.out"; }
 
+# To a time: the entries before the first one accepted at or after it.
+python3 - "$restored2/bollard.db" >"$tmp/cut-time" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+ats = [json.loads(e)["at"] for (e,) in db.execute("select entry from journal order by seq")]
+t = ats[-3]  # written by the restored primary, on the wall clock
+print(t, next(i for i, a in enumerate(ats) if a >= t))
+PY
+read -r when expect <"$tmp/cut-time"
+stop_replica
+"$real" restore --from "$replica" --data "$tmp/work/restored3" --to-time "$when" >"$tmp/restore3.out" 2>&1 &&
+    ok "restore to a time" || { fail "restore to a time"; cat "$tmp/restore3.out"; }
+check "kept the entries accepted before that time" "$expect" "$(sed -n 's/^restored \([0-9]*\) of.*/\1/p' "$tmp/restore3.out")"
+
 # ---- the manual operations pack ----
 stop_replica
 pack=$(ls -d "$replica"/packs/* 2>/dev/null | tail -1)
