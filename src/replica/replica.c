@@ -1839,18 +1839,32 @@ static int take_snapshot(struct bol_replica *r, int64_t now_us, struct bol_diag 
     struct snap_w s = { NULL, diag };
     char meta[64];
     uint64_t seq = 0;
+    bool image;
     int rc;
 
     if (!r->state || r->verified == 0 || r->verified == r->snap_seq)
         return 0;
     rc = catch_up_state(r, diag);
-    /* the name carries the epoch owning the last entry, which decides which lineages can use it */
-    snprintf(meta, sizeof(meta), "e%u img", owner(r, r->cur, r->verified)->n);
-    if (rc == 0)
-        rc = bol_vault_snap_begin(r->v, r->verified, now_us, bol_str_from(meta), &s.w, diag);
     if (rc < 0)
         return rc;
-    rc = bol_store_state_image(r->state, snap_write, &s, &seq, diag);
+    /*
+     * A SQLite image when SQLite can make one (it serialises into one
+     * allocation, under 2 GiB), else the portable row dump.  The name
+     * carries the epoch owning the last entry, which decides which lineages
+     * can use it.
+     */
+    for (image = true;; image = false) {
+        snprintf(meta, sizeof(meta), image ? "e%u img" : "e%u", owner(r, r->cur, r->verified)->n);
+        rc = bol_vault_snap_begin(r->v, r->verified, now_us, bol_str_from(meta), &s.w, diag);
+        if (rc < 0)
+            return rc;
+        rc = image ? bol_store_state_image(r->state, snap_write, &s, &seq, diag)
+                   : bol_store_state_dump(r->state, snap_write, &s, &seq, diag);
+        if (rc == 0 || !image || rc != BOL_E_NOMEM)
+            break;
+        bol_vault_snap_abort(s.w);
+        bol_diag_init(diag);
+    }
     if (rc == 0 && seq != r->verified)
         rc = bol_diag_fail(diag, BOL_E_INTERNAL, "snapshot",
                            "the state is at %" PRIu64 ", not %" PRIu64, seq, r->verified);
