@@ -12,6 +12,9 @@
 
 #include "compat.h"
 
+struct bol_diag;
+struct bol_verifier;
+
 #define CLI_EXIT_OK    0
 #define CLI_EXIT_FAIL  1
 #define CLI_EXIT_USAGE 2
@@ -37,6 +40,15 @@ bool cli_wants_help(int argc, char **argv);
 /* Read a whole file of at most max bytes, NUL-terminated (bol_free it); -1 after
  * logging why. */
 int cli_read_file(const char *path, size_t max, char **ret, size_t *len);
+
+/* Log "what: why" once: the diag's message, else the code's text. */
+void cli_diag_error(const char *what, int r, const struct bol_diag *d);
+
+/*
+ * A public key given as its text (NAME+KEYID+BASE64) or as a file holding
+ * it.  0, or -1 after logging why.
+ */
+int cli_load_verifier(const char *arg, struct bol_verifier *out);
 
 /* Write s to out with bytes outside printable ASCII shown as \xNN. */
 void cli_put_escaped(FILE *out, const char *s, size_t n);

@@ -67,14 +67,6 @@ const char *const cmd_journal_replay_usage[] = {
     NULL,
 };
 
-static void print_diag_error(const char *what, int r, const struct bol_diag *d)
-{
-    if (d->msg[0])
-        bol_log_error("%s: %s", what, d->msg);
-    else
-        bol_log_error("%s: %s", what, bol_strerror(r));
-}
-
 static int open_store(const char *dir, bool read_only, struct bol_store **ret)
 {
     struct bol_store_config c = { .data_dir = dir, .read_only = read_only };
@@ -84,7 +76,7 @@ static int open_store(const char *dir, bool read_only, struct bol_store **ret)
     bol_diag_init(&d);
     r = bol_store_open(&c, ret, &d);
     if (r < 0)
-        print_diag_error("cannot open the store", r, &d);
+        cli_diag_error("cannot open the store", r, &d);
     return r;
 }
 
@@ -144,7 +136,7 @@ int cmd_init(int argc, char **argv, struct cli_ctx *ctx)
     bol_diag_init(&d);
     r = bol_store_init(&c, origin, bol_time_now_us(), &pub, &d);
     if (r < 0) {
-        print_diag_error("cannot initialise", r, &d);
+        cli_diag_error("cannot initialise", r, &d);
         return CLI_EXIT_FAIL;
     }
     if (bol_verifier_encode(&pub, &vkey) < 0) {
@@ -157,7 +149,7 @@ int cmd_init(int argc, char **argv, struct cli_ctx *ctx)
         snprintf(crt, sizeof(crt), "%s/tls.crt", c.data_dir);
         snprintf(key, sizeof(key), "%s/tls.key", c.data_dir);
         if (bol_tls_selfsigned(crt, key, bol_time_now_us(), fp, &d) < 0) {
-            print_diag_error("cannot make the TLS certificate", BOL_E_IO, &d);
+            cli_diag_error("cannot make the TLS certificate", BOL_E_IO, &d);
             bol_buf_release(&vkey);
             return CLI_EXIT_FAIL;
         }
@@ -181,31 +173,6 @@ static void hex(const uint8_t *b, size_t n, char *out)
         out[2 * i + 1] = digits[b[i] & 15];
     }
     out[2 * n] = '\0';
-}
-
-static int load_key_file(const char *path, struct bol_verifier *out)
-{
-    struct bol_buf b = BOL_BUF_INIT(8192);
-    struct bol_diag d;
-    char chunk[1024];
-    FILE *f = fopen(path, "r");
-    size_t n;
-    int r = 0;
-
-    if (!f) {
-        bol_log_error("cannot open '%s': %s", path, strerror(errno));
-        return BOL_E_NOTFOUND;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && r == 0)
-        r = bol_buf_add(&b, chunk, n);
-    fclose(f);
-    bol_diag_init(&d);
-    if (r == 0)
-        r = bol_verifier_decode(bol_buf_str(&b), out, &d);
-    if (r < 0)
-        bol_log_error("'%s' is not a public key: %s", path, d.msg[0] ? d.msg : bol_strerror(r));
-    bol_buf_release(&b);
-    return r;
 }
 
 int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx)
@@ -247,7 +214,7 @@ int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!dir || optind != argc)
         return cli_usage(cmd_journal_verify_usage, true);
-    if (keyfile && load_key_file(keyfile, &key) < 0)
+    if (keyfile && cli_load_verifier(keyfile, &key) < 0)
         return CLI_EXIT_FAIL;
     if (open_store(dir, true, &s) < 0)
         return CLI_EXIT_FAIL;
@@ -269,7 +236,7 @@ int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx)
             printf("first bad checkpoint: size %" PRIu64 "\n", rep.bad_checkpoint);
         printf("store: %s\n", bol_store_location(s));
     } else {
-        print_diag_error("cannot verify", r, &d);
+        cli_diag_error("cannot verify", r, &d);
         printf("journal damaged: the store cannot be read\nstore: %s\n", bol_store_location(s));
     }
     bol_store_close(s);
@@ -365,7 +332,7 @@ int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx)
     bol_diag_init(&d);
     r = bol_store_read(s, from, limit, show_entry, &sc, &d);
     if (r < 0)
-        print_diag_error("cannot read the journal", r, &d);
+        cli_diag_error("cannot read the journal", r, &d);
     bol_store_close(s);
     return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
@@ -427,7 +394,7 @@ int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx)
     if (r == 0)
         r = bol_store_replay_into(s, scratch, &rebuilt, &events, &d);
     if (r < 0) {
-        print_diag_error("cannot replay", r, &d);
+        cli_diag_error("cannot replay", r, &d);
         goto out;
     }
     printf("replayed %" PRIu64 " entries in %.2f s\n", events,
@@ -513,7 +480,7 @@ int cmd_journal_rotate_key(int argc, char **argv, struct cli_ctx *ctx)
     if (r == 0)
         r = bol_verifier_encode(&pub, &text);
     if (r < 0) {
-        print_diag_error("cannot rotate the journal key", r, &d);
+        cli_diag_error("cannot rotate the journal key", r, &d);
     } else {
         printf("new journal key (pin it on the backup host):\n");
         cli_put_escaped(stdout, text.buf, text.len);

@@ -61,43 +61,6 @@ const char *const cmd_pack_keygen_usage[] = {
     NULL,
 };
 
-static void diag_error(const char *what, int r, const struct bol_diag *d)
-{
-    if (d->msg[0])
-        bol_log_error("%s: %s", what, d->msg);
-    else
-        bol_log_error("%s: %s", what, bol_strerror(r));
-}
-
-/* PUBKEY: the key text itself, else a file holding it. */
-static int load_verifier(const char *arg, struct bol_verifier *out)
-{
-    struct bol_diag d;
-    char *text = NULL;
-    size_t len = 0;
-    int r;
-
-    bol_diag_init(&d);
-    if (strchr(arg, '+') && bol_verifier_decode(bol_str_from(arg), out, &d) == 0)
-        return 0;
-    if (access(arg, F_OK) != 0) {
-        bol_log_error("'%s' is neither a public key nor a file: %s", arg,
-                      d.msg[0] ? d.msg : strerror(errno));
-        return -1;
-    }
-    if (cli_read_file(arg, KEY_TEXT_MAX, &text, &len) < 0)
-        return -1;
-    bol_diag_init(&d);
-    r = bol_verifier_decode(bol_str_make(text, len), out, &d);
-    bol_free(text);
-    if (r < 0) {
-        bol_log_error("'%s' does not hold a public key: %s", arg,
-                      d.msg[0] ? d.msg : bol_strerror(r));
-        return -1;
-    }
-    return 0;
-}
-
 /* A signing key file: a regular file nobody else may read. */
 static int load_signer(const char *path, struct bol_signer *out)
 {
@@ -168,7 +131,7 @@ int cmd_pack_verify(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!key || optind != argc - 1)
         return cli_usage(cmd_pack_verify_usage, true);
-    if (load_verifier(key, &pub) < 0)
+    if (cli_load_verifier(key, &pub) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     r = bol_pack_verify(argv[optind], &pub, &info, &d);
@@ -181,7 +144,7 @@ int cmd_pack_verify(int argc, char **argv, struct cli_ctx *ctx)
         return CLI_EXIT_FAIL;
     }
     if (r < 0) {
-        diag_error("cannot verify the pack", r, &d);
+        cli_diag_error("cannot verify the pack", r, &d);
         return CLI_EXIT_FAIL;
     }
     if (!bol_time_format(info.generated_at_us, 0, 0, when))
@@ -236,7 +199,7 @@ int cmd_pack_write(int argc, char **argv, struct cli_ctx *ctx)
     r = bol_store_open(&c, &s, &d);
     if (r < 0) {
         bol_signer_wipe(&key);
-        diag_error("cannot open the store", r, &d);
+        cli_diag_error("cannot open the store", r, &d);
         return CLI_EXIT_FAIL;
     }
     r = bol_query_snapshot_begin(s, &d);
@@ -249,7 +212,7 @@ int cmd_pack_write(int argc, char **argv, struct cli_ctx *ctx)
     bol_signer_wipe(&key);
     bol_store_close(s);
     if (r < 0) {
-        diag_error("cannot write the pack", r, &d);
+        cli_diag_error("cannot write the pack", r, &d);
         return CLI_EXIT_FAIL;
     }
     printf("wrote %s: position %" PRIu64 ", %" PRIu64 " boxes, %" PRIu64
@@ -293,7 +256,7 @@ int cmd_pack_keygen(int argc, char **argv, struct cli_ctx *ctx)
     bol_diag_init(&d);
     r = bol_signer_generate(name, &key, &d);
     if (r < 0) {
-        diag_error("cannot make a key", r, &d);
+        cli_diag_error("cannot make a key", r, &d);
         return r == BOL_E_INVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     r = bol_signer_encode(&key, &text);

@@ -29,24 +29,27 @@
 #include "tlscert.h"
 #include "utctime.h"
 
-static void diag_error(const char *what, int r, const struct bol_diag *d)
+/* A public key, as text or in a file, in its text form. */
+static int key_arg(const char *arg, char *out, size_t len)
 {
-    if (d->msg[0])
-        bol_log_error("%s: %s", what, d->msg);
-    else
-        bol_log_error("%s: %s", what, bol_strerror(r));
+    struct bol_verifier v;
+    struct bol_buf b = BOL_BUF_INIT(1024);
+    int r = cli_load_verifier(arg, &v);
+
+    if (r == 0 && (bol_verifier_encode(&v, &b) < 0 || b.len >= len))
+        r = -1;
+    if (r == 0)
+        snprintf(out, len, "%s", b.buf);
+    bol_buf_release(&b);
+    return r;
 }
 
-/* A key given as its text or as a file holding it. */
-static int key_arg(const char *arg, char *out, size_t len)
+/* A secret held in a file (the API key): its text without the line end. */
+static int secret_arg(const char *arg, char *out, size_t len)
 {
     char *text = NULL;
     size_t n = 0;
 
-    if (strchr(arg, '+') && access(arg, F_OK) != 0) {
-        snprintf(out, len, "%s", arg);
-        return 0;
-    }
     if (cli_read_file(arg, 4096, &text, &n) < 0)
         return -1;
     while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
@@ -134,14 +137,14 @@ int cmd_replica_init(int argc, char **argv, struct cli_ctx *ctx)
                       (unsigned) (st.st_mode & 0777));
         return CLI_EXIT_FAIL;
     }
-    if (key_arg(keyfile, apikey, sizeof(apikey)) < 0)
+    if (secret_arg(keyfile, apikey, sizeof(apikey)) < 0)
         return CLI_EXIT_FAIL;
     in.api_key = apikey;
     bol_diag_init(&d);
     r = bol_replica_create(&in, &pub, &d);
     sodium_memzero(apikey, sizeof(apikey));
     if (r < 0) {
-        diag_error("cannot set up the replica", r, &d);
+        cli_diag_error("cannot set up the replica", r, &d);
         bol_buf_release(&pub);
         return CLI_EXIT_FAIL;
     }
@@ -239,7 +242,7 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
     bol_diag_init(&d);
     r = bol_replica_open(dir, BOL_REPLICA_WRITE, print_alert, NULL, &rep, &d);
     if (r < 0) {
-        diag_error("cannot open the replica", r, &d);
+        cli_diag_error("cannot open the replica", r, &d);
         return CLI_EXIT_FAIL;
     }
     bol_replica_override(rep, &ov);
@@ -263,7 +266,7 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
                    t1 > t0 ? (double) p.entries * 1e6 / (double) (t1 - t0) : 0.0,
                    (double) (bol_time_mono_us() - t1) / 1e6);
         if (r < 0) {
-            diag_error("replica", r, &d);
+            cli_diag_error("replica", r, &d);
             break;
         }
         refused = refused || p.refused || p.unreachable;
@@ -337,7 +340,7 @@ int cmd_replica_status(int argc, char **argv, struct cli_ctx *ctx)
         r = bol_replica_status(rep, &st, &d);
     bol_replica_close(rep);
     if (r < 0) {
-        diag_error("cannot read the replica", r, &d);
+        cli_diag_error("cannot read the replica", r, &d);
         return CLI_EXIT_FAIL;
     }
     if (as_json) {
@@ -442,7 +445,7 @@ int cmd_replica_approve(int argc, char **argv, struct cli_ctx *ctx)
         printf("epoch approved: entries from %llu on are signed by %s\n", from, key);
     bol_replica_close(rep);
     if (r < 0) {
-        diag_error("cannot approve the epoch", r, &d);
+        cli_diag_error("cannot approve the epoch", r, &d);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -573,7 +576,7 @@ int cmd_restore(int argc, char **argv, struct cli_ctx *ctx)
     if (r == 0 && bol_verifier_encode(&res.pub, &pub) < 0)
         r = bol_diag_fail(&d, BOL_E_NOMEM, "restore", "out of memory");
     if (r < 0) {
-        diag_error("restore failed", r, &d);
+        cli_diag_error("restore failed", r, &d);
         bol_buf_release(&pub);
         return CLI_EXIT_FAIL;
     }
@@ -741,7 +744,7 @@ int cmd_drill(int argc, char **argv, struct cli_ctx *ctx)
                           ": is the replica running?",
                           bol_replica_size(rep), size);
     if (r < 0) {
-        diag_error("drill failed", r, &d);
+        cli_diag_error("drill failed", r, &d);
         bol_replica_close(rep);
         return CLI_EXIT_FAIL;
     }

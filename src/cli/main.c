@@ -10,9 +10,14 @@
 #include "compat.h"
 
 #include <jansson.h>
+#include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "errors.h"
+#include "note.h"
 #include "log.h"
 #include "mem.h"
 #include "bol_version.h"
@@ -144,6 +149,42 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
+}
+
+void cli_diag_error(const char *what, int r, const struct bol_diag *d)
+{
+    if (d->msg[0])
+        bol_log_error("%s: %s", what, d->msg);
+    else
+        bol_log_error("%s: %s", what, bol_strerror(r));
+}
+
+int cli_load_verifier(const char *arg, struct bol_verifier *out)
+{
+    struct bol_diag d;
+    char *text = NULL;
+    size_t len = 0;
+    int r;
+
+    bol_diag_init(&d);
+    if (strchr(arg, '+') && bol_verifier_decode(bol_str_from(arg), out, &d) == 0)
+        return 0;
+    if (access(arg, F_OK) != 0) {
+        bol_log_error("'%s' is neither a public key nor a file: %s", arg,
+                      d.msg[0] ? d.msg : strerror(errno));
+        return -1;
+    }
+    if (cli_read_file(arg, 4096, &text, &len) < 0)
+        return -1;
+    bol_diag_init(&d);
+    r = bol_verifier_decode(bol_str_make(text, len), out, &d);
+    bol_free(text);
+    if (r < 0) {
+        bol_log_error("'%s' does not hold a public key: %s", arg,
+                      d.msg[0] ? d.msg : bol_strerror(r));
+        return -1;
+    }
+    return 0;
 }
 
 int cli_read_file(const char *path, size_t max, char **ret, size_t *len)
