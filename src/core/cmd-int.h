@@ -50,3 +50,13 @@ int bol_c_auth_login(struct run *r);
 int bol_c_key_used(struct run *r);
 int bol_c_request_logged(struct run *r);
 int bol_c_request_refused(struct run *r);
+
+/* Detection commands (cmd_sec.c). */
+int bol_c_alert_ack(struct run *r);
+int bol_c_alert_raise(struct run *r);
+int bol_c_canary_create(struct run *r);
+int bol_c_canary_trip(struct run *r);
+int bol_c_data_export(struct run *r);
+int bol_c_service_heartbeat(struct run *r);
+int bol_c_service_start(struct run *r);
+int bol_c_service_stop(struct run *r);

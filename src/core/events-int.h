@@ -38,6 +38,8 @@ extern const struct bol_event_def bol_ops_events[];
 extern const size_t bol_ops_nevents;
 extern const struct bol_event_def bol_auth_events[];
 extern const size_t bol_auth_nevents;
+extern const struct bol_event_def bol_sec_events[];
+extern const size_t bol_sec_nevents;
 
 /* State tables, listed in bol_state_tables (events.c). */
 extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_block, bol_t_equipment,
@@ -45,6 +47,7 @@ extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_blo
 extern const struct bol_table bol_t_container, bol_t_yard_slot, bol_t_vessel_slot, bol_t_hold,
     bol_t_release, bol_t_truck_visit, bol_t_wi, bol_t_history, bol_t_move;
 extern const struct bol_table bol_t_account, bol_t_apikey, bol_t_grant, bol_t_approval;
+extern const struct bol_table bol_t_alert, bol_t_canary;
 
 /*
  * Check that a payload decoded into a struct says exactly what the struct's

@@ -53,6 +53,8 @@ enum bol_view_doc {
     BOL_DOC_APIKEY,      /* key: key id */
     BOL_DOC_GRANT,       /* key: window id */
     BOL_DOC_APPROVAL,    /* key: request id */
+    BOL_DOC_ALERT,       /* key: alert id */
+    BOL_DOC_CANARY,      /* key: the decoy's id */
 };
 
 enum bol_view_thing {
