@@ -193,6 +193,67 @@ static int list(struct req *r, enum bol_view_doc what, const char *name)
     return api_json(r, 200, json_pack("{s:o}", name, a));
 }
 
+/* ---- alerts ---- */
+
+/* GET /api/v1/alerts[?status=open|acknowledged]: newest first. */
+int h_alerts_list(struct req *r)
+{
+    const char *status = api_query(r, "status");
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *a = NULL, *out, *v;
+    size_t i;
+    int rc;
+
+    if (status && strcmp(status, "open") && strcmp(status, "acknowledged"))
+        return api_problem(r, 400, "invalid", "status is open or acknowledged");
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = bol_query_docs(s, BOL_DOC_ALERT, NULL, &a, &d);
+    api_reader_put(r->api, s);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    out = json_array();
+    for (i = json_array_size(a); out && i-- > 0;) {
+        v = json_array_get(a, i);
+        if (!status || !strcmp(json_string_value(json_object_get(v, "status")), status))
+            json_array_append(out, v);
+    }
+    json_decref(a);
+    return out ? api_json(r, 200, json_pack("{s:o}", "alerts", out))
+               : api_fail(r, BOL_E_NOMEM, NULL);
+}
+
+int h_alert_get(struct req *r)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *o = NULL;
+    int rc;
+
+    bol_diag_init(&d);
+    rc = api_reader_get(r->api, &s, &d);
+    if (rc == 0)
+        rc = api_doc(s, BOL_DOC_ALERT, r->params[0], &o, &d);
+    api_reader_put(r->api, s);
+    if (rc == BOL_E_NOTFOUND)
+        return api_problem(r, 404, "not_found", "no alert %s", r->params[0]);
+    if (rc < 0)
+        return api_fail(r, rc, &d);
+    return api_json(r, 200, o);
+}
+
+/* POST /api/v1/alerts/{id}/ack {"note"}: the caller is who acknowledged it. */
+int h_alert_ack(struct req *r)
+{
+    json_t *body = api_body(r);
+    json_t *cmd = json_pack("{s:s,s:s,s:O,s:s}", "cmd", "alert.ack", "id", r->params[0], "note",
+                            json_object_get(body, "note"), "by", r->who.actor);
+
+    return carry_out(r, cmd, NULL, 200);
+}
+
 int h_users_list(struct req *r)
 {
     return list(r, BOL_DOC_ACCOUNT, "users");

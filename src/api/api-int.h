@@ -46,6 +46,7 @@ struct bol_api {
     unsigned port;
     struct bol_ops *ops;
     char origin[128];
+    struct bol_detector *detector;
 
     /* Read-only stores, one per request in flight. */
     pthread_mutex_t rlock;
@@ -222,6 +223,19 @@ int h_access_grant(struct req *r);
 int h_access_revoke(struct req *r);
 int h_approvals_list(struct req *r);
 int h_approval_decide(struct req *r);
+int h_alerts_list(struct req *r);
+int h_alert_get(struct req *r);
+int h_alert_ack(struct req *r);
+
+/*
+ * Is this a decoy (canary.h)?  When it is, the read or use is journaled as
+ * canary.tripped by the caller (or "anonymous") from its address, and true
+ * is returned: the caller then answers as if the thing did not exist.
+ */
+bool api_canary_trip(struct req *r, const char *kind, const char *id, const char *how);
+
+/* Journal that the caller took rows records of what in one answer (data.exported), when rows is large. */
+void api_note_export(struct req *r, const char *what, size_t rows);
 
 /* The body, decoded and checked against the route's field list by the server. */
 json_t *api_body(struct req *r);

@@ -17,6 +17,7 @@
 
 struct bol_api;
 struct bol_diag;
+struct bol_security_policy;
 
 struct bol_api_config {
     const char *data_dir;
@@ -36,6 +37,13 @@ struct bol_api_config {
     unsigned hash_wait_ms;     /* how long a login waits for a slot; 0: 2000 */
     int64_t session_idle_us;   /* 0: 30 minutes */
     int64_t session_max_us;    /* 0: 12 hours */
+    /* Detection (detector.h): the security policy (NULL: defaults), the webhook's secret. */
+    const struct bol_security_policy *policy;
+    const uint8_t *webhook_key;
+    size_t webhook_key_len;
+    unsigned verify_every_s; /* verify the whole journal this often; 0: never */
+    const char *version;     /* reported in service.started and syslog */
+    bool no_detect;          /* no detection thread (tests of other parts) */
     /* The time (UTC microseconds); NULL: the system clock.  Tests move it. */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;

@@ -88,6 +88,12 @@ int h_edi_export(struct req *r)
         snprintf(r->next_page, sizeof(r->next_page), "/api/v1/edi/%s?%s=%.128s&after=%llu",
                  bol_edi_export_type_names[t], o.visit ? "visit" : "terminal",
                  o.visit ? o.visit : o.terminal, (unsigned long long) res.last);
+    {
+        char what[32];
+
+        snprintf(what, sizeof(what), "edi:%s", bol_edi_export_type_names[t]);
+        api_note_export(r, what, res.boxes);
+    }
     return api_text(r, 200, "application/EDIFACT", &b);
 }
 
@@ -205,5 +211,6 @@ int h_dcsa_events(struct req *r)
                  api_query(r, "equipmentEventTypeCode") ? "&equipmentEventTypeCode=" : "",
                  api_query(r, "equipmentEventTypeCode") ? api_query(r, "equipmentEventTypeCode")
                                                         : "");
+    api_note_export(r, "dcsa:events", json_array_size(ev));
     return api_json(r, 200, ev);
 }

@@ -271,6 +271,8 @@ static int auth_key(struct req *r, struct bol_store *s, struct bol_str text)
     if (bol_apikey_parse(text, id, hash, &d) < 0)
         return api_problem(r, 401, "bad_key", "the API key is malformed"), 1;
     rc = bol_cred_key_get(s, id, stored, &d);
+    if (rc == BOL_E_NOTFOUND)
+        api_canary_trip(r, "key", id, "presented");
     if (rc == BOL_E_NOTFOUND || (rc == 0 && !bol_token_hash_eq(hash, stored)))
         return api_problem(r, 401, "bad_key", "unknown API key"), 1;
     if (rc == 0)
@@ -612,6 +614,7 @@ int h_login(struct req *r)
         rc = password_verify(r->api, dummy_hash, pw, pwlen);
         if (rc < 0)
             return api_problem(r, 503, "busy", "too many logins at once: try again");
+        api_canary_trip(r, "user", user, "login attempted");
         return login_failed(r, &lc, "unknown_user", method);
     }
     lc.user = a.user;

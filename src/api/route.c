@@ -73,6 +73,10 @@ json_t *api_container_visible(struct req *r, const char *id)
     if (rc == 0)
         rc = bol_query_container(s, id, r->now, &o, &d);
     api_reader_put(r->api, s);
+    if (rc == BOL_E_NOTFOUND && api_canary_trip(r, "container", id, "read")) {
+        api_problem(r, 404, "not_found", "no container %s", id);
+        return NULL;
+    }
     if (rc < 0) {
         api_fail(r, rc, &d);
         return NULL;
@@ -160,6 +164,19 @@ static int terminal_query(struct req *r, enum tq which)
     api_reader_put(r->api, s);
     if (rc < 0)
         return api_fail(r, rc, &d);
+    if (which == TQ_DWELL || which == TQ_HOLDS || which == TQ_REEFERS) {
+        /* the list is the answer itself or its one array member */
+        const char *k;
+        json_t *v;
+        size_t rows = json_is_array(o) ? json_array_size(o) : 0;
+
+        json_object_foreach(o, k, v) if (json_is_array(v)) rows = BOL_MAX(rows, json_array_size(v));
+        api_note_export(r,
+                        which == TQ_DWELL   ? "dwell"
+                        : which == TQ_HOLDS ? "holds"
+                                            : "reefers",
+                        rows);
+    }
     return api_json(r, 200, o);
 }
 
@@ -587,6 +604,7 @@ static const struct bol_body_spec B_USER_ROLES = { .f = {
                                                        REASON,
                                                    } };
 static const struct bol_body_spec B_REASON = { .f = { REASON } };
+static const struct bol_body_spec B_NOTE = { .f = { S("note", true, 1000) } };
 static const struct bol_body_spec B_KEY_CREATE = { .f = {
                                                        S("name", true, 64),
                                                        S("role", true, 32),
@@ -697,6 +715,14 @@ const struct route bol_api_routes[] = {
     CMD("wi.fail", B(OPERATOR) | B(CLERK), "Report a work instruction failed"),
     CMD("wi.cancel", PLANNERS | B(CLERK), "Cancel a work instruction"),
     CMD("person.erase", B(SECURITY), "Erase a person's personal data (crypto-shredding)"),
+
+    /* detection */
+    { "GET", "/api/v1/alerts", h_alerts_list, SECURITY_READ, 0, NULL,
+      "Alerts, newest first (optional ?status=open|acknowledged)", NULL },
+    { "GET", "/api/v1/alerts/{id}", h_alert_get, SECURITY_READ, 0, NULL,
+      "One alert and the journal entries that raised it", NULL },
+    { "POST", "/api/v1/alerts/{id}/ack", h_alert_ack, B(ADMIN) | B(SECURITY), R_WRITE, NULL,
+      "Acknowledge an alert with a note", &B_NOTE },
 
     /* access administration */
     { "GET", "/api/v1/users", h_users_list, SECURITY_READ, 0, NULL, "Accounts", NULL },

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "api-int.h"
+#include "detector.h"
 #include "mem.h"
+#include "secpolicy.h"
 #include "utctime.h"
 
 #define BODY_MAX_DEFAULT   (1u << 20)
@@ -813,6 +815,18 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
     oo.clock = cfg->clock;
     oo.clock_ctx = cfg->clock_ctx;
     r = bol_ops_open(&oo, &api->ops, diag);
+    if (r == 0 && !cfg->no_detect) {
+        struct bol_security_policy defaults;
+        struct bol_detector_config dc;
+
+        bol_security_policy_default(&defaults);
+        dc.policy = cfg->policy ? cfg->policy : &defaults;
+        dc.webhook_key = cfg->webhook_key;
+        dc.webhook_key_len = cfg->webhook_key_len;
+        dc.version = cfg->version ? cfg->version : "";
+        dc.verify_every_s = cfg->verify_every_s;
+        r = bol_detector_start(api, &dc, &api->detector, diag);
+    }
     if (r < 0) {
         bol_api_stop(api);
         return r;
@@ -869,6 +883,7 @@ void bol_api_stop(struct bol_api *api)
         return;
     if (api->d)
         MHD_stop_daemon(api->d);
+    bol_detector_stop(api->detector, true);
     for (i = 0; i < api->nfree; i++)
         bol_store_close(api->free_readers[i]);
     bol_ops_close(api->ops);

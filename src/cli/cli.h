@@ -12,6 +12,9 @@
 
 #include "compat.h"
 
+#include <jansson.h>
+#include <stdio.h>
+
 struct bol_diag;
 struct bol_verifier;
 
@@ -50,10 +53,32 @@ void cli_diag_error(const char *what, int r, const struct bol_diag *d);
  */
 int cli_load_verifier(const char *arg, struct bol_verifier *out);
 
+/*
+ * Run a command through the command service as the local operator
+ * ("local:LOGIN", address "local"); x (or NULL) carries secrets written in
+ * the same transaction.  0, or CLI_EXIT_FAIL after logging why.
+ */
+struct bol_secrets;
+int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x);
+
+/*
+ * DATA/security.json read and checked (defaults when absent), zone names
+ * looked up in /usr/share/zoneinfo.  *root keeps the parsed file (the
+ * inspect and incident sections point into it): json_decref it.  0, or -1
+ * after logging why (file, field, reason).
+ */
+struct bol_security_policy;
+int cli_load_policy(const char *data, struct bol_security_policy *p, json_t **root);
+
 /* Write s to out with bytes outside printable ASCII shown as \xNN. */
 void cli_put_escaped(FILE *out, const char *s, size_t n);
 
 int cmd_access_grant(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_alert_ack(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_alert_list(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_alert_scan(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_canary_create(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_canary_list(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_access_list(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_access_revoke(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_key_create(int argc, char **argv, struct cli_ctx *ctx);
@@ -99,6 +124,11 @@ int cmd_user_reset_password(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_drill(int argc, char **argv, struct cli_ctx *ctx);
 
 extern const char *const cmd_access_grant_usage[];
+extern const char *const cmd_alert_ack_usage[];
+extern const char *const cmd_alert_list_usage[];
+extern const char *const cmd_alert_scan_usage[];
+extern const char *const cmd_canary_create_usage[];
+extern const char *const cmd_canary_list_usage[];
 extern const char *const cmd_plan_brp_usage[];
 extern const char *const cmd_yard_digout_usage[];
 extern const char *const cmd_yard_suggest_usage[];

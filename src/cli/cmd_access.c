@@ -16,17 +16,22 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "account.h"
+#include "alertsink.h"
 #include "api.h"
+#include "bol_version.h"
 #include "cli.h"
 #include "entry.h"
 #include "errors.h"
 #include "log.h"
+#include "mem.h"
 #include "ops.h"
 #include "query.h"
 #include "sandbox.h"
+#include "secpolicy.h"
 #include "secrets.h"
 #include "token.h"
 #include "utctime.h"
@@ -37,7 +42,7 @@ const char *const cmd_serve_usage[] = {
     "usage: bollard serve --data DIR [--listen ADDR:PORT] [--no-tls] [--trust-proxy ADDR]",
     "                     [--webhook URL] [--user NAME] [--no-seccomp]",
     "                     [--session-idle S] [--session-max S] [--lockout N,WINDOW,LOCK]",
-    "                     [--hash-slots N]",
+    "                     [--hash-slots N] [--verify-every S]",
     "       bollard serve --routes",
     "",
     "Serve the HTTPS JSON API (docs/api/openapi.yaml) until SIGINT or SIGTERM.",
@@ -58,7 +63,14 @@ const char *const cmd_serve_usage[] = {
     "                          logins within WINDOW seconds (default 5,900,900)",
     "    --hash-slots N        password hashes run at once (default 1; each takes",
     "                          64 MiB and a core for about 0.1 s)",
+    "    --verify-every S      verify the whole journal every S seconds and raise",
+    "                          an alert when it fails (default 3600; 0: never)",
     "    --routes              print the route table (method, path, access, roles, body) and exit",
+    "",
+    "Detection runs inside the server: rules, canaries and alert delivery",
+    "(syslog, signed webhook) as DIR/security.json sets them (docs/operations/",
+    "detection.md); without that file the default thresholds apply and alerts",
+    "go to the journal, the alerts API and the local syslog.",
     NULL,
 };
 
@@ -153,6 +165,49 @@ static int lockout_opt(const char *text, struct bol_api_config *cfg)
     return 0;
 }
 
+/*
+ * The webhook's secret: a file of the service user's alone (0600 or 0400),
+ * 32 to 256 bytes, trailing newline dropped.
+ */
+static int load_webhook_key(const char *data, const struct bol_alert_policy *p, uint8_t key[256],
+                            size_t *len)
+{
+    char path[800];
+    char *text = NULL;
+    struct stat st;
+
+    *len = 0;
+    if (!p->webhook_url[0])
+        return 0;
+    if (p->webhook_secret_file[0] == '/')
+        snprintf(path, sizeof(path), "%s", p->webhook_secret_file);
+    else
+        snprintf(path, sizeof(path), "%s/%s", data, p->webhook_secret_file);
+    if (stat(path, &st) != 0) {
+        bol_log_error("%s: the webhook's secret: %s", path, strerror(errno));
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        bol_log_error("%s: the webhook's secret must not be readable by others (chmod 600)", path);
+        return -1;
+    }
+    if (cli_read_file(path, 4096, &text, len) < 0)
+        return -1;
+    while (*len && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
+        (*len)--;
+    if (*len < BOL_WEBHOOK_KEY_MIN || *len > 256) {
+        bol_log_error("%s: the webhook's secret must be %d to 256 bytes", path,
+                      BOL_WEBHOOK_KEY_MIN);
+        sodium_memzero(text, *len);
+        bol_free(text);
+        return -1;
+    }
+    memcpy(key, text, *len);
+    sodium_memzero(text, *len);
+    bol_free(text);
+    return 0;
+}
+
 static volatile sig_atomic_t stop_now;
 
 static void on_signal(int sig)
@@ -176,9 +231,13 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         { "session-max", required_argument, NULL, 'M' },
         { "lockout", required_argument, NULL, 'L' },
         { "hash-slots", required_argument, NULL, 'H' },
+        { "verify-every", required_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    struct bol_security_policy policy;
+    json_t *policy_root = NULL;
+    uint8_t wkey[256];
     struct bol_api_config cfg;
     struct bol_api *api = NULL;
     struct bol_diag d;
@@ -190,6 +249,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     (void) ctx;
     memset(&cfg, 0, sizeof(cfg));
     cfg.tls = true;
+    cfg.verify_every_s = 3600;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -232,6 +292,11 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
                 return CLI_EXIT_USAGE;
             cfg.hash_slots = (unsigned) n;
             break;
+        case 'V':
+            if (seconds_opt("--verify-every", optarg, 30 * 86400, &n) < 0)
+                return CLI_EXIT_USAGE;
+            cfg.verify_every_s = (unsigned) n;
+            break;
         case 'h':
             return cli_usage(cmd_serve_usage, false);
         default:
@@ -248,7 +313,17 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("cannot drop privileges: %s", d.msg);
         return CLI_EXIT_FAIL;
     }
+    if (cli_load_policy(cfg.data_dir, &policy, &policy_root) < 0 ||
+        load_webhook_key(cfg.data_dir, &policy.alerts, wkey, &cfg.webhook_key_len) < 0) {
+        json_decref(policy_root);
+        return CLI_EXIT_FAIL;
+    }
+    cfg.policy = &policy;
+    cfg.webhook_key = wkey;
+    cfg.version = BOLLARD_VERSION;
     r = bol_api_start(&cfg, &api, &d);
+    sodium_memzero(wkey, sizeof(wkey));
+    json_decref(policy_root);
     if (r < 0) {
         bol_log_error("cannot serve: %s", d.msg);
         return CLI_EXIT_FAIL;
@@ -431,7 +506,7 @@ static void local_actor(char *out, size_t n)
 }
 
 /* Run an access command as the local operator. */
-static int run_access(const char *data, json_t *cmd, struct bol_secrets *x)
+int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x)
 {
     struct bol_ops_opts oo;
     struct bol_ops *ops = NULL;
@@ -560,7 +635,7 @@ int cmd_user_add(int argc, char **argv, struct cli_ctx *ctx)
                     "kind", o.kind ? o.kind : "person");
     if (cmd && o.line)
         json_object_set_new(cmd, "line", json_string(o.line));
-    r = run_access(o.data, cmd, &x);
+    r = cli_run_local(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
         printf("%s\none-time password for %s (shown once; must be changed at first login)\n", otp,
                o.user);
@@ -602,7 +677,7 @@ static int user_step(int argc, char **argv, const char *const *usage, const char
     x.user = o.user;
     bol_secrets_for(&x, name);
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", name, "user", o.user, "reason", o.reason);
-    r = run_access(o.data, cmd, &x);
+    r = cli_run_local(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
         printf("%s: done\n", o.user);
     return r;
@@ -684,7 +759,7 @@ int cmd_user_reset_password(int argc, char **argv, struct cli_ctx *ctx)
     }
     cmd = json_pack("{s:s,s:s,s:b,s:s}", "cmd", "user.password", "user", o.user, "must_change", 1,
                     "reason", o.reason);
-    r = run_access(o.data, cmd, &x);
+    r = cli_run_local(o.data, cmd, &x);
     sodium_memzero(pw_hash, sizeof(pw_hash));
     if (r == CLI_EXIT_OK)
         printf("%s\none-time password for %s (shown once; must be changed at first login)\n", otp,
@@ -740,7 +815,7 @@ int cmd_key_create(int argc, char **argv, struct cli_ctx *ctx)
                     "expires", exp);
     if (cmd && o.line)
         json_object_set_new(cmd, "line", json_string(o.line));
-    r = run_access(o.data, cmd, &x);
+    r = cli_run_local(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
         printf("%s\nkey %s (%s, role %s) expires %s; shown once\n", key.text, key.id, o.name,
                o.role, exp);
@@ -785,7 +860,7 @@ int cmd_key_revoke(int argc, char **argv, struct cli_ctx *ctx)
     if (!o.id || !o.reason)
         return cli_usage(cmd_key_revoke_usage, true);
     cmd = json_pack("{s:s,s:s,s:s}", "cmd", "key.revoke", "id", o.id, "reason", o.reason);
-    r = run_access(o.data, cmd, NULL);
+    r = cli_run_local(o.data, cmd, NULL);
     if (r == CLI_EXIT_OK)
         printf("key %s revoked\n", o.id);
     return r;
@@ -846,7 +921,7 @@ int cmd_key_rotate(int argc, char **argv, struct cli_ctx *ctx)
     if (cmd && json_object_get(old, "line"))
         json_object_set(cmd, "line", json_object_get(old, "line"));
     json_decref(old);
-    r = run_access(o.data, cmd, &x);
+    r = cli_run_local(o.data, cmd, &x);
     if (r == CLI_EXIT_OK)
         printf("%s\nkey %s replaces %s; expires %s; shown once\n", key.text, key.id, o.id, exp);
     sodium_memzero(&key, sizeof(key));
@@ -882,7 +957,7 @@ int cmd_access_grant(int argc, char **argv, struct cli_ctx *ctx)
     bol_time_format(bol_time_now_us() + (int64_t) o.hours * 3600 * 1000000, 0, 6, ends);
     cmd = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "cmd", "access.grant", "id", id, "user", o.user,
                     "from", o.from, "ends", ends, "reason", o.reason);
-    r = run_access(o.data, cmd, NULL);
+    r = cli_run_local(o.data, cmd, NULL);
     if (r == CLI_EXIT_OK)
         printf("%s\nwindow for %s from %s until %s\n", id, o.user, o.from, ends);
     return r;
@@ -925,7 +1000,7 @@ int cmd_access_revoke(int argc, char **argv, struct cli_ctx *ctx)
     if (!o.id)
         return cli_usage(cmd_access_revoke_usage, true);
     cmd = json_pack("{s:s,s:s}", "cmd", "access.revoke", "id", o.id);
-    r = run_access(o.data, cmd, NULL);
+    r = cli_run_local(o.data, cmd, NULL);
     if (r == CLI_EXIT_OK)
         printf("window %s closed\n", o.id);
     return r;

@@ -12,7 +12,8 @@
 #include "utctime.h"
 
 static const char *const security_prefixes[] = {
-    "auth.", "account.", "apikey.", "access.", "approval.", "request.", "journal.", NULL,
+    "auth.",    "account.", "apikey.", "access.", "approval.", "request.",
+    "journal.", "alert.",   "canary.", "data.",   "service.",  NULL,
 };
 
 static bool has_prefix(struct bol_str s, const char *prefix)
@@ -121,6 +122,23 @@ bool bol_audit_match(const struct bol_audit_filter *f, const struct bol_entry *e
 
 enum bol_audit_severity bol_audit_severity(const struct bol_entry *e)
 {
+    if (bol_str_eq_cstr(e->type, "alert.raised") || bol_str_eq_cstr(e->type, "canary.tripped")) {
+        json_t *o = NULL;
+        const char *sev;
+        enum bol_audit_severity r = BOL_SEV_ERR;
+
+        if (!payload_string(e, "kind", &o)) {
+            sev = json_string_value(json_object_get(json_object_get(o, "alert"), "severity"));
+            if (sev && !strcmp(sev, "critical"))
+                r = BOL_SEV_CRIT;
+            else if (sev && !strcmp(sev, "medium"))
+                r = BOL_SEV_WARNING;
+            else if (sev && !strcmp(sev, "low"))
+                r = BOL_SEV_NOTICE;
+        }
+        json_decref(o);
+        return r;
+    }
     if (bol_audit_is_failure(e))
         return BOL_SEV_WARNING;
     if (bol_audit_is_security(e->type))

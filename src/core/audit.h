@@ -9,7 +9,9 @@
  * bytes, which anyone holding the tree can check against a checkpoint.
  *
  * Security events are those of access itself: auth.*, account.*, apikey.*,
- * access.*, approval.*, request.* and journal.* (genesis, epochs).
+ * access.*, approval.*, request.*, journal.* (genesis, epochs), and those of
+ * detection: alert.*, canary.*, data.* (large exports) and service.* (the
+ * server starting, alive, stopping).
  * Failures are logins that did not succeed, lockouts and refused requests.
  *
  * Pure: no I/O, no clock.
@@ -37,6 +39,8 @@ struct bol_audit_filter {
 
 /* RFC 5424 severities used. */
 enum bol_audit_severity {
+    BOL_SEV_CRIT = 2,
+    BOL_SEV_ERR = 3,
     BOL_SEV_WARNING = 4,
     BOL_SEV_NOTICE = 5,
     BOL_SEV_INFO = 6,
@@ -48,7 +52,11 @@ bool bol_audit_is_failure(const struct bol_entry *e);
 /* Whether e passes f. */
 bool bol_audit_match(const struct bol_audit_filter *f, const struct bol_entry *e);
 
-/* Failures are warnings, other security events notices, the rest informational. */
+/*
+ * Alerts by their severity (critical 2, high 3, medium 4, low 5) and a
+ * tripped canary 3; failures are warnings, other security events notices,
+ * the rest informational.
+ */
 enum bol_audit_severity bol_audit_severity(const struct bol_entry *e);
 
 /*

@@ -99,6 +99,18 @@ int store_meta_set(struct bol_store *s, const char *key, const char *value, stru
     return bol_db_exec(s->db, &q_meta_set, p, 2, diag);
 }
 
+int bol_store_meta_get(struct bol_store *s, const char *key, struct bol_buf *out,
+                       struct bol_diag *diag)
+{
+    return store_meta_get(s, key, out, diag);
+}
+
+int bol_store_meta_set(struct bol_store *s, const char *key, const char *value,
+                       struct bol_diag *diag)
+{
+    return store_meta_set(s, key, value, diag);
+}
+
 /* ---- the head ---- */
 
 struct head_row {

@@ -72,6 +72,16 @@ const char *bol_store_location(const struct bol_store *s);
 /* Statements run that may have written (see bol_db_writes). */
 uint64_t bol_store_writes(const struct bol_store *s);
 
+/*
+ * The store's own settings, never journaled or replicated (meta table): the
+ * server's detection cursor ("detect.cursor") and the like.  get appends the
+ * value to out, BOL_E_NOTFOUND when unset; set runs inside a transaction.
+ */
+BOL_MUST_CHECK int bol_store_meta_get(struct bol_store *s, const char *key, struct bol_buf *out,
+                                      struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_meta_set(struct bol_store *s, const char *key, const char *value,
+                                      struct bol_diag *diag);
+
 /* ---- writing ---- */
 
 BOL_MUST_CHECK int bol_store_begin(struct bol_store *s, struct bol_diag *diag);
