@@ -711,11 +711,14 @@ static int on_login(struct raise *x, json_t *p)
 
 /* ---- volume per actor ---- */
 
+/* Changes to what exists: registering new boxes (an arriving bay plan) is not one. */
 static bool is_change(struct bol_str type)
 {
     static const char *const prefixes[] = { "container.", "hold.", "release.", "person.", NULL };
     unsigned i;
 
+    if (bol_str_eq_cstr(type, "container.registered"))
+        return false;
     for (i = 0; prefixes[i]; i++)
         if (type.len > strlen(prefixes[i]) && !memcmp(type.p, prefixes[i], strlen(prefixes[i])))
             return true;

@@ -21,7 +21,8 @@
  *                           have (admin and security: high; others: medium)
  *   key_outside_window      an API key created outside the terminal's change
  *                           windows (only where change windows are configured)
- *   mass_change             > N container, hold and release changes by one actor in W
+ *   mass_change             > N changes to existing containers, holds, releases and
+ *                           people by one actor in W (new boxes do not count)
  *                                                                      500 / 5 min
  *   bulk_export             >= N records exported (data.exported) by one actor in W
  *                                                                    5000 / 10 min
