@@ -53,6 +53,7 @@ enum bol_view_doc {
     BOL_DOC_APIKEY,      /* key: key id */
     BOL_DOC_GRANT,       /* key: window id */
     BOL_DOC_APPROVAL,    /* key: request id */
+    BOL_DOC_INCIDENT,    /* key: incident id */
 };
 
 enum bol_view_thing {

@@ -856,6 +856,7 @@ static const struct bol_sql q_docs_all[] = {
     [BOL_DOC_APIKEY] = { "SELECT doc FROM apikey ORDER BY id" },
     [BOL_DOC_GRANT] = { "SELECT doc FROM access_grant ORDER BY id" },
     [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval ORDER BY id" },
+    [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident ORDER BY id" },
 };
 static const struct bol_sql q_grants_of = {
     "SELECT doc FROM access_grant WHERE user_name = $1 ORDER BY id"

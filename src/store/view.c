@@ -694,6 +694,7 @@ static const struct bol_sql q_docs[] = {
     [BOL_DOC_APIKEY] = { "SELECT doc FROM apikey WHERE id = $1" },
     [BOL_DOC_GRANT] = { "SELECT doc FROM access_grant WHERE id = $1" },
     [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval WHERE id = $1" },
+    [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident WHERE id = $1" },
 };
 
 static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out)
