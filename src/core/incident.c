@@ -337,10 +337,11 @@ int bol_incident_policy_from_json(json_t *section, struct bol_incident_policy *p
         (r = jv_text_buf(section, "industry", q.industry, sizeof(q.industry), false, diag)) < 0 ||
         (r = jv_text_buf(section, "size", q.size, sizeof(q.size), false, diag)) < 0 ||
         (r = jv_int(section, "freeze_lookback_hours", 1, 8760, false, &hours, diag)) < 0) {
-        char field[BOL_DIAG_FIELD_MAX + 16];
+        char field[BOL_DIAG_FIELD_MAX + 16], msg[BOL_DIAG_MSG_MAX];
 
         snprintf(field, sizeof(field), "incident.%s", diag ? diag->field : "?");
-        return bol_diag_fail(diag, r, field, "%s", diag ? diag->msg : "invalid");
+        snprintf(msg, sizeof(msg), "%s", diag ? diag->msg : "invalid");
+        return bol_diag_fail(diag, r, field, "%s", msg);
     }
     if (hours)
         q.lookback_us = hours * 3600 * 1000000;

@@ -272,6 +272,49 @@ static void time_text(int64_t at_us, char out[BOL_TIME_TEXT_MAX])
         snprintf(out, BOL_TIME_TEXT_MAX, "?");
 }
 
+/* ---- checking the case ---- */
+
+static const char *sget(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+
+    return s ? s : "";
+}
+
+static int damaged(struct bol_diag *diag, const char *what)
+{
+    char msg[BOL_DIAG_MSG_MAX];
+
+    snprintf(msg, sizeof(msg), "%s", diag ? diag->msg : "invalid");
+    return bol_diag_fail(diag, BOL_E_CORRUPT, what, "the journaled %s: %s", what, msg);
+}
+
+/* The case's incident and notes as the journal holds them (notes without the "by" the fold added). */
+static int check_case(json_t *c, struct bol_diag *diag)
+{
+    json_t *inc = json_object_get(c, "incident"), *v, *copy;
+    size_t i;
+    int r;
+
+    if (!json_is_object(inc))
+        return bol_diag_fail(diag, BOL_E_NOTFOUND, "id", "no incident '%.40s' in the journal",
+                             sget(c, "id"));
+    if (bol_incident_check(inc, diag) < 0)
+        return damaged(diag, "incident");
+    json_array_foreach(json_object_get(c, "notes"), i, v)
+    {
+        copy = json_copy(v);
+        if (!copy)
+            return bol_diag_fail(diag, BOL_E_NOMEM, "note", "out of memory");
+        json_object_del(copy, "by");
+        r = bol_incident_note_check(copy, diag);
+        json_decref(copy);
+        if (r < 0)
+            return damaged(diag, "note");
+    }
+    return 0;
+}
+
 /* ---- items ---- */
 
 /* An item of a row: {"t": at (µs, 0 none), "x": text, "r": audiences (bit 1 << audience)}. */
@@ -325,13 +368,6 @@ static unsigned note_rel(json_t *note)
             rel |= 1u << BOL_INCIDENT_PUBLIC;
     }
     return rel;
-}
-
-static const char *sget(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-
-    return s ? s : "";
 }
 
 /* The linked alerts that the case holds, in the incident's order. */
@@ -554,7 +590,7 @@ static void write_row(struct out *w, size_t ri, json_t *list, size_t number)
         escs(w, sget(s[i].it, "x"));
         item_close(w);
     }
-    if (n == 0 && !rw->group && ri != 0) {
+    if (n == 0 && withheld == 0 && !rw->group) {
         item_open(w);
         adds(w, tx(w, T_NOTHING));
         item_close(w);
@@ -586,21 +622,11 @@ int bol_incident_report(json_t *c, const struct bol_incident_report_opts *o, str
     bool html = o->format == BOL_INCIDENT_HTML;
     enum msg title = o->audience == BOL_INCIDENT_SHARING ? T_TITLE_SHARING : T_TITLE_PUBLIC;
     char at[BOL_TIME_TEXT_MAX];
-    size_t i, number = 0;
+    size_t i;
     int r;
 
-    if (!json_is_object(inc))
-        return bol_diag_fail(diag, BOL_E_NOTFOUND, "id", "no incident '%.40s' in the journal",
-                             sget(c, "id"));
-    if (bol_incident_check(inc, diag) < 0)
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "incident", "the journaled incident: %s",
-                             diag ? diag->msg : "invalid");
-    json_array_foreach(json_object_get(c, "notes"), i, v)
-    {
-        if (bol_incident_note_check(v, diag) < 0)
-            return bol_diag_fail(diag, BOL_E_CORRUPT, "note", "a journaled note: %s",
-                                 diag ? diag->msg : "invalid");
-    }
+    if ((r = check_case(c, diag)) < 0)
+        return r;
     for (i = 0; i < NROWS; i++) {
         items[i] = json_array();
         if (!items[i]) {
@@ -639,13 +665,10 @@ int bol_incident_report(json_t *c, const struct bol_incident_report_opts *o, str
     list_close(&w);
 
     for (i = 0; i < NROWS && w.r == 0; i++) {
-        if (!rows[i].group)
-            number++;
         if (i == 0) {
             /* timing: the checklist's own words, and when the incident was known */
             struct bol_buf h = BOL_BUF_INIT(512);
 
-            number = 1;
             w.r = o->lang == BOL_INCIDENT_JA
                       ? bol_buf_addf(&h, "1. %s (%s)", rows[0].ja, marks[M_YES])
                       : bol_buf_addf(&h, "1. %s (%s, %s)", rows[0].en, rows[0].ja, marks[M_YES]);
@@ -662,7 +685,7 @@ int bol_incident_report(json_t *c, const struct bol_incident_report_opts *o, str
             list_close(&w);
             continue;
         }
-        write_row(&w, i, items[i], rows[i].group ? 0 : number);
+        write_row(&w, i, items[i], i + 1);
     }
 
     heading(&w, 2, tx(&w, T_EVIDENCE), false);
@@ -836,12 +859,8 @@ int bol_incident_stix(json_t *c, const char *origin, const struct bol_incident_p
     size_t i, k;
     int r = BOL_E_NOMEM;
 
-    if (!json_is_object(inc))
-        return bol_diag_fail(diag, BOL_E_NOTFOUND, "id", "no incident '%.40s' in the journal",
-                             sget(c, "id"));
-    if (bol_incident_check(inc, diag) < 0)
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "incident", "the journaled incident: %s",
-                             diag ? diag->msg : "invalid");
+    if ((r = check_case(c, diag)) < 0)
+        return r;
     memset(&st, 0, sizeof(st));
     st.incident = sget(inc, "id");
     if (!stix_time(now_us, st.now) || !stix_time(time_of(inc, "opened_at"), opened))
