@@ -69,6 +69,7 @@ apikey                          0 rows  71af7de0924acd87  same
 access_grant                    0 rows  74b35baca01c32cb  same
 approval                        0 rows  9e4c4660f6b15a27  same
 journal_epoch                   1 rows  H  same
+incident                        0 rows  f6f24c1cd29c0cb1  same
 state equals a replay of the journal
 EOF
 
