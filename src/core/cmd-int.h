@@ -3,7 +3,8 @@
  * cmd-int.h - what the files that define commands share
  *
  * commands.c holds the table and the terminal's operations; cmd_auth.c the
- * access commands (accounts, keys, windows, approvals, logins).  Each command
+ * access commands (accounts, keys, windows, approvals, logins);
+ * cmd_incident.c the incident commands.  Each command
  * is int fn(struct run *): read its fields, check them against the view,
  * emit events.
  */
@@ -60,3 +61,9 @@ int bol_c_data_export(struct run *r);
 int bol_c_service_heartbeat(struct run *r);
 int bol_c_service_start(struct run *r);
 int bol_c_service_stop(struct run *r);
+
+/* Incident commands (cmd_incident.c). */
+int bol_c_incident_close(struct run *r);
+int bol_c_incident_freeze(struct run *r);
+int bol_c_incident_note(struct run *r);
+int bol_c_incident_open(struct run *r);

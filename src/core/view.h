@@ -55,6 +55,7 @@ enum bol_view_doc {
     BOL_DOC_APPROVAL,    /* key: request id */
     BOL_DOC_ALERT,       /* key: alert id */
     BOL_DOC_CANARY,      /* key: the decoy's id */
+    BOL_DOC_INCIDENT,    /* key: incident id */
 };
 
 enum bol_view_thing {

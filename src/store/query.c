@@ -858,6 +858,7 @@ static const struct bol_sql q_docs_all[] = {
     [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval ORDER BY id" },
     [BOL_DOC_ALERT] = { "SELECT doc FROM alert ORDER BY raised_seq" },
     [BOL_DOC_CANARY] = { "SELECT doc FROM canary ORDER BY id" },
+    [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident ORDER BY id" },
 };
 static const struct bol_sql q_grants_of = {
     "SELECT doc FROM access_grant WHERE user_name = $1 ORDER BY id"

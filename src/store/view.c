@@ -696,6 +696,7 @@ static const struct bol_sql q_docs[] = {
     [BOL_DOC_APPROVAL] = { "SELECT doc FROM approval WHERE id = $1" },
     [BOL_DOC_ALERT] = { "SELECT doc FROM alert WHERE id = $1" },
     [BOL_DOC_CANARY] = { "SELECT doc FROM canary WHERE id = $1" },
+    [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident WHERE id = $1" },
 };
 
 static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out)

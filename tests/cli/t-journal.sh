@@ -69,6 +69,9 @@ apikey                          0 rows  71af7de0924acd87  same
 access_grant                    0 rows  74b35baca01c32cb  same
 approval                        0 rows  9e4c4660f6b15a27  same
 journal_epoch                   1 rows  H  same
+alert                           0 rows  4f895aeba58cf5a8  same
+canary                          0 rows  9771d5fc9dc0f096  same
+incident                        0 rows  f6f24c1cd29c0cb1  same
 state equals a replay of the journal
 EOF
 
