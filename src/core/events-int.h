@@ -6,7 +6,8 @@
  * ev_ref.c defines the reference-data events (terminals, lines, berths,
  * blocks, equipment, vessels, visits) and ev_ops.c the operations events
  * (containers, moves, holds, releases, trucks, work instructions), ev_auth.c
- * the access events (accounts, keys, windows, approvals, logins).  Each
+ * the access events (accounts, keys, windows, approvals, logins),
+ * ev_inspect.c the self-inspection's results.  Each
  * file owns the state tables its events write.
  */
 #pragma once
@@ -38,6 +39,8 @@ extern const struct bol_event_def bol_ops_events[];
 extern const size_t bol_ops_nevents;
 extern const struct bol_event_def bol_auth_events[];
 extern const size_t bol_auth_nevents;
+extern const struct bol_event_def bol_inspect_events[];
+extern const size_t bol_inspect_nevents;
 
 /* State tables, listed in bol_state_tables (events.c). */
 extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_block, bol_t_equipment,
@@ -45,6 +48,7 @@ extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_blo
 extern const struct bol_table bol_t_container, bol_t_yard_slot, bol_t_vessel_slot, bol_t_hold,
     bol_t_release, bol_t_truck_visit, bol_t_wi, bol_t_history, bol_t_move;
 extern const struct bol_table bol_t_account, bol_t_apikey, bol_t_grant, bol_t_approval;
+extern const struct bol_table bol_t_inspect_run;
 
 /*
  * Check that a payload decoded into a struct says exactly what the struct's
