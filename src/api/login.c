@@ -422,8 +422,8 @@ struct login_ctx {
     int64_t totp_step;       /* use this step (> 0) */
     const uint8_t *recovery; /* spend this recovery code (hash) */
     bool new_session;
-    bool drop_sessions;  /* every session of the user (password change) */
-    const char *pw_hash; /* set the password */
+    bool drop_sessions;     /* every session of the user (password change) */
+    const char *pw_hash;    /* set the password */
     const char *pw_verdict; /* and its verdict (api_password_verdict) */
     bool login_ok;          /* record a successful login (for dormant accounts) */
     const uint8_t *totp_secret;

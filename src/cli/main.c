@@ -68,6 +68,8 @@ static const struct cli_command commands[] = {
       "show what an EDIFACT interchange holds, with every warning" },
     { "help", cmd_help, cmd_help_usage, "list commands or show one command's usage" },
     { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
+    { "inspect", cmd_inspect, cmd_inspect_usage,
+      "the monthly self-inspection: misconfigurations, profile, what changed" },
     { "key create", cmd_key_create, cmd_key_create_usage, "create an API key (shown once)" },
     { "key list", cmd_key_list, cmd_key_list_usage, "list API keys" },
     { "key revoke", cmd_key_revoke, cmd_key_revoke_usage, "revoke an API key" },

@@ -56,7 +56,7 @@ static int finding_check(json_t *f, size_t i, struct bol_diag *diag)
 
 static int run_check(json_t *run, struct bol_diag *diag)
 {
-    static const char *const keys[] = { "at",       "counts",  "findings", "fixed",
+    static const char *const keys[] = { "at",           "counts",  "findings", "fixed",
                                         "fingerprints", "profile", NULL };
     static const char *const lv[] = { "current", "target", NULL };
     json_t *counts, *findings, *fixed, *fps, *prof, *v;

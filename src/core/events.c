@@ -28,10 +28,11 @@
 
 /* Every table, in a fixed order. */
 static const struct bol_table *const tables[] = {
-    &bol_t_terminal,      &bol_t_line,    &bol_t_berth,       &bol_t_block,     &bol_t_equipment,
-    &bol_t_vessel,        &bol_t_visit,   &bol_t_container,   &bol_t_yard_slot, &bol_t_vessel_slot,
-    &bol_t_hold,          &bol_t_release, &bol_t_truck_visit, &bol_t_wi,        &bol_t_history,
-    &bol_t_move,          &bol_t_account, &bol_t_apikey,      &bol_t_grant,     &bol_t_approval,
+    &bol_t_terminal,      &bol_t_line,        &bol_t_berth,   &bol_t_block,
+    &bol_t_equipment,     &bol_t_vessel,      &bol_t_visit,   &bol_t_container,
+    &bol_t_yard_slot,     &bol_t_vessel_slot, &bol_t_hold,    &bol_t_release,
+    &bol_t_truck_visit,   &bol_t_wi,          &bol_t_history, &bol_t_move,
+    &bol_t_account,       &bol_t_apikey,      &bol_t_grant,   &bol_t_approval,
     &bol_t_journal_epoch, &bol_t_inspect_run,
 };
 

@@ -21,8 +21,8 @@
 #include "utctime.h"
 
 const char *const bol_isev_names[] = { "low", "medium", "high", "critical", NULL };
-const char *const bol_iarea_names[] = { "identity", "crypto", "exposure", "monitoring", "recovery",
-                                        NULL };
+const char *const bol_iarea_names[] = { "identity",   "crypto",   "exposure",
+                                        "monitoring", "recovery", NULL };
 const char *const bol_pw_verdict_names[] = { "unknown", "ok", "weak", "generated", NULL };
 
 #define DAY_US ((int64_t) 86400 * BOL_US_PER_SEC)
@@ -90,10 +90,17 @@ static int policy_uint(json_t *o, const char *key, int64_t min, int64_t max, uns
 int bol_inspect_policy_from_json(json_t *section, struct bol_inspect_policy *p,
                                  struct bol_diag *diag)
 {
-    static const char *const keys[] = { "dormant_days",  "key_unused_days", "key_rotation_days",
-                                        "key_max_days",  "admins_max",      "admins_min",
-                                        "drill_days",    "replica_lag_s",   "tls_expiry_days",
-                                        "target",        NULL };
+    static const char *const keys[] = { "dormant_days",
+                                        "key_unused_days",
+                                        "key_rotation_days",
+                                        "key_max_days",
+                                        "admins_max",
+                                        "admins_min",
+                                        "drill_days",
+                                        "replica_lag_s",
+                                        "tls_expiry_days",
+                                        "target",
+                                        NULL };
     struct bol_inspect_policy q = *p;
     json_t *target = NULL;
     unsigned i;
@@ -319,8 +326,7 @@ static const struct check checks[] = {
                     "use an ECDSA P-256 (or larger) or RSA 2048-bit (or larger) key" },
     [C_TLS_SIG] = { "tls.signature_weak", BOL_IAREA_CRYPTO, "5.4.3",
                     "reissue the certificate signed with SHA-256 or better" },
-    [C_TLS_PROTO] = { "tls.protocol_old", BOL_IAREA_CRYPTO, "5.4.4",
-                      "allow TLS 1.2 and 1.3 only" },
+    [C_TLS_PROTO] = { "tls.protocol_old", BOL_IAREA_CRYPTO, "5.4.4", "allow TLS 1.2 and 1.3 only" },
     [C_FILE_MODE_SECRET] = { "file.mode", BOL_IAREA_CRYPTO, "5.4.3",
                              "chmod 600 the key file and rotate the key if others could read it" },
     [C_FILE_MODE] = { "file.mode", BOL_IAREA_EXPOSURE, "5.4.2",
@@ -424,7 +430,9 @@ static void check_accounts(struct run *x, const struct bol_inspect_facts *f,
         if (!a->mfa)
             add(x, C_MFA, a->user, priv ? BOL_ISEV_HIGH : BOL_ISEV_MEDIUM,
                 "%s account '%s' has no authenticator enrolled%s",
-                a->kind == BOL_ACCOUNT_VENDOR ? "vendor" : priv ? "privileged" : "the",
+                a->kind == BOL_ACCOUNT_VENDOR ? "vendor"
+                : priv                        ? "privileged"
+                                              : "the",
                 a->user, a->mfa_required ? " (MFA is required at its next login)" : "");
         if (ia->has_password && ia->verdict == BOL_PWV_WEAK && !a->must_change)
             add(x, C_PW_WEAK, a->user, priv ? BOL_ISEV_HIGH : BOL_ISEV_MEDIUM,
@@ -441,8 +449,8 @@ static void check_accounts(struct run *x, const struct bol_inspect_facts *f,
                 p->dormant_days);
     }
     if (admins > p->admins_max)
-        add(x, C_ADMINS_MANY, NULL, BOL_ISEV_MEDIUM, "%u active admin accounts (policy: at most %u)",
-            admins, p->admins_max);
+        add(x, C_ADMINS_MANY, NULL, BOL_ISEV_MEDIUM,
+            "%u active admin accounts (policy: at most %u)", admins, p->admins_max);
     if (admins < p->admins_min)
         add(x, C_ADMINS_FEW, NULL, BOL_ISEV_MEDIUM,
             "%u active admin account%s (policy: at least %u)", admins, admins == 1 ? "" : "s",
@@ -467,8 +475,8 @@ static void check_keys(struct run *x, const struct bol_inspect_facts *f,
                 p->key_max_days);
         if (now - (used > 0 ? used : k->created_us) > (int64_t) p->key_unused_days * DAY_US)
             add(x, C_KEY_UNUSED, k->id, BOL_ISEV_MEDIUM,
-                "key %s (%s) has not been used for %" PRId64 " days%s (policy: %u)", k->id,
-                k->name, days_between(used > 0 ? used : k->created_us, now),
+                "key %s (%s) has not been used for %" PRId64 " days%s (policy: %u)", k->id, k->name,
+                days_between(used > 0 ? used : k->created_us, now),
                 used > 0 ? "" : ", never since created", p->key_unused_days);
         if (now - k->created_us > (int64_t) p->key_rotation_days * DAY_US)
             add(x, C_KEY_OLD, k->id, BOL_ISEV_MEDIUM,
@@ -502,8 +510,7 @@ static void check_tls(struct run *x, const struct bol_inspect_tls *t,
             add(x, C_TLS_KEY, NULL, BOL_ISEV_HIGH, "the certificate's key is %s of %u bits",
                 t->key_alg, t->key_bits);
         if (strstr(t->sig_alg, "SHA1") || strstr(t->sig_alg, "MD5") || strstr(t->sig_alg, "MD2"))
-            add(x, C_TLS_SIG, NULL, BOL_ISEV_HIGH, "the certificate is signed with %s",
-                t->sig_alg);
+            add(x, C_TLS_SIG, NULL, BOL_ISEV_HIGH, "the certificate is signed with %s", t->sig_alg);
     }
     for (s = t->protocols; *s;) {
         const char *e = strchr(s, ' ');
@@ -533,8 +540,7 @@ static void check_files(struct run *x, const struct bol_inspect_facts *f)
             break;
         case BOL_IFILE_SECRET:
             if (m & 077)
-                add(x, C_FILE_MODE_SECRET, fi->name,
-                    (m & 044) ? BOL_ISEV_CRITICAL : BOL_ISEV_HIGH,
+                add(x, C_FILE_MODE_SECRET, fi->name, (m & 044) ? BOL_ISEV_CRITICAL : BOL_ISEV_HIGH,
                     "private key %s is mode %04o (want 0600)", fi->name, (unsigned) m);
             break;
         case BOL_IFILE_DATA:
@@ -550,8 +556,8 @@ static void check_files(struct run *x, const struct bol_inspect_facts *f)
         }
         if (f->service_uid >= 0 && fi->uid != f->service_uid)
             add(x, C_FILE_OWNER, fi->name, BOL_ISEV_HIGH,
-                "%s belongs to uid %" PRId64 ", not the service user's %" PRId64, fi->name,
-                fi->uid, f->service_uid);
+                "%s belongs to uid %" PRId64 ", not the service user's %" PRId64, fi->name, fi->uid,
+                f->service_uid);
     }
 }
 
@@ -599,8 +605,8 @@ static void check_ports(struct run *x, const struct bol_inspect_host *h)
                 bol_inspect_is_loopback(s->addr))
                 continue;
             if (used < sizeof(addrs)) {
-                int w = snprintf(addrs + used, sizeof(addrs) - used, "%s%s", used ? ", " : "",
-                                 s->addr);
+                int w =
+                    snprintf(addrs + used, sizeof(addrs) - used, "%s%s", used ? ", " : "", s->addr);
 
                 used += w > 0 ? (size_t) w : 0;
             }
@@ -718,8 +724,7 @@ static int cmp_ids(const void *a, const void *b)
     return strcmp((const char *) a, (const char *) b);
 }
 
-static const struct bol_inspect_finding *find_id(const struct bol_inspect_report *r,
-                                                 const char *id)
+static const struct bol_inspect_finding *find_id(const struct bol_inspect_report *r, const char *id)
 {
     struct bol_inspect_finding key;
 
@@ -872,8 +877,8 @@ int bol_inspect_report_json(const struct bol_inspect_report *r, bool full, json_
 
         if (j && full)
             e |= jv_set_str(j, "area", bol_iarea_names[f->area]) |
-                 jv_set_str(j, "clause", f->clause) |
-                 jv_set_str(j, "remediation", f->remediation) | jv_set_str(j, "detail", f->detail);
+                 jv_set_str(j, "clause", f->clause) | jv_set_str(j, "remediation", f->remediation) |
+                 jv_set_str(j, "detail", f->detail);
         e |= j ? json_array_append_new(fa, j) : -1;
     }
     for (i = 0; i < r->nfixed; i++)
@@ -881,9 +886,9 @@ int bol_inspect_report_json(const struct bol_inspect_report *r, bool full, json_
     for (i = 0; i < r->nfp; i++)
         e |= jv_set_str(fps, r->fp[i].name, r->fp[i].sha256);
     for (i = 0; i < BOL_IAREA_N; i++)
-        e |= jv_set(prof, bol_iarea_names[i],
-                    json_pack("{s:i,s:i}", "current", (int) r->level[i], "target",
-                              (int) r->target[i]));
+        e |= jv_set(
+            prof, bol_iarea_names[i],
+            json_pack("{s:i,s:i}", "current", (int) r->level[i], "target", (int) r->target[i]));
     e |= jv_set(o, "counts", counts) | jv_set(o, "findings", fa) | jv_set(o, "fixed", fx) |
          jv_set(o, "fingerprints", fps) | jv_set(o, "profile", prof);
     if (e) {

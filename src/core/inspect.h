@@ -49,15 +49,15 @@ extern const char *const bol_iarea_names[];
 
 /* Thresholds and the target profile: DATA/security.json, section "inspect". */
 struct bol_inspect_policy {
-    unsigned dormant_days;      /* no login for this long: dormant (90) */
-    unsigned key_unused_days;   /* a key unused this long (90) */
-    unsigned key_rotation_days; /* a key older than this (180) */
-    unsigned key_max_days;      /* a key valid for longer than this from its creation (365) */
-    unsigned admins_max;        /* more active admins than this (3) */
-    unsigned admins_min;        /* fewer than this: no second person to approve (2) */
-    unsigned drill_days;        /* last successful restore drill older than this (30) */
-    unsigned replica_lag_s;     /* the replica further behind than this (600) */
-    unsigned tls_expiry_days;   /* certificate expiring within this (30) */
+    unsigned dormant_days;        /* no login for this long: dormant (90) */
+    unsigned key_unused_days;     /* a key unused this long (90) */
+    unsigned key_rotation_days;   /* a key older than this (180) */
+    unsigned key_max_days;        /* a key valid for longer than this from its creation (365) */
+    unsigned admins_max;          /* more active admins than this (3) */
+    unsigned admins_min;          /* fewer than this: no second person to approve (2) */
+    unsigned drill_days;          /* last successful restore drill older than this (30) */
+    unsigned replica_lag_s;       /* the replica further behind than this (600) */
+    unsigned tls_expiry_days;     /* certificate expiring within this (30) */
     unsigned target[BOL_IAREA_N]; /* 0..4 each (3) */
 };
 
@@ -147,12 +147,12 @@ struct bol_inspect_tls {
     int64_t not_after_us;
     char key_alg[16]; /* "RSA", "EC", "EdDSA", ... */
     unsigned key_bits;
-    char sig_alg[48]; /* "ECDSA-SHA256", "RSA-SHA1", ... */
+    char sig_alg[48];   /* "ECDSA-SHA256", "RSA-SHA1", ... */
     char protocols[64]; /* what the server allows, space-separated: "TLS1.2 TLS1.3" */
 };
 
 struct bol_inspect_fingerprint {
-    char name[32];  /* "security.json", "tls.crt", "journal.pub", "accounts", "keys", "units" */
+    char name[32]; /* "security.json", "tls.crt", "journal.pub", "accounts", "keys", "units" */
     char sha256[65];
 };
 
@@ -163,8 +163,8 @@ struct bol_inspect_recovery {
     uint64_t journal_size;
     uint64_t replica_entries, replica_verified;
     int64_t replica_checkpoint_us; /* time of the replica's last verified checkpoint, 0: none */
-    bool replica_key;             /* the primary has an active key of the replica role */
-    int64_t replica_key_used_us;  /* its last use (the replica's last pull), 0: never */
+    bool replica_key;              /* the primary has an active key of the replica role */
+    int64_t replica_key_used_us;   /* its last use (the replica's last pull), 0: never */
     bool drill_known;
     bool drill_ok;
     int64_t drill_at_us;

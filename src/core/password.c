@@ -236,7 +236,8 @@ int bol_password_weakness(struct bol_str pw, char *why, size_t n)
         ;
     for (start = 0; start < end && !bol_is_alpha(low[start]); start++)
         ;
-    if (end > start && (start > 0 || end < len) && in_list(bol_str_make(low + start, end - start))) {
+    if (end > start && (start > 0 || end < len) &&
+        in_list(bol_str_make(low + start, end - start))) {
         snprintf(why, n, "a common password with digits or symbols added");
         weak = 1;
     } else if (distinct < 6) {

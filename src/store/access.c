@@ -42,8 +42,7 @@ int bol_cred_password_set(struct bol_store *s, const char *user, const char *has
     return bol_db_exec(DB(s), &q_pw_put, p, 4, diag);
 }
 
-int bol_cred_login_ok(struct bol_store *s, const char *user, int64_t now_us,
-                      struct bol_diag *diag)
+int bol_cred_login_ok(struct bol_store *s, const char *user, int64_t now_us, struct bol_diag *diag)
 {
     struct bol_db_val p[2] = { BOL_DBV_CSTR(user), BOL_DBV_INT(now_us) };
 
@@ -84,7 +83,8 @@ int bol_cred_password_info(struct bol_store *s, const char *user,
     if (r < 0)
         return r;
     if (o.bad)
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "verdict", "a stored password verdict is damaged");
+        return bol_diag_fail(diag, BOL_E_CORRUPT, "verdict",
+                             "a stored password verdict is damaged");
     return o.found ? 0 : BOL_E_NOTFOUND;
 }
 

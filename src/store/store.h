@@ -452,7 +452,7 @@ BOL_MUST_CHECK int bol_cred_login_ok(struct bol_store *s, const char *user, int6
 /* What the self-inspection reads about a password, never the hash. */
 struct bol_cred_password_info {
     int64_t changed_at_us;
-    int64_t last_login_us;                 /* 0: none recorded */
+    int64_t last_login_us;                /* 0: none recorded */
     char verdict[BOL_PW_VERDICT_MAX + 1]; /* "" when not judged */
 };
 
