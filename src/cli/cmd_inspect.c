@@ -701,7 +701,6 @@ static int schedule(const char *dir, const char *data, const char *exe)
                      "# Written by bollard inspect --schedule: the monthly self-inspection.\n"
                      "[Unit]\n"
                      "Description=bollard monthly self-inspection\n"
-                     "Documentation=file:docs/cli/inspect.md\n"
                      "After=network.target\n"
                      "\n"
                      "[Service]\n"
