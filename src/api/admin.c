@@ -57,6 +57,7 @@ static int perform(struct req *r, json_t *cmd, const char *req_id, json_t **extr
             return bol_diag_fail(d, rc, "password", "too many logins at once: try again");
         }
         x.pw_hash = pw_hash;
+        x.pw_verdict = "generated";
     } else if (!strcmp(name, "key.create")) {
         bol_apikey_make(&key);
         json_object_set_new(c, "id", json_string(key.id));

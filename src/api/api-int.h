@@ -191,6 +191,11 @@ int h_mfa_confirm(struct req *r);
 /* Hash a password with Argon2id inside a hashing slot (0, or BOL_E_STORE_BUSY when none came free). */
 BOL_MUST_CHECK int api_password_hash(struct bol_api *api, const char *pw, size_t len, char *out,
                                      size_t out_size);
+/*
+ * pwverdict.c: the verdict on a password a person chose ("ok", "weak: REASON",
+ * "unchecked: REASON"), written to out (n bytes); never contains the password.
+ */
+void api_password_verdict(const char *pw, const char *user, char *out, size_t n);
 void api_notify_lockout(struct bol_api *api, const char *user, const char *addr, unsigned failures,
                         int64_t until_us);
 

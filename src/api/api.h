@@ -84,3 +84,6 @@ struct bol_api_route_info {
 
 /* Route i (0..), false past the end. */
 bool bol_api_route(size_t i, struct bol_api_route_info *out);
+
+/* The GnuTLS priority string the server uses (protocol versions, ciphers): for bollard inspect. */
+const char *bol_api_tls_priorities(void);

@@ -424,8 +424,10 @@ struct login_ctx {
     int64_t totp_step;       /* use this step (> 0) */
     const uint8_t *recovery; /* spend this recovery code (hash) */
     bool new_session;
-    bool drop_sessions;  /* every session of the user (password change) */
-    const char *pw_hash; /* set the password */
+    bool drop_sessions;     /* every session of the user (password change) */
+    const char *pw_hash;    /* set the password */
+    const char *pw_verdict; /* and its verdict (api_password_verdict) */
+    bool login_ok;          /* record a successful login (for dormant accounts) */
     const uint8_t *totp_secret;
     size_t totp_len;
     struct bol_recovery_code *codes;
@@ -453,7 +455,9 @@ static int login_hook(struct bol_store *s, struct bol_ops_call *call, struct bol
     if (rc == 0 && lc->clear_failures)
         rc = bol_cred_failure_clear(s, lc->user, d);
     if (rc == 0 && lc->pw_hash)
-        rc = bol_cred_password_set(s, lc->user, lc->pw_hash, r->now, d);
+        rc = bol_cred_password_set(s, lc->user, lc->pw_hash, lc->pw_verdict, r->now, d);
+    if (rc == 0 && lc->login_ok)
+        rc = bol_cred_login_ok(s, lc->user, r->now, d);
     if (rc == 0 && lc->codes) {
         uint8_t(*h)[BOL_CRED_HASH_LEN] = bol_calloc(lc->ncodes, sizeof(*h));
         size_t i;
@@ -676,6 +680,7 @@ int h_login(struct req *r)
     }
     api_reader_put(r->api, s);
     lc.clear_failures = true;
+    lc.login_ok = true;
     new_session(&lc);
     rc = journal_login(r, &lc, a.user, "ok", method, &d);
     if (rc == BOL_E_CONFLICT) {
@@ -684,6 +689,7 @@ int h_login(struct req *r)
         lc.totp_step = 0;
         lc.recovery = NULL;
         lc.clear_failures = false;
+        lc.login_ok = false;
         lc.new_session = false;
         return login_failed(r, &lc, why, method);
     }
@@ -762,6 +768,7 @@ int h_password(struct req *r)
     struct bol_ops_call call;
     char hash[BOL_PWHASH_MAX + 1] = "";
     char newhash[crypto_pwhash_STRBYTES];
+    char verdict[BOL_PW_VERDICT_MAX + 1];
     json_t *body, *cmd;
     const char *cur, *nw;
     int rc;
@@ -789,10 +796,12 @@ int h_password(struct req *r)
         return api_problem(r, 403, "wrong_password", "the current password is wrong");
     if (api_password_hash(r->api, nw, strlen(nw), newhash, sizeof(newhash)) < 0)
         return api_problem(r, 503, "busy", "too many logins at once: try again");
+    api_password_verdict(nw, r->who.user, verdict, sizeof(verdict));
     memset(&lc, 0, sizeof(lc));
     lc.r = r;
     lc.user = r->who.user;
     lc.pw_hash = newhash;
+    lc.pw_verdict = verdict;
     lc.drop_sessions = true;
     new_session(&lc);
     cmd = json_pack("{s:s,s:s,s:b}", "cmd", "user.password", "user", r->who.user, "must_change", 0);

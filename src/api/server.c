@@ -33,6 +33,11 @@ static const char tls_priorities[] =
     "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:"
     "+AES-128-GCM:+CHACHA20-POLY1305:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-SHA1:%SERVER_PRECEDENCE";
 
+const char *bol_api_tls_priorities(void)
+{
+    return tls_priorities;
+}
+
 static const unsigned lat_bounds_us[API_LAT_BUCKETS] = {
     500, 1000, 2500, 5000, 10000, 20000, 50000, 100000, 250000, 500000, 1000000, 2500000,
 };

@@ -625,6 +625,7 @@ int cmd_user_add(int argc, char **argv, struct cli_ctx *ctx)
     x.user = o.user;
     x.now_us = bol_time_now_us();
     x.pw_hash = pw_hash;
+    x.pw_verdict = "generated";
     if (crypto_pwhash_str(pw_hash, otp, strlen(otp), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         bol_log_error("out of memory hashing the password");
@@ -751,6 +752,7 @@ int cmd_user_reset_password(int argc, char **argv, struct cli_ctx *ctx)
     x.user = o.user;
     x.now_us = bol_time_now_us();
     x.pw_hash = pw_hash;
+    x.pw_verdict = "generated";
     x.drop_sessions = true;
     if (crypto_pwhash_str(pw_hash, otp, strlen(otp), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {

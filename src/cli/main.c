@@ -87,6 +87,8 @@ static const struct cli_command commands[] = {
     { "incident verify", cmd_incident_verify, cmd_incident_verify_usage,
       "check preserved evidence against its signed manifest" },
     { "init", cmd_init, cmd_init_usage, "create a data directory with a new journal" },
+    { "inspect", cmd_inspect, cmd_inspect_usage,
+      "the monthly self-inspection: misconfigurations, profile, what changed" },
     { "key create", cmd_key_create, cmd_key_create_usage, "create an API key (shown once)" },
     { "key list", cmd_key_list, cmd_key_list_usage, "list API keys" },
     { "key revoke", cmd_key_revoke, cmd_key_revoke_usage, "revoke an API key" },

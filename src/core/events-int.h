@@ -6,8 +6,10 @@
  * ev_ref.c defines the reference-data events (terminals, lines, berths,
  * blocks, equipment, vessels, visits) and ev_ops.c the operations events
  * (containers, moves, holds, releases, trucks, work instructions), ev_auth.c
- * the access events (accounts, keys, windows, approvals, logins),
- * ev_incident.c the incident events.  Each
+ * the access events (accounts, keys, windows, approvals, logins), ev_sec.c
+ * those of detection (alerts, canaries, exports, the service's life),
+ * ev_incident.c the incident events and ev_inspect.c the self-inspection's
+ * results.  Each
  * file owns the state tables its events write.
  */
 #pragma once
@@ -43,6 +45,8 @@ extern const struct bol_event_def bol_sec_events[];
 extern const size_t bol_sec_nevents;
 extern const struct bol_event_def bol_incident_events[];
 extern const size_t bol_incident_nevents;
+extern const struct bol_event_def bol_inspect_events[];
+extern const size_t bol_inspect_nevents;
 
 /* State tables, listed in bol_state_tables (events.c). */
 extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_block, bol_t_equipment,
@@ -50,7 +54,7 @@ extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_blo
 extern const struct bol_table bol_t_container, bol_t_yard_slot, bol_t_vessel_slot, bol_t_hold,
     bol_t_release, bol_t_truck_visit, bol_t_wi, bol_t_history, bol_t_move;
 extern const struct bol_table bol_t_account, bol_t_apikey, bol_t_grant, bol_t_approval;
-extern const struct bol_table bol_t_alert, bol_t_canary, bol_t_incident;
+extern const struct bol_table bol_t_alert, bol_t_canary, bol_t_incident, bol_t_inspect_run;
 
 /*
  * Check that a payload decoded into a struct says exactly what the struct's

@@ -7,6 +7,8 @@
  */
 #include "compat.h"
 
+#include <stdio.h>
+
 #include "errors.h"
 #include "jsonw.h"
 #include "mem.h"
@@ -211,4 +213,37 @@ int bol_password_check(struct bol_str pw, struct bol_str user, struct bol_diag *
     bol_wipe(low, sizeof(low));
     bol_wipe(cps, sizeof(cps));
     return r;
+}
+
+int bol_password_weakness(struct bol_str pw, char *why, size_t n)
+{
+    char low[BOL_PASSWORD_MAX_BYTES];
+    size_t i, len = BOL_MIN(pw.len, sizeof(low)), end, start, distinct = 0;
+    bool seen[256] = { false };
+    int weak = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) ascii_lower(pw.p[i]);
+
+        low[i] = (char) c;
+        if (!seen[c]) {
+            seen[c] = true;
+            distinct++;
+        }
+    }
+    /* A common password with digits or symbols around it: "sunshine2024!", "#dragon99". */
+    for (end = len; end > 0 && !bol_is_alpha(low[end - 1]); end--)
+        ;
+    for (start = 0; start < end && !bol_is_alpha(low[start]); start++)
+        ;
+    if (end > start && (start > 0 || end < len) &&
+        in_list(bol_str_make(low + start, end - start))) {
+        snprintf(why, n, "a common password with digits or symbols added");
+        weak = 1;
+    } else if (distinct < 6) {
+        snprintf(why, n, "only %zu different characters", distinct);
+        weak = 1;
+    }
+    bol_wipe(low, sizeof(low));
+    return weak;
 }

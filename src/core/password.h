@@ -48,3 +48,12 @@ extern const size_t bol_common_passwords_n;
 
 /* True when s, with ASCII letters lower-cased, is in the common-password list. */
 bool bol_password_is_common(struct bol_str s);
+
+/*
+ * For a password that passed bol_password_check: 1 when a pattern check
+ * still finds it weak (a common password with digits or symbols added
+ * around it, fewer than six different characters), with the reason (never
+ * the password) in why (n bytes); 0 otherwise.  The API adds a dictionary
+ * check (cracklib) and records the verdict beside the hash.
+ */
+int bol_password_weakness(struct bol_str pw, char *why, size_t n);

@@ -21,7 +21,7 @@ int bol_secrets_hook(struct bol_store *s, struct bol_ops_call *call, struct bol_
     int rc = 0;
 
     if (x->pw_hash)
-        rc = bol_cred_password_set(s, x->user, x->pw_hash, x->now_us, diag);
+        rc = bol_cred_password_set(s, x->user, x->pw_hash, x->pw_verdict, x->now_us, diag);
     if (rc == 0 && x->key)
         rc = bol_cred_key_put(s, x->key->id, x->key->hash, diag);
     if (rc == 0 && x->drop_mfa) {

@@ -20,6 +20,7 @@ struct bol_secrets {
     const char *user;
     int64_t now_us;
     const char *pw_hash;          /* set this password hash, or NULL */
+    const char *pw_verdict;       /* its verdict (store.h: bol_cred_password_set), or NULL */
     const struct bol_apikey *key; /* store this key's hash, or NULL */
     bool drop_sessions;           /* end every session of user */
     bool drop_mfa;                /* remove user's authenticator and recovery codes */

@@ -469,6 +469,7 @@ static int rotate(const struct bol_restore_opts *o, struct bol_restore_result *r
         x.user = a.user;
         x.now_us = o->now_us;
         x.pw_hash = hash;
+        x.pw_verdict = "generated";
         for (k = 0; k < o->nadmins; k++)
             if (!strcmp(o->admins[k], a.user))
                 break;

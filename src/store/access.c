@@ -17,20 +17,75 @@
 /* ---- passwords ---- */
 
 static const struct bol_sql q_pw_put = {
-    "INSERT INTO cred_password (user_name, hash, changed_at_us) VALUES ($1, $2, $3) "
+    "INSERT INTO cred_password (user_name, hash, changed_at_us, verdict) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (user_name) DO UPDATE SET hash = excluded.hash, "
-    "changed_at_us = excluded.changed_at_us"
+    "changed_at_us = excluded.changed_at_us, verdict = excluded.verdict"
 };
 static const struct bol_sql q_pw_get = { "SELECT hash FROM cred_password WHERE user_name = $1" };
+static const struct bol_sql q_pw_login = {
+    "UPDATE cred_password SET last_login_us = $2 WHERE user_name = $1"
+};
+static const struct bol_sql q_pw_info = {
+    "SELECT changed_at_us, last_login_us, verdict FROM cred_password WHERE user_name = $1"
+};
 
-int bol_cred_password_set(struct bol_store *s, const char *user, const char *hash, int64_t now_us,
-                          struct bol_diag *diag)
+int bol_cred_password_set(struct bol_store *s, const char *user, const char *hash,
+                          const char *verdict, int64_t now_us, struct bol_diag *diag)
 {
-    struct bol_db_val p[3] = { BOL_DBV_CSTR(user), BOL_DBV_CSTR(hash), BOL_DBV_INT(now_us) };
+    struct bol_db_val p[4] = { BOL_DBV_CSTR(user), BOL_DBV_CSTR(hash), BOL_DBV_INT(now_us),
+                               verdict ? BOL_DBV_CSTR(verdict) : BOL_DBV_NULL };
 
     if (strlen(hash) > BOL_PWHASH_MAX)
         return bol_diag_fail(diag, BOL_E_INVAL, "hash", "a password hash is too long");
-    return bol_db_exec(DB(s), &q_pw_put, p, 3, diag);
+    if (verdict && strlen(verdict) > BOL_PW_VERDICT_MAX)
+        return bol_diag_fail(diag, BOL_E_INVAL, "verdict", "a password verdict is too long");
+    return bol_db_exec(DB(s), &q_pw_put, p, 4, diag);
+}
+
+int bol_cred_login_ok(struct bol_store *s, const char *user, int64_t now_us, struct bol_diag *diag)
+{
+    struct bol_db_val p[2] = { BOL_DBV_CSTR(user), BOL_DBV_INT(now_us) };
+
+    return bol_db_exec(DB(s), &q_pw_login, p, 2, diag);
+}
+
+struct info_out {
+    struct bol_cred_password_info *out;
+    bool found, bad;
+};
+
+static int take_info(void *ctx, const struct bol_db_row *row)
+{
+    struct info_out *o = ctx;
+    struct bol_str v = bol_db_row_bytes(row, 2);
+
+    o->found = true;
+    o->out->changed_at_us = bol_db_row_int(row, 0);
+    o->out->last_login_us = bol_db_row_is_null(row, 1) ? 0 : bol_db_row_int(row, 1);
+    if (v.len > BOL_PW_VERDICT_MAX) {
+        o->bad = true;
+        return 1;
+    }
+    memcpy(o->out->verdict, v.p, v.len);
+    o->out->verdict[v.len] = '\0';
+    return 1;
+}
+
+int bol_cred_password_info(struct bol_store *s, const char *user,
+                           struct bol_cred_password_info *out, struct bol_diag *diag)
+{
+    struct bol_db_val p[1] = { BOL_DBV_CSTR(user) };
+    struct info_out o = { out, false, false };
+    int r;
+
+    memset(out, 0, sizeof(*out));
+    r = bol_db_query(DB(s), &q_pw_info, p, 1, take_info, &o, diag);
+    if (r < 0)
+        return r;
+    if (o.bad)
+        return bol_diag_fail(diag, BOL_E_CORRUPT, "verdict",
+                             "a stored password verdict is damaged");
+    return o.found ? 0 : BOL_E_NOTFOUND;
 }
 
 struct text_out {

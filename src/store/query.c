@@ -1229,3 +1229,30 @@ void bol_query_snapshot_end(struct bol_store *s)
 {
     bol_db_rollback(s->db);
 }
+
+/* ---- the self-inspection's previous run ---- */
+
+static const struct bol_sql q_inspect_last = {
+    "SELECT doc FROM inspect_run ORDER BY seq DESC LIMIT 1"
+};
+
+int bol_query_inspect_last(struct bol_store *s, json_t **ret, struct bol_diag *diag)
+{
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = bol_db_query(s->db, &q_inspect_last, NULL, 0, append_doc, a, diag);
+    if (r == 0 && json_array_size(a) == 0)
+        r = BOL_E_NOTFOUND;
+    if (r == 0) {
+        *ret = json_incref(json_array_get(a, 0));
+        if (!json_is_object(*ret)) {
+            json_decref(*ret);
+            r = bol_diag_fail(diag, BOL_E_CORRUPT, "inspect_run", "a stored run does not parse");
+        }
+    }
+    json_decref(a);
+    return r;
+}

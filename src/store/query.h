@@ -134,3 +134,9 @@ BOL_MUST_CHECK int bol_query_visits(struct bol_store *s, const char *terminal, j
  */
 BOL_MUST_CHECK int bol_query_snapshot_begin(struct bol_store *s, struct bol_diag *diag);
 void bol_query_snapshot_end(struct bol_store *s);
+
+/*
+ * The newest self-inspection run (inspect.completed's "run", from the state
+ * table inspect_run), or BOL_E_NOTFOUND when inspect never ran.
+ */
+BOL_MUST_CHECK int bol_query_inspect_last(struct bol_store *s, json_t **ret, struct bol_diag *diag);

@@ -442,10 +442,33 @@ BOL_MUST_CHECK int bol_store_pii_erase(struct bol_store *s, struct bol_str perso
 #define BOL_CRED_TOTP_MAX 64
 #define BOL_CRED_HASH_LEN 32
 
+#define BOL_PW_VERDICT_MAX 160
+
+/*
+ * Set a password hash with the verdict on the password when it was set
+ * ("ok", "generated", "weak: REASON"; at most BOL_PW_VERDICT_MAX bytes, never
+ * the password itself; NULL: not judged).
+ */
 BOL_MUST_CHECK int bol_cred_password_set(struct bol_store *s, const char *user, const char *hash,
-                                         int64_t now_us, struct bol_diag *diag);
+                                         const char *verdict, int64_t now_us,
+                                         struct bol_diag *diag);
 BOL_MUST_CHECK int bol_cred_password_get(struct bol_store *s, const char *user,
                                          char hash[BOL_PWHASH_MAX + 1], struct bol_diag *diag);
+
+/* A successful login of user at now_us (for dormant accounts); no row: nothing changes. */
+BOL_MUST_CHECK int bol_cred_login_ok(struct bol_store *s, const char *user, int64_t now_us,
+                                     struct bol_diag *diag);
+
+/* What the self-inspection reads about a password, never the hash. */
+struct bol_cred_password_info {
+    int64_t changed_at_us;
+    int64_t last_login_us;                /* 0: none recorded */
+    char verdict[BOL_PW_VERDICT_MAX + 1]; /* "" when not judged */
+};
+
+BOL_MUST_CHECK int bol_cred_password_info(struct bol_store *s, const char *user,
+                                          struct bol_cred_password_info *out,
+                                          struct bol_diag *diag);
 
 struct bol_cred_totp {
     uint8_t secret[BOL_CRED_TOTP_MAX];

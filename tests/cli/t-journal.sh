@@ -72,6 +72,7 @@ journal_epoch                   1 rows  H  same
 alert                           0 rows  4f895aeba58cf5a8  same
 canary                          0 rows  9771d5fc9dc0f096  same
 incident                        0 rows  f6f24c1cd29c0cb1  same
+inspect_run                     0 rows  c86c6f3c16a7879f  same
 state equals a replay of the journal
 EOF
 
