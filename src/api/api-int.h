@@ -239,8 +239,12 @@ int h_alert_ack(struct req *r);
  */
 bool api_canary_trip(struct req *r, const char *kind, const char *id, const char *how);
 
-/* Journal that the caller took rows records of what in one answer (data.exported), when rows is large. */
-void api_note_export(struct req *r, const char *what, size_t rows);
+/*
+ * Journal that the caller took rows records of what in one answer
+ * (data.exported): always for a bulk interface (EDI, event feeds), for
+ * lists when rows is large (watch.c).
+ */
+void api_note_export(struct req *r, const char *what, size_t rows, bool bulk);
 
 /* The body, decoded and checked against the route's field list by the server. */
 json_t *api_body(struct req *r);

@@ -92,7 +92,7 @@ int h_edi_export(struct req *r)
         char what[32];
 
         snprintf(what, sizeof(what), "edi:%s", bol_edi_export_type_names[t]);
-        api_note_export(r, what, res.boxes);
+        api_note_export(r, what, res.boxes, true);
     }
     return api_text(r, 200, "application/EDIFACT", &b);
 }
@@ -211,6 +211,6 @@ int h_dcsa_events(struct req *r)
                  api_query(r, "equipmentEventTypeCode") ? "&equipmentEventTypeCode=" : "",
                  api_query(r, "equipmentEventTypeCode") ? api_query(r, "equipmentEventTypeCode")
                                                         : "");
-    api_note_export(r, "dcsa:events", json_array_size(ev));
+    api_note_export(r, "dcsa:events", json_array_size(ev), true);
     return api_json(r, 200, ev);
 }

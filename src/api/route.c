@@ -175,7 +175,7 @@ static int terminal_query(struct req *r, enum tq which)
                         which == TQ_DWELL   ? "dwell"
                         : which == TQ_HOLDS ? "holds"
                                             : "reefers",
-                        rows);
+                        rows, false);
     }
     return api_json(r, 200, o);
 }

@@ -8,10 +8,11 @@
  * checked against the canary table and, on a match, journaled as
  * canary.tripped with the caller and its address.  The detector turns that
  * into a high alert.  The answer itself does not change, so the intruder
- * learns nothing.  Large reads (EDI exports, event feeds, long lists) are
- * journaled as data.exported with their record count, for the bulk-export
- * rule; reads of fewer than EXPORT_NOTE_MIN records are not, so the UI's
- * ordinary traffic leaves no trace.
+ * learns nothing.  Reads that hand over records in bulk are journaled as
+ * data.exported with their record count, for the bulk-export rule: every
+ * EDI export and event-feed page that carries records (machines pull these,
+ * a few times an hour), and lists of at least EXPORT_NOTE_MIN records (the
+ * UI's ordinary pages stay below it and leave no trace).
  */
 #include "compat.h"
 
@@ -49,13 +50,13 @@ bool api_canary_trip(struct req *r, const char *kind, const char *id, const char
     return true;
 }
 
-void api_note_export(struct req *r, const char *what, size_t rows)
+void api_note_export(struct req *r, const char *what, size_t rows, bool bulk)
 {
     struct bol_ops_call call;
     struct bol_diag d;
     json_t *cmd;
 
-    if (rows < EXPORT_NOTE_MIN)
+    if (rows == 0 || (!bulk && rows < EXPORT_NOTE_MIN))
         return;
     cmd = json_pack("{s:s,s:s,s:I}", "cmd", "data.export", "what", what, "rows", (json_int_t) rows);
     memset(&call, 0, sizeof(call));

@@ -637,19 +637,23 @@ static int on_login(struct raise *x, json_t *p)
     struct tracker *t;
     unsigned k;
 
-    if (!user || !result || !strcmp(result, "mfa_needed"))
+    if (!user)
+        user =
+            ""; /* an unknown account: its name is not journaled (it may be a mistyped password) */
+    if (!result || !strcmp(result, "mfa_needed"))
         return 0;
     if (!strcmp(result, "ok")) {
         if (sa->off || !user[0])
             return 0;
-        t = tracker_get(d, BOL_RULE_SUCCESS_AFTER_FAILURES, bol_str_from(user), sa->n + 1);
+        t = tracker_get(d, BOL_RULE_SUCCESS_AFTER_FAILURES, bol_str_from(user),
+                        sa->n + BOL_ALERT_EVIDENCE_MAX);
         if (!t)
             return BOL_E_NOMEM;
         k = in_window(t, e->at_us - sa->window_us, NULL);
         if (k >= sa->n) {
             start(x, BOL_RULE_SUCCESS_AFTER_FAILURES, BOL_ALERT_HIGH);
             push(t, e, 0);
-            evidence(x, t, k + 1);
+            evidence(x, t, BOL_MIN(k + 1, t->n));
             snprintf(x->a.subject.user, sizeof(x->a.subject.user), "%s", user);
             copy(x->a.subject.addr, e->addr);
             message(x, "%s logged in from %.*s after %u failed logins in %" PRId64 " minutes", user,
@@ -678,7 +682,8 @@ static int on_login(struct raise *x, json_t *p)
         }
     }
     if (user[0] && !sa->off) {
-        t = tracker_get(d, BOL_RULE_SUCCESS_AFTER_FAILURES, bol_str_from(user), sa->n + 1);
+        t = tracker_get(d, BOL_RULE_SUCCESS_AFTER_FAILURES, bol_str_from(user),
+                        sa->n + BOL_ALERT_EVIDENCE_MAX);
         if (!t)
             return BOL_E_NOMEM;
         push(t, e, 0);
