@@ -130,7 +130,8 @@ check "a decoy key is printed" "64" "${#decoy_key}"
 
 port=$(free_port)
 start_server() {
-    "$real" serve --data "$data" --listen "127.0.0.1:$port" --lockout 20,900,900 >>"$tmp/serve.log" 2>&1 &
+    "$real" serve --data "$data" --listen "127.0.0.1:$port" --lockout 20,900,900 --verify-every 2 \
+        >>"$tmp/serve.log" 2>&1 &
     pid=$!
     i=0
     until curl -sk -o /dev/null "https://127.0.0.1:$port/healthz"; do
@@ -223,6 +224,8 @@ sleep 5
 start_server
 sleep 1.5
 check "a clean stop is no gap" "1" "$(alerts | grep -c '^logging_gap ')"
+
+check "verifying beside a busy server finds nothing wrong" "0" "$(alerts | grep -c '^journal_verify_failed ')"
 
 # ---- every alert: once, with its evidence in the journal ----
 B journal show --data "$data" --limit 0 --json >"$tmp/journal.jsonl"
@@ -321,7 +324,19 @@ check "the decoy box is in no report" "0" "$(B report --data "$data" inventory D
 before=$(B journal show --data "$data" --limit 0 --json | grep -c '"canary.tripped"')
 B journal replay --data "$data" >/dev/null && ok "journal replay" || fail "journal replay"
 check "replay trips no decoy" "$before" "$(B journal show --data "$data" --limit 0 --json | grep -c '"canary.tripped"')"
-B journal verify --data "$data" >/dev/null && ok "the journal verifies" || fail "the journal verifies"
+# ---- a journal entry changed behind the server's back ----
+python3 - "$data/bollard.db" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+e = c.execute("SELECT entry FROM journal WHERE seq = 7").fetchone()[0]
+c.execute("UPDATE journal SET entry = ? WHERE seq = 7", (bytes(e).replace(b'"v":1', b'"v":1 ', 1),))
+c.commit()
+EOF
+wait_rule journal_verify_failed && ok "a changed entry raises a critical alert" || fail "a changed entry raises a critical alert"
+check "it names the entry" "journal_verify_failed-entry-7" "$(alerts | grep '^journal_verify_failed ' | cut -d' ' -f2)"
+
+B journal verify --data "$data" >/dev/null && fail "the changed journal fails verification" ||
+    ok "the changed journal fails verification"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
