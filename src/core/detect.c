@@ -746,7 +746,8 @@ static int on_change(struct raise *x)
         evidence(x, t, k);
         copy(x->a.subject.actor, e->actor);
         message(x,
-                "more than %u container, hold and release changes by %.*s in %" PRId64 " minutes",
+                "more than %u changes to containers, holds and releases by %.*s in %" PRId64
+                " minutes",
                 mc->n, (int) e->actor.len, e->actor.p, mc->window_us / MIN_US);
         t->quiet_until = e->at_us + mc->window_us;
         emit(x);
