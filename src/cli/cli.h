@@ -70,6 +70,15 @@ int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x);
 struct bol_security_policy;
 int cli_load_policy(const char *data, struct bol_security_policy *p, json_t **root);
 
+/*
+ * The webhook's signing secret named by the policy (relative to data, or
+ * absolute), into key (*len bytes; 0 without a webhook).  0, or -1 after
+ * logging why: missing, readable by others, or not 32..256 bytes.
+ */
+struct bol_alert_policy;
+int cli_load_webhook_key(const char *data, const struct bol_alert_policy *p, uint8_t key[256],
+                         size_t *len);
+
 /* Write s to out with bytes outside printable ASCII shown as \xNN. */
 void cli_put_escaped(FILE *out, const char *s, size_t n);
 

@@ -165,49 +165,6 @@ static int lockout_opt(const char *text, struct bol_api_config *cfg)
     return 0;
 }
 
-/*
- * The webhook's secret: a file of the service user's alone (0600 or 0400),
- * 32 to 256 bytes, trailing newline dropped.
- */
-static int load_webhook_key(const char *data, const struct bol_alert_policy *p, uint8_t key[256],
-                            size_t *len)
-{
-    char path[800];
-    char *text = NULL;
-    struct stat st;
-
-    *len = 0;
-    if (!p->webhook_url[0])
-        return 0;
-    if (p->webhook_secret_file[0] == '/')
-        snprintf(path, sizeof(path), "%s", p->webhook_secret_file);
-    else
-        snprintf(path, sizeof(path), "%s/%s", data, p->webhook_secret_file);
-    if (stat(path, &st) != 0) {
-        bol_log_error("%s: the webhook's secret: %s", path, strerror(errno));
-        return -1;
-    }
-    if (st.st_mode & 077) {
-        bol_log_error("%s: the webhook's secret must not be readable by others (chmod 600)", path);
-        return -1;
-    }
-    if (cli_read_file(path, 4096, &text, len) < 0)
-        return -1;
-    while (*len && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
-        (*len)--;
-    if (*len < BOL_WEBHOOK_KEY_MIN || *len > 256) {
-        bol_log_error("%s: the webhook's secret must be %d to 256 bytes", path,
-                      BOL_WEBHOOK_KEY_MIN);
-        sodium_memzero(text, *len);
-        bol_free(text);
-        return -1;
-    }
-    memcpy(key, text, *len);
-    sodium_memzero(text, *len);
-    bol_free(text);
-    return 0;
-}
-
 static volatile sig_atomic_t stop_now;
 
 static void on_signal(int sig)
@@ -314,7 +271,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         return CLI_EXIT_FAIL;
     }
     if (cli_load_policy(cfg.data_dir, &policy, &policy_root) < 0 ||
-        load_webhook_key(cfg.data_dir, &policy.alerts, wkey, &cfg.webhook_key_len) < 0) {
+        cli_load_webhook_key(cfg.data_dir, &policy.alerts, wkey, &cfg.webhook_key_len) < 0) {
         json_decref(policy_root);
         return CLI_EXIT_FAIL;
     }

@@ -10,8 +10,10 @@
 #include <pwd.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "alertsink.h"
 #include "cli.h"
 #include "container_id.h"
 #include "detect.h"
@@ -88,6 +90,49 @@ int cli_load_policy(const char *data, struct bol_security_policy *p, json_t **ro
         *root = NULL;
         return -1;
     }
+    return 0;
+}
+
+/*
+ * The webhook's secret: a file of the service user's alone (0600 or 0400),
+ * 32 to 256 bytes, trailing newline dropped.
+ */
+int cli_load_webhook_key(const char *data, const struct bol_alert_policy *p, uint8_t key[256],
+                         size_t *len)
+{
+    char path[800];
+    char *text = NULL;
+    struct stat st;
+
+    *len = 0;
+    if (!p->webhook_url[0])
+        return 0;
+    if (p->webhook_secret_file[0] == '/')
+        snprintf(path, sizeof(path), "%s", p->webhook_secret_file);
+    else
+        snprintf(path, sizeof(path), "%s/%s", data, p->webhook_secret_file);
+    if (stat(path, &st) != 0) {
+        bol_log_error("%s: the webhook's secret: %s", path, strerror(errno));
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        bol_log_error("%s: the webhook's secret must not be readable by others (chmod 600)", path);
+        return -1;
+    }
+    if (cli_read_file(path, 4096, &text, len) < 0)
+        return -1;
+    while (*len && (text[*len - 1] == '\n' || text[*len - 1] == '\r'))
+        (*len)--;
+    if (*len < BOL_WEBHOOK_KEY_MIN || *len > 256) {
+        bol_log_error("%s: the webhook's secret must be %d to 256 bytes", path,
+                      BOL_WEBHOOK_KEY_MIN);
+        sodium_memzero(text, *len);
+        bol_free(text);
+        return -1;
+    }
+    memcpy(key, text, *len);
+    sodium_memzero(text, *len);
+    bol_free(text);
     return 0;
 }
 

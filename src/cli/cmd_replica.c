@@ -19,13 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertsink.h"
+#include "bol_version.h"
+#include "buf.h"
 #include "cli.h"
+#include "detect.h"
+#include "entry.h"
 #include "errors.h"
+#include "jsonv.h"
 #include "log.h"
 #include "mem.h"
 #include "replica-int.h"
 #include "replica.h"
 #include "restore.h"
+#include "secpolicy.h"
 #include "tlscert.h"
 #include "utctime.h"
 
@@ -64,6 +71,56 @@ static void print_alert(void *ctx, const char *kind, const char *message)
 {
     (void) ctx;
     bol_log_error("ALERT %s: %s", kind, message);
+}
+
+/*
+ * replica run: each alert also goes out as a replica_refused alert through
+ * the syslog collector and webhook that DIR/security.json names (the
+ * primary may be the one under attack, so the backup host speaks for
+ * itself).  A fork, a cut or an unapproved key is critical; an unreachable
+ * primary medium; the rest high.
+ */
+struct alert_out {
+    struct bol_alertsink *sink;
+    uint64_t n;
+};
+
+static void send_alert(void *ctx, const char *kind, const char *message)
+{
+    struct alert_out *o = ctx;
+    struct bol_alert a;
+    struct bol_entry e;
+    struct bol_buf b = BOL_BUF_INIT(1u << 16);
+    enum bol_alert_severity sev = BOL_ALERT_HIGH;
+    int64_t now = bol_time_now_us();
+    json_t *j = NULL, *p;
+    char key[96];
+
+    print_alert(NULL, kind, message);
+    if (!o->sink)
+        return;
+    if (!strcmp(kind, "replica.fork") || !strcmp(kind, "replica.truncated") ||
+        !strcmp(kind, "replica.epoch"))
+        sev = BOL_ALERT_CRITICAL;
+    else if (!strcmp(kind, "replica.unreachable"))
+        sev = BOL_ALERT_MEDIUM;
+    snprintf(key, sizeof(key), "%s-%lld", kind + 8, (long long) (now / 1000000));
+    bol_alert_make(&a, "replica_refused", sev, key, now, "%s: %s", kind, message);
+    a.count = 1;
+    if (bol_alert_to_json(&a, &j) < 0)
+        return;
+    p = json_pack("{s:o}", "alert", j);
+    if (p && jv_dump(p, &b) == 0) {
+        memset(&e, 0, sizeof(e));
+        e.seq = ++o->n;
+        e.at_us = now;
+        e.actor = bol_str_from("system");
+        e.type = bol_str_from("alert.raised");
+        e.payload = bol_buf_str(&b);
+        bol_alertsink_deliver(o->sink, &e, e.payload);
+    }
+    json_decref(p);
+    bol_buf_release(&b);
 }
 
 /* ---- replica init ---- */
@@ -172,7 +229,9 @@ const char *const cmd_replica_run_usage[] = {
     "until SIGINT or SIGTERM.  Snapshots of the state and operations packs",
     "are written when due.  Alerts (a rewritten, truncated or forked history, an",
     "unapproved epoch, an unreachable primary) go to standard error and into the",
-    "vault.  Listens on no port.",
+    "vault, and as replica_refused alerts to the syslog collector and webhook",
+    "that DIR/security.json names (its \"alerts\" section, docs/operations/",
+    "detection.md).  Listens on no port.",
     "",
     "    --data DIR          the replica's directory",
     "    --once              one pull, a snapshot and a pack, then exit",
@@ -196,6 +255,11 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
     };
     struct bol_replica *rep = NULL;
     struct bol_replica_config_override ov = { 0 };
+    struct bol_security_policy policy;
+    struct alert_out out = { NULL, 0 };
+    json_t *policy_root = NULL;
+    uint8_t wkey[256];
+    size_t wkey_len = 0;
     const char *dir = NULL;
     bool once = false, refused = false;
     struct bol_diag d;
@@ -239,10 +303,23 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!dir || optind != argc)
         return cli_usage(cmd_replica_run_usage, true);
+    if (cli_load_policy(dir, &policy, &policy_root) < 0 ||
+        cli_load_webhook_key(dir, &policy.alerts, wkey, &wkey_len) < 0) {
+        json_decref(policy_root);
+        return CLI_EXIT_FAIL;
+    }
+    json_decref(policy_root);
     bol_diag_init(&d);
-    r = bol_replica_open(dir, BOL_REPLICA_WRITE, print_alert, NULL, &rep, &d);
+    r = bol_alertsink_open(&policy.alerts, wkey, wkey_len, BOLLARD_VERSION, &out.sink, &d);
+    sodium_memzero(wkey, sizeof(wkey));
+    if (r < 0) {
+        cli_diag_error("cannot set up alert delivery", r, &d);
+        return CLI_EXIT_FAIL;
+    }
+    r = bol_replica_open(dir, BOL_REPLICA_WRITE, send_alert, &out, &rep, &d);
     if (r < 0) {
         cli_diag_error("cannot open the replica", r, &d);
+        bol_alertsink_close(out.sink, 0);
         return CLI_EXIT_FAIL;
     }
     bol_replica_override(rep, &ov);
@@ -286,6 +363,7 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
         }
     }
     bol_replica_close(rep);
+    bol_alertsink_close(out.sink, 3000);
     if (r < 0)
         return CLI_EXIT_FAIL;
     return once && refused ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -318,6 +318,25 @@ grep -q '"alert.acknowledged"' "$tmp/hook.got" && ok "the acknowledgement reache
     fail "the acknowledgement reaches the webhook"
 check "alert list on the command line" "$total" "$(B alert list --data "$data" | wc -l)"
 
+# ---- the alerts become an incident: linked, frozen with the evidence, shared as STIX ----
+bf=$(alerts | grep '^brute_force ' | cut -d' ' -f2)
+cn=$(alerts | grep '^canary ' | head -1 | cut -d' ' -f2)
+inc=$(B incident open --data "$data" --title "Password attack and decoy read" --severity high \
+    --alert "$bf" --alert "$cn")
+[ -n "$inc" ] && ok "an incident links the alerts" || fail "an incident links the alerts"
+ev=$(B incident freeze --data "$data" --id "$inc" 2>"$tmp/freeze.err" | head -1)
+B incident verify --data "$data" "$ev" >/dev/null 2>&1 && ok "its frozen evidence verifies" ||
+    { fail "its frozen evidence verifies"; cat "$tmp/freeze.err"; }
+grep -q "\"$bf\"" "$ev/alerts.json" && grep -q "\"$cn\"" "$ev/alerts.json" &&
+    ok "the frozen evidence holds the alerts" || fail "the frozen evidence holds the alerts"
+B incident report --data "$data" --id "$inc" --stix "$tmp/bundle.json" >/dev/null 2>&1
+python3 - "$tmp/bundle.json" <<'EOF' && ok "the STIX bundle names the attacking address" || fail "the STIX bundle names the attacking address"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["type"] == "bundle"
+assert any(o["type"] == "indicator" and "127.0.0.1" in o["pattern"] for o in b["objects"])
+EOF
+
 # ---- decoys stay out of lists, and replay and scans do not trip them ----
 check "the decoy account is not an account" "0" "$(B user list --data "$data" | grep -c backup-admin)"
 check "the decoy box is in no report" "0" "$(B report --data "$data" inventory DCT1 --json 2>/dev/null | grep -c "$decoy_box")"

@@ -26,9 +26,10 @@ tmp=$(mktemp -d)
 spid=""
 rpid=""
 tpid=""
+syslogpid=""
 fails=0
 cleanup() {
-    for p in $tpid $spid $rpid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    for p in $tpid $spid $rpid $syslogpid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
     if [ -n "${BOL_TEST_KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT INT TERM
@@ -97,6 +98,21 @@ umask 022
     ok "replica set up" || { fail "replica set up"; cat "$tmp/rinit.out"; }
 [ "$(stat -c %a "$replica/vault.key")" = 600 ] && ok "vault key is 0600" || fail "vault key is 0600"
 cmp -s "$replica/vault.key" "$primary/journal.key" && fail "vault key differs from anything on the primary" || ok "vault key differs from anything on the primary"
+# The backup host sends its own alerts to the SOC's syslog collector (a UDP listener here).
+python3 - "$tmp/syslog.port" "$tmp/syslog.got" <<'EOF' &
+import os, socket, sys
+portfile, out = sys.argv[1:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(portfile + ".tmp", "w").write(str(s.getsockname()[1])); os.rename(portfile + ".tmp", portfile)
+while True:
+    m, _ = s.recvfrom(70000)
+    with open(out, "ab") as f: f.write(m.replace(b"\n", b" ") + b"\n")
+EOF
+syslogpid=$!
+i=0; while [ ! -s "$tmp/syslog.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf '{"alerts": {"syslog": {"url": "udp://127.0.0.1:%s", "hostname": "backup1"}}}\n' \
+    "$(cat "$tmp/syslog.port")" >"$replica/security.json"
 run_replica() {
     "$real" replica run --data "$replica" --poll-ms 200 --snapshot-every 2 --pack-every 2 \
         >>"$tmp/replica.log" 2>&1 &
@@ -171,6 +187,12 @@ wait_for 60 longer
 touch "$tmp/stop-fork"; wait "$tpid" 2>/dev/null; tpid=""
 # its next time-based checkpoint (5 s) covers entries that contradict the replica's
 wait_for 15 grep -q "ALERT replica.fork" "$tmp/replica.log" && ok "fork raised an alert" || fail "fork raised an alert"
+wait_for 10 grep -q '"message":"replica.fork: ' "$tmp/syslog.got" &&
+    ok "the fork alert reached the syslog collector" ||
+    { fail "the fork alert reached the syslog collector"; cat "$tmp/syslog.got"; }
+grep '"message":"replica.fork: ' "$tmp/syslog.got" | grep '"rule":"replica_refused"' |
+    grep -q '^<106>1 [^ ]* backup1 bollard - alert.raised ' &&
+    ok "as RFC 5424 from the backup host, severity critical" || fail "as RFC 5424 from the backup host"
 unserve
 check "forked history refused: replica unchanged" "$before" "$(held)"
 
