@@ -387,9 +387,16 @@ static void test_tzif_garbage(void **state)
     memcpy(buf + sizeof(buf) - 7, "\nJST-9\n", 7);
     assert_int_equal(bol_tz_from_tzif(buf, sizeof(buf), out, NULL), 0);
     assert_string_equal(out, "JST-9");
+    /* The rule is printable text: no NUL or control byte. */
+    buf[sizeof(buf) - 4] = '\0';
+    tzif_bad(buf, sizeof(buf), "not printable");
+    buf[sizeof(buf) - 4] = '\t';
+    tzif_bad(buf, sizeof(buf), "not printable");
+    buf[sizeof(buf) - 4] = 'T';
     /* A 3.x header is fine too. */
     buf[4] = '3';
     assert_int_equal(bol_tz_from_tzif(buf, sizeof(buf), out, NULL), 0);
+    assert_string_equal(out, "JST-9");
 }
 
 int main(void)
