@@ -4,8 +4,8 @@
  *
  * The input is tried as a rule and as a TZif file.  A rule that parses gives,
  * at any instant, either its standard or its summer offset, each within a
- * day; a footer that is found is the input's last line, short and without a
- * newline, and is itself tried as a rule.
+ * day or so; a footer that is found is the input's last line, short and
+ * printable, and is itself tried as a rule.
  */
 #include "compat.h"
 
@@ -16,7 +16,9 @@
 #include "tzrule.h"
 #include "utctime.h"
 
-#define DAY_S (25 * 3600)
+/* Offsets are hh up to 24 with minutes and seconds; summer time defaults to one hour more. */
+#define STD_MAX_S (25 * 3600)
+#define DST_MAX_S (26 * 3600)
 
 static void rule(struct bol_str in)
 {
@@ -35,8 +37,8 @@ static void rule(struct bol_str in)
         return;
     }
     FUZZ_ASSERT(in.len > 0 && in.len < BOL_TZ_RULE_MAX);
-    FUZZ_ASSERT(tz.std_east_s > -DAY_S && tz.std_east_s < DAY_S);
-    FUZZ_ASSERT(tz.dst_east_s > -DAY_S && tz.dst_east_s < DAY_S);
+    FUZZ_ASSERT(tz.std_east_s > -STD_MAX_S && tz.std_east_s < STD_MAX_S);
+    FUZZ_ASSERT(tz.dst_east_s > -DST_MAX_S && tz.dst_east_s < DST_MAX_S);
     for (size_t i = 0; i < BOL_ARRAY_SIZE(at_s); i++) {
         /* Every hour of a year around each instant, and the instant itself. */
         for (int64_t h = -12; h <= 12; h++) {
@@ -62,7 +64,9 @@ static void tzif(const uint8_t *data, size_t size)
         return;
     len = strlen(out);
     FUZZ_ASSERT(size >= 44 && !memcmp(data, "TZif", 4));
-    FUZZ_ASSERT(len > 0 && len < BOL_TZ_RULE_MAX && !memchr(out, '\n', len));
+    FUZZ_ASSERT(len > 0 && len < BOL_TZ_RULE_MAX);
+    for (size_t i = 0; i < len; i++)
+        FUZZ_ASSERT(out[i] >= ' ' && out[i] <= '~');
     FUZZ_ASSERT(len + 2 <= size && data[size - 1] == '\n' && data[size - len - 2] == '\n');
     FUZZ_ASSERT(!memcmp(out, data + size - len - 1, len));
     rule(bol_str_make(out, len));
