@@ -6,7 +6,9 @@
  * entries (sequence number, time, and a tag: the account's hash for
  * spraying, the record count for exports) and the time until which the rule
  * stays quiet for that subject.  Trackers live in one hash table; those whose
- * newest entry has left the longest window are swept away.
+ * newest entry has left the longest window are swept away.  A list in order
+ * of use finds the least recently used one in constant time when the table
+ * is full.
  */
 #include "compat.h"
 
@@ -246,6 +248,7 @@ struct mark {
 
 struct tracker {
     struct tracker *next;
+    struct tracker *older, *newer; /* the list in order of use */
     uint64_t hash;
     int64_t quiet_until; /* raised: quiet for this subject until then */
     int64_t last_at;
@@ -269,6 +272,7 @@ struct bol_detect {
     struct tracker *t[BUCKETS];
     struct account_info *acc[BUCKETS];
     size_t ntrackers;
+    struct tracker *oldest, *newest;
     uint64_t fed;
     int64_t window_max;
     /* the service, for gaps */
@@ -336,6 +340,30 @@ void bol_detect_free(struct bol_detect *d)
     bol_free(d);
 }
 
+static void lru_unlink(struct bol_detect *d, struct tracker *t)
+{
+    if (t->older)
+        t->older->newer = t->newer;
+    else
+        d->oldest = t->newer;
+    if (t->newer)
+        t->newer->older = t->older;
+    else
+        d->newest = t->older;
+    t->older = t->newer = NULL;
+}
+
+static void lru_append(struct bol_detect *d, struct tracker *t)
+{
+    t->older = d->newest;
+    t->newer = NULL;
+    if (d->newest)
+        d->newest->newer = t;
+    else
+        d->oldest = t;
+    d->newest = t;
+}
+
 /* Drop trackers whose newest mark and quiet time are older than the longest window. */
 static void sweep(struct bol_detect *d, int64_t now)
 {
@@ -349,6 +377,7 @@ static void sweep(struct bol_detect *d, int64_t now)
 
             if (t->last_at < now - d->window_max && t->quiet_until < now) {
                 *pp = t->next;
+                lru_unlink(d, t);
                 tracker_free(t);
                 d->ntrackers--;
             } else {
@@ -358,26 +387,23 @@ static void sweep(struct bol_detect *d, int64_t now)
     }
 }
 
-/* Drop the tracker used least recently (when the table is full of live ones). */
+/*
+ * Drop the tracker used least recently (when the table is full of live ones).
+ * Constant time: a scan of the whole table for each new subject made a flood
+ * of new addresses or names quadratic.
+ */
 static void evict(struct bol_detect *d)
 {
-    struct tracker **oldest = NULL;
-    unsigned i;
+    struct tracker *t = d->oldest, **pp;
 
-    for (i = 0; i < BUCKETS; i++) {
-        struct tracker **pp;
-
-        for (pp = &d->t[i]; *pp; pp = &(*pp)->next)
-            if (!oldest || (*pp)->last_at < (*oldest)->last_at)
-                oldest = pp;
-    }
-    if (oldest) {
-        struct tracker *t = *oldest;
-
-        *oldest = t->next;
-        tracker_free(t);
-        d->ntrackers--;
-    }
+    if (!t)
+        return;
+    for (pp = &d->t[t->hash % BUCKETS]; *pp != t; pp = &(*pp)->next)
+        ;
+    *pp = t->next;
+    lru_unlink(d, t);
+    tracker_free(t);
+    d->ntrackers--;
 }
 
 static struct tracker *tracker_get(struct bol_detect *d, enum bol_detect_rule rule,
@@ -394,8 +420,11 @@ static struct tracker *tracker_get(struct bol_detect *d, enum bol_detect_rule ru
     key[n + 2] = '\0';
     h = fnv(key, n + 2, FNV0);
     for (t = d->t[h % BUCKETS]; t; t = t->next)
-        if (t->hash == h && !strcmp(t->key, key))
+        if (t->hash == h && !strcmp(t->key, key)) {
+            lru_unlink(d, t);
+            lru_append(d, t);
             return t;
+        }
     if (d->ntrackers >= BOL_DETECT_SUBJECTS_MAX)
         evict(d);
     t = bol_calloc(1, sizeof(*t));
@@ -411,6 +440,7 @@ static struct tracker *tracker_get(struct bol_detect *d, enum bol_detect_rule ru
     memcpy(t->key, key, n + 3);
     t->next = d->t[h % BUCKETS];
     d->t[h % BUCKETS] = t;
+    lru_append(d, t);
     d->ntrackers++;
     return t;
 }
@@ -491,8 +521,11 @@ static void start(struct raise *x, enum bol_detect_rule rule, enum bol_alert_sev
 /* Evidence from the newest k marks of t (the newest 64 when more). */
 static void evidence(struct raise *x, const struct tracker *t, unsigned k)
 {
-    unsigned from = t->n - k, i;
+    unsigned from, i;
 
+    if (k > t->n) /* the ring kept only the newest t->n */
+        k = t->n;
+    from = t->n - k;
     if (k > BOL_ALERT_EVIDENCE_MAX)
         from = t->n - BOL_ALERT_EVIDENCE_MAX;
     x->a.nevidence = 0;
@@ -637,9 +670,9 @@ static int on_login(struct raise *x, json_t *p)
     struct tracker *t;
     unsigned k;
 
+    /* An unknown account: its name is not journaled (it may be a mistyped password). */
     if (!user)
-        user =
-            ""; /* an unknown account: its name is not journaled (it may be a mistyped password) */
+        user = "";
     if (!result || !strcmp(result, "mfa_needed"))
         return 0;
     if (!strcmp(result, "ok")) {
@@ -767,7 +800,7 @@ static int on_export(struct raise *x, json_t *p)
 
     if (!json_is_integer(rows) || json_integer_value(rows) < 0 || !what)
         return 0;
-    t = tracker_get(x->d, BOL_RULE_BULK_EXPORT, e->actor, 256);
+    t = tracker_get(x->d, BOL_RULE_BULK_EXPORT, e->actor, 1024);
     if (!t)
         return BOL_E_NOMEM;
     push(t, e, (uint64_t) json_integer_value(rows));

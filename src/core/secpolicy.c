@@ -91,8 +91,12 @@ static int detect_section(json_t *o, struct bol_detect_policy *p, struct bol_dia
         if ((r = only(v, keys, path, diag)) < 0)
             return r;
         off = json_object_get(v, "off");
-        if (off && !json_is_boolean(off))
-            return bad(diag, path, "'%s.off' must be true or false", path);
+        if (off && !json_is_boolean(off)) {
+            char at[128];
+
+            snprintf(at, sizeof(at), "%s.off", path);
+            return bad(diag, at, "'%s' must be true or false", at);
+        }
         p->rule[i].off = json_is_true(off);
         n = p->rule[i].n;
         w = (unsigned) (p->rule[i].window_us / 1000000);
@@ -184,19 +188,23 @@ static int spans(json_t *a, const char *path, struct bol_weekspan *out, unsigned
                              BOL_SITE_SPANS_MAX);
     json_array_foreach(a, i, v)
     {
-        char at[160];
+        char at[160], field[176];
         const char *d;
 
         snprintf(at, sizeof(at), "%s[%zu]", path, i);
         if ((r = only(v, keys, at, diag)) < 0)
             return r;
         d = json_string_value(json_object_get(v, "days"));
+        snprintf(field, sizeof(field), "%s.days", at);
         if (!d || days(d, &out[i].days) < 0)
-            return bad(diag, at, "'%s.days' must be days like \"mon-fri\", \"sat,sun\" or \"*\"",
-                       at);
-        if (hhmm(json_object_get(v, "from"), &out[i].from_min) < 0 ||
-            hhmm(json_object_get(v, "to"), &out[i].to_min) < 0)
-            return bad(diag, at, "'%s.from' and '.to' must be times \"HH:MM\" (00:00..24:00)", at);
+            return bad(diag, field, "'%s' must be days like \"mon-fri\", \"sat,sun\" or \"*\"",
+                       field);
+        snprintf(field, sizeof(field), "%s.from", at);
+        if (hhmm(json_object_get(v, "from"), &out[i].from_min) < 0)
+            return bad(diag, field, "'%s' must be a time \"HH:MM\" (00:00..24:00)", field);
+        snprintf(field, sizeof(field), "%s.to", at);
+        if (hhmm(json_object_get(v, "to"), &out[i].to_min) < 0)
+            return bad(diag, field, "'%s' must be a time \"HH:MM\" (00:00..24:00)", field);
         if (out[i].from_min == out[i].to_min)
             return bad(diag, at, "'%s' is empty: from and to are the same time", at);
     }
@@ -253,10 +261,11 @@ static int terminals_section(json_t *o, bol_tz_resolver resolve, void *ctx,
         if (bol_tz_parse(bol_str_from(tz), &s->tz, NULL) < 0) {
             if (!resolve)
                 return bad(diag, at, "'%s' is not a POSIX time zone rule", at);
+            /* the resolver's and the rule's errors, named by the setting */
             if ((r = resolve(ctx, tz, rule, diag)) < 0)
-                return r;
-            if ((r = bol_tz_parse(bol_str_from(rule), &s->tz, diag)) < 0)
-                return r;
+                return bol_diag_wrap(diag, r, at);
+            if (bol_tz_parse(bol_str_from(rule), &s->tz, diag) < 0)
+                return bol_diag_wrap(diag, BOL_E_INVAL, at);
         }
         if ((w = json_object_get(v, "working_hours"))) {
             snprintf(at, sizeof(at), "%s.working_hours", path);

@@ -57,7 +57,8 @@ void bol_security_policy_default(struct bol_security_policy *p);
 
 /*
  * Read the policy from root.  0, or BOL_E_INVAL with the field path
- * ("terminals.DCT1.working_hours[0].from") and the reason in diag.
+ * ("terminals.DCT1.working_hours[0].from") and the reason in diag; a
+ * resolver's own error (a zone file that cannot be read) is passed on.
  */
 BOL_MUST_CHECK int bol_security_policy_from_json(json_t *root, bol_tz_resolver resolve, void *ctx,
                                                  struct bol_security_policy *out,

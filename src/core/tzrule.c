@@ -251,7 +251,7 @@ int bol_tz_from_tzif(const void *data, size_t n, char out[BOL_TZ_RULE_MAX], stru
 {
     const char *p = data;
     const char *nl, *prev;
-    size_t len;
+    size_t len, i;
 
     if (n < 44 || memcmp(p, "TZif", 4) != 0)
         return bol_diag_fail(diag, BOL_E_PARSE, "tz", "not a TZif time zone file");
@@ -268,6 +268,11 @@ int bol_tz_from_tzif(const void *data, size_t n, char out[BOL_TZ_RULE_MAX], stru
     len = (size_t) (nl - prev - 1);
     if (len == 0 || len >= BOL_TZ_RULE_MAX)
         return bol_diag_fail(diag, BOL_E_PARSE, "tz", "the TZif file's rule is empty or too long");
+    /* a NUL would cut the rule short for its callers, who take it as a C string */
+    for (i = 0; i < len; i++)
+        if ((unsigned char) prev[1 + i] < ' ' || (unsigned char) prev[1 + i] > '~')
+            return bol_diag_fail(diag, BOL_E_PARSE, "tz",
+                                 "the TZif file's rule is not printable text");
     memcpy(out, prev + 1, len);
     out[len] = '\0';
     return 0;
