@@ -44,6 +44,10 @@ bool cli_wants_help(int argc, char **argv);
  * logging why. */
 int cli_read_file(const char *path, size_t max, char **ret, size_t *len);
 
+/* Open DIR's store (read-only or not); a negative code after logging why. */
+struct bol_store;
+int cli_open_store(const char *dir, bool read_only, struct bol_store **ret);
+
 /* Log "what: why" once: the diag's message, else the code's text. */
 void cli_diag_error(const char *what, int r, const struct bol_diag *d);
 

@@ -455,13 +455,6 @@ static json_t *roles_arg(const char *s)
     return out;
 }
 
-static void local_actor(char *out, size_t n)
-{
-    struct passwd *pw = getpwuid(getuid());
-
-    snprintf(out, n, "local:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-}
-
 /* Run an access command as the local operator. */
 int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x)
 {
@@ -471,6 +464,10 @@ int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x)
     char actor[BOL_ACTOR_MAX + 1];
     int r;
 
+    if (!cmd) {
+        bol_log_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
     memset(&oo, 0, sizeof(oo));
     oo.data_dir = data;
     memset(&call, 0, sizeof(call));
@@ -481,7 +478,7 @@ int cli_run_local(const char *data, json_t *cmd, struct bol_secrets *x)
         json_decref(cmd);
         return CLI_EXIT_FAIL;
     }
-    local_actor(actor, sizeof(actor));
+    cli_default_actor(actor, sizeof(actor));
     call.actor.id = bol_str_from(actor);
     call.actor.addr = bol_str_from("local");
     call.req = bol_str_from("");

@@ -138,19 +138,6 @@ int cli_load_webhook_key(const char *data, const struct bol_alert_policy *p, uin
 
 /* ---- shared ---- */
 
-static int open_ro(const char *data, struct bol_store **s)
-{
-    struct bol_store_config c = { .data_dir = data, .read_only = true };
-    struct bol_diag d;
-    int r;
-
-    bol_diag_init(&d);
-    r = bol_store_open(&c, s, &d);
-    if (r < 0)
-        cli_diag_error("cannot open the store", r, &d);
-    return r;
-}
-
 static void put_json(json_t *v)
 {
     json_dumpf(v, stdout, JSON_COMPACT | JSON_SORT_KEYS);
@@ -206,7 +193,7 @@ int cmd_alert_list(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!data || optind != argc)
         return cli_usage(cmd_alert_list_usage, true);
-    if (open_ro(data, &s) < 0)
+    if (cli_open_store(data, true, &s) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     r = bol_query_docs(s, BOL_DOC_ALERT, NULL, &a, &d);
@@ -394,7 +381,7 @@ int cmd_alert_scan(int argc, char **argv, struct cli_ctx *ctx)
     if (cli_load_policy(data, &pol, &root) < 0)
         return CLI_EXIT_FAIL;
     json_decref(root);
-    if (bol_detect_new(&pol.detect, &sc.eng) < 0 || open_ro(data, &s) < 0) {
+    if (bol_detect_new(&pol.detect, &sc.eng) < 0 || cli_open_store(data, true, &s) < 0) {
         bol_detect_free(sc.eng);
         return CLI_EXIT_FAIL;
     }
@@ -567,7 +554,7 @@ int cmd_canary_list(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!data || optind != argc)
         return cli_usage(cmd_canary_list_usage, true);
-    if (open_ro(data, &s) < 0)
+    if (cli_open_store(data, true, &s) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     r = bol_query_docs(s, BOL_DOC_CANARY, NULL, &a, &d);

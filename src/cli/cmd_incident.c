@@ -28,6 +28,7 @@
 
 #include "bol_version.h"
 #include "cli.h"
+#include "secpolicy.h"
 #include "entry.h"
 #include "errors.h"
 #include "incident.h"
@@ -47,80 +48,32 @@
 
 /* ---- shared ---- */
 
-/* Run a command as the local operator; prints the error. */
-static int run_cmd(const char *data, json_t *cmd)
-{
-    struct bol_ops_opts oo;
-    struct bol_ops *ops = NULL;
-    struct bol_ops_call call;
-    char actor[BOL_ACTOR_MAX + 1];
-    int r;
-
-    memset(&oo, 0, sizeof(oo));
-    oo.data_dir = data;
-    memset(&call, 0, sizeof(call));
-    bol_diag_init(&call.diag);
-    if (!cmd) {
-        bol_log_error("out of memory");
-        return CLI_EXIT_FAIL;
-    }
-    r = bol_ops_open(&oo, &ops, &call.diag);
-    if (r < 0) {
-        bol_log_error("cannot open %s: %s", data, call.diag.msg);
-        json_decref(cmd);
-        return CLI_EXIT_FAIL;
-    }
-    cli_default_actor(actor, sizeof(actor));
-    call.actor.id = bol_str_from(actor);
-    call.actor.addr = bol_str_from("local");
-    call.req = bol_str_from("");
-    call.cmd = cmd;
-    r = bol_ops_run_call(ops, &call);
-    bol_ops_close(ops);
-    json_decref(cmd);
-    if (r < 0) {
-        cli_diag_error("incident", r, &call.diag);
-        return CLI_EXIT_FAIL;
-    }
-    return CLI_EXIT_OK;
-}
-
-/* The "incident" section of DATA/security.json (absent file or section: defaults). */
+/*
+ * The "incident" section of DATA/security.json (absent file or section:
+ * defaults), read with the rest of the file (cli_load_policy); *ret_security
+ * (or NULL) keeps the whole file for the evidence.
+ */
 static int load_policy(const char *data, struct bol_incident_policy *p, json_t **ret_security)
 {
-    char path[4096];
-    struct stat st;
+    struct bol_security_policy all;
     struct bol_diag d;
-    json_error_t je;
-    json_t *j;
-    char *text = NULL;
-    size_t len = 0;
+    json_t *root = NULL;
 
     bol_incident_policy_init(p);
     if (ret_security)
         *ret_security = NULL;
-    snprintf(path, sizeof(path), "%s/%s", data, SECURITY_FILE);
-    if (stat(path, &st) != 0)
-        return 0;
-    if (cli_read_file(path, FILE_MAX_BYTES, &text, &len) < 0)
+    if (cli_load_policy(data, &all, &root) < 0)
         return -1;
-    j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    bol_free(text);
-    if (!json_is_object(j)) {
-        bol_log_error("%s: line %d: %s", path, je.line, j ? "not a JSON object" : je.text);
-        json_decref(j);
-        return -1;
-    }
     bol_diag_init(&d);
-    if (bol_incident_policy_from_json(json_object_get(j, "incident"), p, &d) < 0) {
-        bol_log_error("%s: '%s': %s", path, d.field, d.msg);
-        json_decref(j);
+    if (all.incident && bol_incident_policy_from_json(all.incident, p, &d) < 0) {
+        bol_log_error("%s/%s: '%s': %s", data, SECURITY_FILE, d.field, d.msg);
+        json_decref(root);
         return -1;
     }
     if (ret_security)
-        *ret_security = j;
+        *ret_security = root;
     else
-        json_decref(j);
+        json_decref(root);
     return 0;
 }
 
@@ -166,21 +119,6 @@ static int read_case(struct bol_store *s, const char *id, json_t **ret)
         return -1;
     }
     *ret = f.c;
-    return 0;
-}
-
-static int open_ro(const char *data, struct bol_store **ret)
-{
-    struct bol_store_config c = { .data_dir = data, .read_only = true };
-    struct bol_diag d;
-    int r;
-
-    bol_diag_init(&d);
-    r = bol_store_open(&c, ret, &d);
-    if (r < 0) {
-        cli_diag_error("cannot open the store", r, &d);
-        return -1;
-    }
     return 0;
 }
 
@@ -278,7 +216,7 @@ int cmd_incident_open(int argc, char **argv, struct cli_ctx *ctx)
         return CLI_EXIT_USAGE;
     }
     json_object_set_new(cmd, "id", json_string(id));
-    r = run_cmd(data, cmd);
+    r = cli_run_local(data, cmd, NULL);
     if (r == CLI_EXIT_OK)
         printf("%s\n", id);
     return r;
@@ -361,7 +299,7 @@ int cmd_incident_note(int argc, char **argv, struct cli_ctx *ctx)
         json_decref(cmd);
         return cli_usage(cmd_incident_note_usage, true);
     }
-    return run_cmd(data, cmd);
+    return cli_run_local(data, cmd, NULL);
 }
 
 const char *const cmd_incident_close_usage[] = {
@@ -404,8 +342,9 @@ int cmd_incident_close(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!data || !id || !summary || optind != argc)
         return cli_usage(cmd_incident_close_usage, true);
-    return run_cmd(
-        data, json_pack("{s:s,s:s,s:s}", "cmd", "incident.close", "id", id, "summary", summary));
+    return cli_run_local(
+        data, json_pack("{s:s,s:s,s:s}", "cmd", "incident.close", "id", id, "summary", summary),
+        NULL);
 }
 
 /* ---- freeze ---- */
@@ -964,7 +903,7 @@ static int freeze_run(struct freeze *fz, int64_t since, uint64_t from)
     unsigned i;
 
     fz->dirfd = -1;
-    if (load_policy(fz->data, &pol, &security) < 0 || open_ro(fz->data, &s) < 0 ||
+    if (load_policy(fz->data, &pol, &security) < 0 || cli_open_store(fz->data, true, &s) < 0 ||
         read_case(s, fz->id, &c) < 0)
         goto out;
     if (strcmp(json_string_value(json_object_get(json_object_get(c, "incident"), "status")),
@@ -1099,7 +1038,7 @@ static int freeze_run(struct freeze *fz, int64_t since, uint64_t from)
     cmd = json_pack("{s:s,s:s,s:i,s:s,s:I,s:I,s:i,s:s}", "cmd", "incident.freeze", "id", fz->id,
                     "n", (int) fz->m.freeze, "manifest_sha256", hex, "from", (json_int_t) from,
                     "to", (json_int_t) to, "files", (int) fz->m.nfiles, "path", final);
-    if (run_cmd(fz->data, cmd) != CLI_EXIT_OK) {
+    if (cli_run_local(fz->data, cmd, NULL) != CLI_EXIT_OK) {
         bol_log_error("the evidence is in %s/%s but its freeze is not journaled", fz->data, final);
         goto out;
     }
@@ -1484,7 +1423,8 @@ int cmd_incident_report(int argc, char **argv, struct cli_ctx *ctx)
     o.lang = lang && !strcmp(lang, "en") ? BOL_INCIDENT_EN : BOL_INCIDENT_JA;
     o.now_us = bol_time_now_us();
     o.policy = &pol;
-    if (load_policy(data, &pol, NULL) < 0 || open_ro(data, &s) < 0 || read_case(s, id, &c) < 0)
+    if (load_policy(data, &pol, NULL) < 0 || cli_open_store(data, true, &s) < 0 ||
+        read_case(s, id, &c) < 0)
         goto done;
     bol_diag_init(&d);
     if (stix) {

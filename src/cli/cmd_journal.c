@@ -67,19 +67,6 @@ const char *const cmd_journal_replay_usage[] = {
     NULL,
 };
 
-static int open_store(const char *dir, bool read_only, struct bol_store **ret)
-{
-    struct bol_store_config c = { .data_dir = dir, .read_only = read_only };
-    struct bol_diag d;
-    int r;
-
-    bol_diag_init(&d);
-    r = bol_store_open(&c, ret, &d);
-    if (r < 0)
-        cli_diag_error("cannot open the store", r, &d);
-    return r;
-}
-
 static void default_origin(char *out, size_t n)
 {
     char host[256] = "localhost";
@@ -216,7 +203,7 @@ int cmd_journal_verify(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage(cmd_journal_verify_usage, true);
     if (keyfile && cli_load_verifier(keyfile, &key) < 0)
         return CLI_EXIT_FAIL;
-    if (open_store(dir, true, &s) < 0)
+    if (cli_open_store(dir, true, &s) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     t0 = bol_time_mono_us();
@@ -327,7 +314,7 @@ int cmd_journal_show(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!dir || optind != argc)
         return cli_usage(cmd_journal_show_usage, true);
-    if (open_store(dir, true, &s) < 0)
+    if (cli_open_store(dir, true, &s) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     r = bol_store_read(s, from, limit, show_entry, &sc, &d);
@@ -384,7 +371,7 @@ int cmd_journal_replay(int argc, char **argv, struct cli_ctx *ctx)
         snprintf(path, sizeof(path), "%s/state.db", tmpdir);
         scratch = path;
     }
-    if (open_store(dir, true, &s) < 0) {
+    if (cli_open_store(dir, true, &s) < 0) {
         r = BOL_E_IO;
         goto out;
     }
@@ -473,7 +460,7 @@ int cmd_journal_rotate_key(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!dir || optind != argc)
         return cli_usage(cmd_journal_rotate_key_usage, true);
-    if (open_store(dir, false, &s) < 0)
+    if (cli_open_store(dir, false, &s) < 0)
         return CLI_EXIT_FAIL;
     bol_diag_init(&d);
     r = bol_store_rotate_key(s, note, bol_time_now_us(), &pub, &d);

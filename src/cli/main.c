@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "note.h"
+#include "store.h"
 #include "log.h"
 #include "mem.h"
 #include "bol_version.h"
@@ -206,6 +207,19 @@ int cli_load_verifier(const char *arg, struct bol_verifier *out)
         return -1;
     }
     return 0;
+}
+
+int cli_open_store(const char *dir, bool read_only, struct bol_store **ret)
+{
+    struct bol_store_config c = { .data_dir = dir, .read_only = read_only };
+    struct bol_diag d;
+    int r;
+
+    bol_diag_init(&d);
+    r = bol_store_open(&c, ret, &d);
+    if (r < 0)
+        cli_diag_error("cannot open the store", r, &d);
+    return r;
 }
 
 int cli_read_file(const char *path, size_t max, char **ret, size_t *len)

@@ -29,6 +29,12 @@ struct run {
 BOL_MUST_CHECK int bol_cmd_emit(struct run *r, const char *type, const char *terminal,
                                 json_t *payload);
 
+/*
+ * A fact: the command's fields (those in keys, which it must keep to) as the
+ * payload of one event of type, installation-wide.
+ */
+BOL_MUST_CHECK int bol_cmd_fact(struct run *r, const char *const *keys, const char *type);
+
 /* Fail unless every field of the command is "cmd" or in the NULL-terminated list. */
 BOL_MUST_CHECK int bol_cmd_keys(struct run *r, const char *const *keys);
 

@@ -555,7 +555,7 @@ int bol_c_approval_decide(struct run *r)
 /* ---- facts the API records ---- */
 
 /* A fact: the command's fields, checked by the event, journaled as they are. */
-static int fact(struct run *r, const char *const *keys, const char *type)
+int bol_cmd_fact(struct run *r, const char *const *keys, const char *type)
 {
     int rc = bol_cmd_keys(r, keys);
     json_t *p;
@@ -572,26 +572,26 @@ int bol_c_auth_login(struct run *r)
 {
     static const char *const keys[] = { "user", "result", "method", NULL };
 
-    return fact(r, keys, "auth.login");
+    return bol_cmd_fact(r, keys, "auth.login");
 }
 
 int bol_c_key_used(struct run *r)
 {
     static const char *const keys[] = { "id", NULL };
 
-    return fact(r, keys, "apikey.used");
+    return bol_cmd_fact(r, keys, "apikey.used");
 }
 
 int bol_c_request_logged(struct run *r)
 {
     static const char *const keys[] = { "method", "path", "status", NULL };
 
-    return fact(r, keys, "request.logged");
+    return bol_cmd_fact(r, keys, "request.logged");
 }
 
 int bol_c_request_refused(struct run *r)
 {
     static const char *const keys[] = { "method", "path", "status", "code", NULL };
 
-    return fact(r, keys, "request.refused");
+    return bol_cmd_fact(r, keys, "request.refused");
 }

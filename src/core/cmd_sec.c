@@ -172,51 +172,37 @@ int bol_c_canary_create(struct run *r)
     return bol_cmd_emit(r, "canary.created", "", p);
 }
 
-static int fact(struct run *r, const char *const *keys, const char *type)
-{
-    int rc = bol_cmd_keys(r, keys);
-    json_t *p;
-
-    if (rc < 0)
-        return rc;
-    p = json_deep_copy(r->cmd);
-    if (!p)
-        return BOL_E_NOMEM;
-    json_object_del(p, "cmd");
-    return bol_cmd_emit(r, type, "", p);
-}
-
 int bol_c_canary_trip(struct run *r)
 {
     static const char *const keys[] = { "kind", "id", "how", NULL };
 
-    return fact(r, keys, "canary.tripped");
+    return bol_cmd_fact(r, keys, "canary.tripped");
 }
 
 int bol_c_data_export(struct run *r)
 {
     static const char *const keys[] = { "what", "rows", NULL };
 
-    return fact(r, keys, "data.exported");
+    return bol_cmd_fact(r, keys, "data.exported");
 }
 
 int bol_c_service_start(struct run *r)
 {
     static const char *const keys[] = { "version", "heartbeat_s", NULL };
 
-    return fact(r, keys, "service.started");
+    return bol_cmd_fact(r, keys, "service.started");
 }
 
 int bol_c_service_heartbeat(struct run *r)
 {
     static const char *const keys[] = { NULL };
 
-    return fact(r, keys, "service.heartbeat");
+    return bol_cmd_fact(r, keys, "service.heartbeat");
 }
 
 int bol_c_service_stop(struct run *r)
 {
     static const char *const keys[] = { NULL };
 
-    return fact(r, keys, "service.stopped");
+    return bol_cmd_fact(r, keys, "service.stopped");
 }

@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-check() { if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1"; fi; }
+check() { if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1"; return 1; fi; }
 has() { grep -qF -- "$2" "$1"; }
 
 # As root the server drops to the service user; the commands run as the data directory's owner.
@@ -89,7 +89,8 @@ while ! curl -sk -o /dev/null "https://127.0.0.1:$port/healthz"; do
     i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1
 done
 code() { curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz"; }
-check "server answers before the freeze" '[ "$(code)" = 200 ]'
+check "server answers before the freeze" '[ "$(code)" = 200 ]' ||
+    sed 's/^/#   /' "$tmp/serve.log"
 out=$(B incident freeze --data "$data" --id INC-DRILL-1 2>"$tmp/err")
 ev=$(echo "$out" | head -1)
 [ -d "$ev" ] && ok "freeze while serving" || { fail "freeze while serving"; cat "$tmp/err"; }
