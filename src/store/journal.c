@@ -260,15 +260,9 @@ int bol_store_checkpoint_mark(struct bol_store *s, int64_t now_us, struct bol_di
 
 /* ---- appending ---- */
 
-struct node_sink {
-    struct bol_store *s;
-    struct bol_diag *diag;
-    int r;
-};
-
-static void store_node(void *ctx, unsigned level, uint64_t index, const struct bol_hash *h)
+void store_node_put(void *ctx, unsigned level, uint64_t index, const struct bol_hash *h)
 {
-    struct node_sink *ns = ctx;
+    struct store_node_sink *ns = ctx;
     struct bol_db_val p[3];
 
     if (level < STORE_NODE_LEVEL || ns->r < 0)
@@ -350,7 +344,7 @@ static int write_events(struct bol_store *s, const struct bol_actor *actor, stru
                         int64_t at_us, const struct bol_event *events, size_t nevents,
                         struct bol_append_result *ret, struct bol_diag *diag)
 {
-    struct node_sink ns = { s, diag, 0 };
+    struct store_node_sink ns = { s, diag, 0 };
     struct bol_append_result res = { 0, 0, false };
     size_t i;
     int r;
@@ -384,7 +378,7 @@ static int write_events(struct bol_store *s, const struct bol_actor *actor, stru
         r = bol_db_exec(s->db, &q_insert_entry, p, 3, diag);
         if (r < 0)
             return r;
-        r = bol_merkle_frontier_append(&s->head.f, &leaf, store_node, &ns);
+        r = bol_merkle_frontier_append(&s->head.f, &leaf, store_node_put, &ns);
         if (r == 0)
             r = ns.r;
         if (r < 0)

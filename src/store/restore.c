@@ -40,9 +40,6 @@
 static const struct bol_sql q_insert_entry = {
     "INSERT INTO journal (seq, entry, leaf) VALUES ($1, $2, $3)"
 };
-static const struct bol_sql q_insert_node = {
-    "INSERT INTO merkle_node (level, idx, hash) VALUES ($1, $2, $3)"
-};
 static const struct bol_sql q_import_request = {
     "INSERT INTO request (req, cmd_hash, first_seq, last_seq, at_us) VALUES ($1, NULL, $2, $2, $3) "
     "ON CONFLICT (req) DO UPDATE SET last_seq = excluded.last_seq"
@@ -120,25 +117,6 @@ int bol_store_restore_init(const struct bol_store_config *c, const char *origin,
     return store_create(c, origin, now_us, false, ret_pub, ret, diag);
 }
 
-struct node_sink {
-    struct bol_store *s;
-    struct bol_diag *diag;
-    int r;
-};
-
-static void store_node(void *ctx, unsigned level, uint64_t index, const struct bol_hash *h)
-{
-    struct node_sink *ns = ctx;
-    struct bol_db_val p[3];
-
-    if (level < STORE_NODE_LEVEL || ns->r < 0)
-        return;
-    p[0] = BOL_DBV_INT(level);
-    p[1] = BOL_DBV_INT(index);
-    p[2] = BOL_DBV_BLOB(h->b, BOL_HASH_LEN);
-    ns->r = bol_db_exec(ns->s->db, &q_insert_node, p, 3, ns->diag);
-}
-
 static int import_ready(struct bol_store *s, struct bol_diag *diag)
 {
     if (!s->importing || s->state_only)
@@ -169,7 +147,7 @@ int bol_store_import_entry(struct bol_store *s, struct bol_str entry, bool apply
 int bol_store_import_prepared(struct bol_store *s, struct bol_str entry, const struct bol_entry *e,
                               const struct bol_hash *leaf, bool apply, struct bol_diag *diag)
 {
-    struct node_sink ns = { s, diag, 0 };
+    struct store_node_sink ns = { s, diag, 0 };
     struct bol_db_val p[3];
     int r;
 
@@ -204,7 +182,7 @@ int bol_store_import_prepared(struct bol_store *s, struct bol_str entry, const s
         if (r < 0)
             return r;
     }
-    r = bol_merkle_frontier_append(&s->head.f, leaf, store_node, &ns);
+    r = bol_merkle_frontier_append(&s->head.f, leaf, store_node_put, &ns);
     if (r == 0)
         r = ns.r;
     if (r < 0)

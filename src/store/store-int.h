@@ -153,6 +153,18 @@ BOL_MUST_CHECK int store_write_checkpoint(struct bol_store *s, int64_t now_us,
 BOL_MUST_CHECK int store_head_load(struct bol_store *s, struct bol_diag *diag);
 BOL_MUST_CHECK int store_head_flush(struct bol_store *s, int64_t now_us, bool force_checkpoint,
                                     struct bol_diag *diag);
+/*
+ * A Merkle frontier's node callback that keeps the perfect subtrees of
+ * STORE_NODE_LEVEL and more in merkle_node (appending and importing); the
+ * first error stops further writes and stays in r.
+ */
+struct store_node_sink {
+    struct bol_store *s;
+    struct bol_diag *diag;
+    int r;
+};
+void store_node_put(void *ctx, unsigned level, uint64_t index, const struct bol_hash *h);
+
 BOL_MUST_CHECK int store_meta_get(struct bol_store *s, const char *key, struct bol_buf *out,
                                   struct bol_diag *diag);
 BOL_MUST_CHECK int store_meta_set(struct bol_store *s, const char *key, const char *value,
