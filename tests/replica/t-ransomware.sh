@@ -291,6 +291,18 @@ wait_for 30 rcaught && ok "replica pulls the new epoch" || fail "replica pulls t
 "$real" drill --from "$replica" >"$tmp/drill.out" 2>&1 && ok "restore drill passes" || { fail "restore drill passes"; cat "$tmp/drill.out"; }
 grep '^drill passed' "$tmp/drill.out" | sed 's/^/# /'
 ls "$replica/drills/"*.note >/dev/null 2>&1 && ok "drill recorded" || fail "drill recorded"
+# The monthly self-inspection reads the replica's drills and lag (run on the backup host's copy).
+"$real" inspect --data "$restored" --replica "$replica" --owner - --json --no-record \
+    >"$tmp/inspect.json" 2>"$tmp/inspect.err"
+python3 - "$tmp/inspect.json" <<'PY' >"$tmp/inspect.out"
+import json, sys
+r = json.load(open(sys.argv[1]))
+ids = [f["id"] for f in r["findings"]]
+print("drill", [i for i in ids if i.startswith("drill.")])
+print("replica", [i for i in ids if i.startswith("replica.")])
+PY
+check "inspect finds the recent passed drill" "drill []" "$(grep '^drill' "$tmp/inspect.out")"
+check "inspect finds the replica close behind" "replica []" "$(grep '^replica' "$tmp/inspect.out")"
 
 # ---- the replica survives its own crash, and a restore to an earlier point ----
 kill -9 "$rpid"; wait "$rpid" 2>/dev/null; rpid=""
