@@ -138,6 +138,26 @@ int cli_load_webhook_key(const char *data, const struct bol_alert_policy *p, uin
 
 /* ---- shared ---- */
 
+/* Every document of a kind, from DIR's store opened read-only; NULL after logging why. */
+static json_t *read_docs(const char *data, enum bol_view_doc what)
+{
+    struct bol_store *s = NULL;
+    struct bol_diag d;
+    json_t *a = NULL;
+    int r;
+
+    if (cli_open_store(data, true, &s) < 0)
+        return NULL;
+    bol_diag_init(&d);
+    r = bol_query_docs(s, what, NULL, &a, &d);
+    bol_store_close(s);
+    if (r < 0) {
+        cli_diag_error("cannot read the store", r, &d);
+        return NULL;
+    }
+    return a;
+}
+
 static void put_json(json_t *v)
 {
     json_dumpf(v, stdout, JSON_COMPACT | JSON_SORT_KEYS);
@@ -166,11 +186,9 @@ int cmd_alert_list(int argc, char **argv, struct cli_ctx *ctx)
     };
     const char *data = NULL;
     bool open_only = false, as_json = false;
-    struct bol_store *s = NULL;
-    struct bol_diag d;
     json_t *a = NULL, *v;
     size_t i;
-    int c, r;
+    int c;
 
     (void) ctx;
     optind = 1;
@@ -193,15 +211,8 @@ int cmd_alert_list(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!data || optind != argc)
         return cli_usage(cmd_alert_list_usage, true);
-    if (cli_open_store(data, true, &s) < 0)
+    if (!(a = read_docs(data, BOL_DOC_ALERT)))
         return CLI_EXIT_FAIL;
-    bol_diag_init(&d);
-    r = bol_query_docs(s, BOL_DOC_ALERT, NULL, &a, &d);
-    bol_store_close(s);
-    if (r < 0) {
-        cli_diag_error("cannot list alerts", r, &d);
-        return CLI_EXIT_FAIL;
-    }
     json_array_foreach(a, i, v)
     {
         const char *st = json_string_value(json_object_get(v, "status"));
@@ -530,11 +541,9 @@ int cmd_canary_list(int argc, char **argv, struct cli_ctx *ctx)
     };
     const char *data = NULL;
     bool as_json = false;
-    struct bol_store *s = NULL;
-    struct bol_diag d;
     json_t *a = NULL, *v;
     size_t i;
-    int c, r;
+    int c;
 
     (void) ctx;
     optind = 1;
@@ -554,15 +563,8 @@ int cmd_canary_list(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!data || optind != argc)
         return cli_usage(cmd_canary_list_usage, true);
-    if (cli_open_store(data, true, &s) < 0)
+    if (!(a = read_docs(data, BOL_DOC_CANARY)))
         return CLI_EXIT_FAIL;
-    bol_diag_init(&d);
-    r = bol_query_docs(s, BOL_DOC_CANARY, NULL, &a, &d);
-    bol_store_close(s);
-    if (r < 0) {
-        cli_diag_error("cannot list canaries", r, &d);
-        return CLI_EXIT_FAIL;
-    }
     json_array_foreach(a, i, v)
     {
         const char *note = json_string_value(json_object_get(v, "note"));
