@@ -24,6 +24,7 @@
  */
 #include "compat.h"
 
+#include <stdatomic.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -66,7 +67,8 @@ struct bol_detector {
 
     struct bol_alert pending[PENDING_MAX];
     unsigned npending;
-    uint64_t raised, lost;
+    atomic_uint_fast64_t raised; /* both threads raise */
+    uint64_t lost;
 };
 
 static void collect(void *ctx, const struct bol_alert *a)
@@ -242,6 +244,10 @@ static void pass(struct bol_detector *d)
     raise_pending(d);
 }
 
+/*
+ * A heartbeat when the journal has been quiet; when it cannot be written,
+ * the rules are told the service runs without journaling (logging_gap).
+ */
 static void heartbeat(struct bol_detector *d, int64_t now)
 {
     struct bol_diag diag;
@@ -249,10 +255,12 @@ static void heartbeat(struct bol_detector *d, int64_t now)
     if (!d->heartbeat_us || now - d->last_entry_at < d->heartbeat_us)
         return;
     bol_diag_init(&diag);
-    if (run_system(d, json_pack("{s:s}", "cmd", "service.heartbeat"), NULL, &diag) < 0)
-        syslog(LOG_AUTH | LOG_ERR, "bollard: cannot journal a heartbeat: %s", diag.msg);
-    else
+    if (run_system(d, json_pack("{s:s}", "cmd", "service.heartbeat"), NULL, &diag) == 0) {
         d->last_entry_at = now;
+        return;
+    }
+    syslog(LOG_AUTH | LOG_ERR, "bollard: cannot journal a heartbeat: %s", diag.msg);
+    bol_detect_idle(d->eng, now, collect, d);
 }
 
 static void save_cursor(struct bol_detector *d, bool now)
@@ -280,7 +288,6 @@ static void *loop(void *arg)
         pthread_mutex_unlock(&d->lock);
         pass(d);
         heartbeat(d, api_now(d->api));
-        bol_detect_idle(d->eng, api_now(d->api), collect, d);
         raise_pending(d);
         save_cursor(d, false);
         pthread_mutex_lock(&d->lock);
@@ -412,7 +419,7 @@ void bol_detector_stats(struct bol_detector *d, struct bol_detector_stats *out)
     if (!d)
         return;
     out->cursor = d->cursor;
-    out->raised = d->raised;
+    out->raised = atomic_load(&d->raised);
     bol_alertsink_stats(d->sink, &out->sink);
 }
 

@@ -663,6 +663,28 @@ int api_metrics_text(struct bol_api *api, struct bol_buf *b)
                       (unsigned long long) api->logins_ok, (unsigned long long) api->logins_failed,
                       (unsigned long long) api->lockouts,
                       (unsigned long long) api->hash_busy_refused);
+    if (api->detector) {
+        struct bol_detector_stats ds;
+
+        bol_detector_stats(api->detector, &ds);
+        r |= bol_buf_addf(
+            b,
+            "# HELP bollard_alerts_raised_total Alerts the detection rules raised.\n"
+            "# TYPE bollard_alerts_raised_total counter\nbollard_alerts_raised_total %llu\n"
+            "# HELP bollard_detect_cursor Last journal entry the detection rules evaluated.\n"
+            "# TYPE bollard_detect_cursor gauge\nbollard_detect_cursor %llu\n"
+            "# HELP bollard_alert_deliveries_total Alert deliveries by channel and outcome.\n"
+            "# TYPE bollard_alert_deliveries_total counter\n"
+            "bollard_alert_deliveries_total{channel=\"syslog\",outcome=\"sent\"} %llu\n"
+            "bollard_alert_deliveries_total{channel=\"syslog\",outcome=\"failed\"} %llu\n"
+            "bollard_alert_deliveries_total{channel=\"webhook\",outcome=\"sent\"} %llu\n"
+            "bollard_alert_deliveries_total{channel=\"webhook\",outcome=\"retried\"} %llu\n"
+            "bollard_alert_deliveries_total{channel=\"webhook\",outcome=\"dropped\"} %llu\n",
+            (unsigned long long) ds.raised, (unsigned long long) ds.cursor,
+            (unsigned long long) ds.sink.syslog_sent, (unsigned long long) ds.sink.syslog_failed,
+            (unsigned long long) ds.sink.webhook_sent, (unsigned long long) ds.sink.webhook_retries,
+            (unsigned long long) ds.sink.webhook_dropped);
+    }
     if (api_reader_get(api, &s, &d) == 0 && bol_store_size(s, &size, &d) == 0)
         r |= bol_buf_addf(b,
                           "# HELP bollard_journal_entries Entries in the journal.\n"

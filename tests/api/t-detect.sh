@@ -317,6 +317,13 @@ i=0; while ! grep -q '"alert.acknowledged"' "$tmp/hook.got" && [ $i -lt 40 ]; do
 grep -q '"alert.acknowledged"' "$tmp/hook.got" && ok "the acknowledgement reaches the webhook" ||
     fail "the acknowledgement reaches the webhook"
 check "alert list on the command line" "$total" "$(B alert list --data "$data" | wc -l)"
+K "$sec" "$url/metrics" >/dev/null
+cursor=$(sed -n 's/^bollard_detect_cursor //p' "$tmp/body")
+grep -q '^bollard_alerts_raised_total [0-9]' "$tmp/body" && [ "${cursor:-0}" -gt 9000 ] &&
+    ok "metrics show the alerts raised and how far detection has read ($cursor)" ||
+    fail "metrics show the alerts raised and how far detection has read"
+grep -q '^bollard_alert_deliveries_total{channel="webhook",outcome="sent"} [1-9]' "$tmp/body" &&
+    ok "metrics count webhook deliveries" || fail "metrics count webhook deliveries"
 
 # ---- the alerts become an incident: linked, frozen with the evidence, shared as STIX ----
 bf=$(alerts | grep '^brute_force ' | cut -d' ' -f2)
