@@ -121,8 +121,8 @@ EOF
 # Accounts and keys made before the server first starts: not evaluated.
 B user add --data "$data" --user victim --roles clerk >"$tmp/victim.otp" || fail "user add victim"
 B user add --data "$data" --user boss --roles admin >"$tmp/boss.otp" || fail "user add boss"
-clerk=$(B key create --data "$data" --name yard-gw --role clerk | head -1)
-sec=$(B key create --data "$data" --name soc --role security | head -1)
+clerk=$(B key create --data "$data" --name yard-gw --role clerk | sed -n 1p)
+sec=$(B key create --data "$data" --name soc --role security | sed -n 1p)
 decoy_box=$(B canary create --data "$data" --kind container --note "in the old EDI share")
 B canary create --data "$data" --kind user --id backup-admin >/dev/null || fail "canary user"
 decoy_key=$(B canary create --data "$data" --kind key | sed -n 2p)
@@ -331,7 +331,7 @@ cn=$(alerts | grep '^canary ' | head -1 | cut -d' ' -f2)
 inc=$(B incident open --data "$data" --title "Password attack and decoy read" --severity high \
     --alert "$bf" --alert "$cn")
 [ -n "$inc" ] && ok "an incident links the alerts" || fail "an incident links the alerts"
-ev=$(B incident freeze --data "$data" --id "$inc" 2>"$tmp/freeze.err" | head -1)
+ev=$(B incident freeze --data "$data" --id "$inc" 2>"$tmp/freeze.err" | sed -n 1p)
 B incident verify --data "$data" "$ev" >/dev/null 2>&1 && ok "its frozen evidence verifies" ||
     { fail "its frozen evidence verifies"; cat "$tmp/freeze.err"; }
 grep -q "\"$bf\"" "$ev/alerts.json" && grep -q "\"$cn\"" "$ev/alerts.json" &&
