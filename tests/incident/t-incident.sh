@@ -54,10 +54,12 @@ for l in sys.stdin:
 cat >"$tmp/security.json" <<'JSON'
 {"incident": {"organization": "Example Container Terminal Co.", "industry": "port logistics",
               "size": "350 staff"},
- "alerts": {"webhook": {"url": "https://hooks.example/x", "hmac_secret": "do-not-copy"}}}
+ "alerts": {"webhook": {"url": "https://hooks.example/x", "secret_file": "do-not-copy.key"}}}
 JSON
 cp "$tmp/security.json" "$data/security.json"
-[ "$(id -u)" -eq 0 ] && chown bollard: "$data/security.json"
+head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data/do-not-copy.key"
+chmod 600 "$data/do-not-copy.key"
+[ "$(id -u)" -eq 0 ] && chown bollard: "$data/security.json" "$data/do-not-copy.key"
 
 # ---- open and notes ----
 id=$(B incident open --data "$data" --title "Password guessing against the gate system" \
