@@ -107,7 +107,9 @@ done
 first=$(head -1 "$ev/journal.jsonl" | python3 -c 'import json, sys; print(json.load(sys.stdin)["seq"])')
 check "the journal copy is the entries' canonical bytes" \
     '[ "$(head -5 "$ev/journal.jsonl")" = "$(B audit --data "$data" --from "$first" --limit 5)" ]'
-check "no secret in the configuration copy" '! grep -q do-not-copy "$ev/config.json"'
+check "no secret in the evidence" '! grep -rqF "$(cat "$data/do-not-copy.key")" "$ev"'
+check "where the secret lives is redacted in the configuration copy" \
+    'grep -q "\"secret_file\": \"\[redacted\]\"" "$ev/config.json"'
 check "the configuration copy keeps the rest" 'grep -q "hooks.example" "$ev/config.json"'
 check "no key file in the evidence" '! grep -rq PRIVATE "$ev"'
 check "freeze is journaled" \
