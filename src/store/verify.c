@@ -163,48 +163,75 @@ static int seg_stop(struct seg *g, enum seg_fail why, uint64_t seq, uint64_t inn
     return 1;
 }
 
-/*
- * The entry's type, located without a full decode: the fields before it
- * (v, seq, at, actor, addr, terminal) never contain a quote, so the type's
- * value lies between the 23rd and 24th quote.  False when the layout differs.
- */
-static bool entry_type(struct bol_str e, struct bol_str *ret)
+/* Past the literal lit at *p, or false. */
+static bool skip_lit(const char **p, const char *end, const char *lit, size_t n)
 {
-    const char *p = e.p, *end = e.p + e.len, *q[24];
-    unsigned i;
-
-    for (i = 0; i < 24; i++) {
-        q[i] = memchr(p, '"', (size_t) (end - p));
-        if (!q[i])
-            return false;
-        p = q[i] + 1;
-    }
-    if (q[21] - q[20] != 5 || memcmp(q[20] + 1, "type", 4) != 0)
+    if ((size_t) (end - *p) < n || memcmp(*p, lit, n) != 0)
         return false;
-    *ret = bol_str_make(q[22] + 1, (size_t) (q[23] - q[22] - 1));
+    *p += n;
     return true;
 }
+
+/* Past a string value that holds no quote or backslash, and its closing quote. */
+static bool skip_plain(const char **p, const char *end)
+{
+    const char *q = memchr(*p, '"', (size_t) (end - *p));
+
+    if (!q)
+        return false;
+    *p = q + 1;
+    return true;
+}
+
+/*
+ * The entry's type, located without a full decode.  The fields before it
+ * are written in a fixed order, and at, actor, addr and terminal never hold
+ * a quote or a backslash (entry.c checks their characters), so a walk over
+ * four closing quotes finds it.  False when the layout differs; the caller
+ * then decodes the entry fully.
+ */
+#define SKIP(p, end, lit) skip_lit(p, end, lit, sizeof(lit) - 1)
+static bool entry_type(struct bol_str e, struct bol_str *ret)
+{
+    const char *p = e.p, *end = e.p + e.len, *q;
+
+    if (!SKIP(&p, end, "{\"v\":1,\"seq\":"))
+        return false;
+    while (p < end && bol_is_digit(*p))
+        p++;
+    if (!SKIP(&p, end, ",\"at\":\"") || !skip_plain(&p, end) || !SKIP(&p, end, ",\"actor\":\"") ||
+        !skip_plain(&p, end) || !SKIP(&p, end, ",\"addr\":\"") || !skip_plain(&p, end) ||
+        !SKIP(&p, end, ",\"terminal\":\"") || !skip_plain(&p, end) ||
+        !SKIP(&p, end, ",\"type\":\""))
+        return false;
+    q = memchr(p, '"', (size_t) (end - p));
+    if (!q)
+        return false;
+    *ret = bol_str_make(p, (size_t) (q - p));
+    return true;
+}
+#undef SKIP
 
 /* Genesis and epoch entries name keys: decode them and keep a mark for the merge. */
 static int seg_mark(struct seg *g, uint64_t seq, struct bol_str entry)
 {
     struct bol_str type = { "", 0 };
-    bool is_genesis, is_epoch;
     struct bol_entry e;
     struct bol_diag d;
     struct mark *n;
 
-    if (!entry_type(entry, &type) && seq != 1)
-        return 0;
-    is_genesis = bol_str_eq_cstr(type, "journal.genesis");
-    is_epoch = bol_str_eq_cstr(type, "journal.epoch");
-    if (!is_genesis && !is_epoch && seq != 1)
+    /* Most entries are neither; an entry the walk cannot read is decoded. */
+    if (seq != 1 && entry_type(entry, &type) && !bol_str_eq_cstr(type, "journal.genesis") &&
+        !bol_str_eq_cstr(type, "journal.epoch"))
         return 0;
     bol_diag_init(&d);
     if (bol_entry_decode(entry, &e, &d) < 0) {
         snprintf(g->fail_msg, sizeof(g->fail_msg), "%s", d.msg);
         return seg_stop(g, SEG_DECODE, seq, 0);
     }
+    if (seq != 1 && !bol_str_eq_cstr(e.type, "journal.genesis") &&
+        !bol_str_eq_cstr(e.type, "journal.epoch"))
+        return 0;
     if (seq == 1 && !bol_str_eq_cstr(e.type, "journal.genesis")) {
         snprintf(g->fail_msg, sizeof(g->fail_msg), "the first entry is not journal.genesis");
         return seg_stop(g, SEG_KEYS, seq, 0);
