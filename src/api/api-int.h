@@ -66,6 +66,7 @@ struct bol_api {
     atomic_uint_fast64_t lat[API_LAT_BUCKETS + 1];
     atomic_uint_fast64_t lat_sum_us, lat_count;
     atomic_uint_fast64_t logins_ok, logins_failed, lockouts, hash_busy_refused;
+    atomic_size_t bodies_held; /* bytes of request bodies held now */
 };
 
 enum api_who { WHO_NONE = 0, WHO_SESSION, WHO_KEY };
@@ -99,9 +100,11 @@ struct req {
     int64_t now;
     /* body */
     char *body;
-    size_t body_len;
-    bool body_too_big;
-    json_t *json; /* the body parsed, for routes that take one */
+    size_t body_len, body_cap;
+    size_t body_max;   /* this route's limit */
+    bool body_too_big; /* over body_max */
+    bool body_busy;    /* over the budget of every request's bodies together */
+    json_t *json;      /* the body parsed, for routes that take one */
     /* response */
     unsigned status;
     json_t *out; /* JSON body, or NULL */

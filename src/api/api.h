@@ -3,7 +3,8 @@
  * api.h - the HTTPS JSON API server (`bollard serve`)
  *
  * libmicrohttpd with GnuTLS (TLS 1.2 and 1.3 only), one thread per
- * connection up to a limit, bodies up to 1 MiB, a deadline per connection.
+ * connection up to a limit, bodies up to 1 MiB (an uploaded EDI interchange up to 64 MiB,
+ * within a budget for all requests together), a deadline per connection.
  * Every route is a row of one table (route.c) that says which roles may call
  * it; everything else is denied.  People log in with a password and a TOTP
  * code and get a session cookie; machines send an API key as a bearer token.
@@ -29,6 +30,8 @@ struct bol_api_config {
     const char *webhook;       /* URL told about lockouts (JSON POST), or NULL */
     unsigned max_connections;  /* 0: 256 */
     unsigned body_max;         /* 0: 1 MiB */
+    size_t edi_body_max;       /* an EDI interchange uploaded (R_RAW routes); 0: 64 MiB */
+    size_t bodies_max;         /* bytes of bodies held by all requests at once; 0: 256 MiB */
     unsigned timeout_s;        /* idle connection timeout; 0: 30 */
     unsigned lockout_failures; /* 0: 5 */
     unsigned lockout_window_s; /* 0: 900 */

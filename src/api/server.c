@@ -23,6 +23,8 @@
 #include "utctime.h"
 
 #define BODY_MAX_DEFAULT   (1u << 20)
+#define EDI_BODY_MAX       ((size_t) 64 << 20) /* the EDI engine's interchange limit */
+#define BODIES_MAX_DEFAULT ((size_t) 256 << 20)
 #define CONN_MAX_DEFAULT   256
 #define TIMEOUT_DEFAULT    30
 #define HEADER_MEMORY      (32u * 1024) /* request line + headers per connection */
@@ -373,7 +375,11 @@ static void dispatch(struct req *r)
         return;
     }
     if (r->body_too_big) {
-        api_problem(r, 413, "too_big", "the body is larger than %u bytes", r->api->cfg.body_max);
+        api_problem(r, 413, "too_big", "the body is larger than %zu bytes", r->body_max);
+        return;
+    }
+    if (r->body_busy) {
+        api_problem(r, 503, "busy", "too many large uploads at once; try again shortly");
         return;
     }
     if (!(rt->flags & R_PUBLIC)) {
@@ -544,9 +550,59 @@ static void req_free(struct req *r)
         return;
     json_decref(r->json);
     json_decref(r->out);
+    if (r->body_cap)
+        atomic_fetch_sub(&r->api->bodies_held, r->body_cap);
     bol_free(r->body);
     bol_free(r->text);
     bol_free(r);
+}
+
+/* A route that takes an EDI interchange takes a larger body than the JSON routes. */
+static size_t body_limit(struct req *r)
+{
+    bool path_known;
+    const struct route *rt = route_find(r, &path_known);
+
+    r->nparams = 0; /* found again, with its parameters, by dispatch */
+    return rt && (rt->flags & R_RAW) ? r->api->cfg.edi_body_max : r->api->cfg.body_max;
+}
+
+/*
+ * Keep n more bytes of the body.  Over the route's limit, or over the budget
+ * of every request's bodies together, the rest is read and dropped and the
+ * answer says why.  The buffer grows by doubling and counts against the
+ * budget at its full size.  < 0 only when memory runs out.
+ */
+static int body_add(struct req *r, const char *p, size_t n)
+{
+    size_t need = r->body_len + n + 1, cap = r->body_cap;
+    char *nb;
+
+    if (r->body_len + n > r->body_max) {
+        r->body_too_big = true;
+        return 0;
+    }
+    if (need > cap) {
+        cap = BOL_MAX(need, BOL_MIN(2 * cap, r->body_max + 1));
+        cap = BOL_MAX(cap, (size_t) 4096);
+        if (atomic_fetch_add(&r->api->bodies_held, cap - r->body_cap) + (cap - r->body_cap) >
+            r->api->cfg.bodies_max) {
+            atomic_fetch_sub(&r->api->bodies_held, cap - r->body_cap);
+            r->body_busy = true;
+            return 0;
+        }
+        nb = bol_realloc(r->body, cap);
+        if (!nb) {
+            atomic_fetch_sub(&r->api->bodies_held, cap - r->body_cap);
+            return BOL_E_NOMEM;
+        }
+        r->body = nb;
+        r->body_cap = cap;
+    }
+    memcpy(r->body + r->body_len, p, n);
+    r->body_len += n;
+    r->body[r->body_len] = '\0';
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -567,22 +623,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->method = method;
         r->url = url;
         r->start_us = api_now(api);
+        r->body_max = body_limit(r);
         *con_cls = r;
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!r->body_too_big && r->body_len + *upload_size <= api->cfg.body_max) {
-            char *nb = bol_realloc(r->body, r->body_len + *upload_size + 1);
-
-            if (!nb)
-                return MHD_NO;
-            r->body = nb;
-            memcpy(r->body + r->body_len, upload_data, *upload_size);
-            r->body_len += *upload_size;
-            r->body[r->body_len] = '\0';
-        } else {
-            r->body_too_big = true;
-        }
+        if (!r->body_too_big && !r->body_busy && body_add(r, upload_data, *upload_size) < 0)
+            return MHD_NO;
         *upload_size = 0;
         return MHD_YES;
     }
@@ -796,6 +843,10 @@ int bol_api_start(const struct bol_api_config *cfg, struct bol_api **ret, struct
         api->cfg.max_connections = CONN_MAX_DEFAULT;
     if (!api->cfg.body_max)
         api->cfg.body_max = BODY_MAX_DEFAULT;
+    if (!api->cfg.edi_body_max)
+        api->cfg.edi_body_max = EDI_BODY_MAX;
+    if (!api->cfg.bodies_max)
+        api->cfg.bodies_max = BODIES_MAX_DEFAULT;
     if (!api->cfg.timeout_s)
         api->cfg.timeout_s = TIMEOUT_DEFAULT;
     if (!api->cfg.lockout_failures)

@@ -394,6 +394,12 @@ cp "$tmp/body" "$tmp/plan.edi"
 before=$(size)
 check "the bay plan imported again: nothing new" "200" "$(S -H "Authorization: Bearer $key_vessel_planner" -H 'Content-Type: application/EDIFACT' --data-binary "@$tmp/plan.edi" "$url/api/v1/edi/import?visit=$visit")"
 check "import report: on board already" "imported" "$(python3 -c "import json; m = json.load(open('$tmp/body'))['messages'][0]; print(m['outcome'] if m['already_on_board'] == m['containers'] else m)")"
+# An EDI upload may be larger than a JSON body: the plan with 2 MiB of line
+# breaks (never data in EDIFACT) imports; past the EDI limit it is refused.
+{ cat "$tmp/plan.edi"; head -c 2097152 /dev/zero | tr '\0' '\n'; } >"$tmp/plan-big.edi"
+check "a 2 MiB interchange is taken" "200" "$(S -H "Authorization: Bearer $key_vessel_planner" -H 'Content-Type: application/EDIFACT' --data-binary "@$tmp/plan-big.edi" "$url/api/v1/edi/import?visit=$visit")"
+check "the 2 MiB interchange read as the same plan" "imported" "$(python3 -c "import json; m = json.load(open('$tmp/body'))['messages'][0]; print(m['outcome'] if m['already_on_board'] == m['containers'] else m)")"
+check "a 2 MiB JSON body is still refused" "413" "$(S -H "Authorization: Bearer $key_vessel_planner" -X POST --data-binary "@$tmp/plan-big.edi" "$url/api/v1/ops/hold.place")"
 check "a broken interchange: 422 with the report" "422" "$(S -H "Authorization: Bearer $key_vessel_planner" --data-binary "UNB+UNOA:2+A+B+261121:0740+1'UNH+1+BAPLIE:D:95B:UN:SMDG22'BGM++1+9'LOC+147+0010082::5'EQD+CN+MSCU1234566+ZZZZ+++5'UNT+5+1'UNZ+1+1'" "$url/api/v1/edi/import?visit=$visit")"
 check "import refused for a line key" "403" "$(S -H "Authorization: Bearer $key_line" --data-binary @"$tmp/plan.edi" "$url/api/v1/edi/import?visit=$visit")"
 check "imports that change nothing journal no operation" "0" "$("$bollard" journal show --data "$data" --from $((before + 1)) --limit 0 --json | grep -c '"container\.')"

@@ -213,6 +213,14 @@ case $out in
 413) fail "512 KiB body refused with 413: nginx must allow what bollard allows" ;;
 *) ok "512 KiB body passes nginx (bollard answered $out)" ;;
 esac
+# An EDI upload may be larger: the 2 MiB body reaches bollard, which asks
+# who sends it (401) instead of nginx refusing its size.
+out=$(c -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/EDIFACT' \
+    --data-binary "@$tmp/big" "$base/api/v1/edi/import?visit=X" 2>&1)
+case $out in
+401) ok "2 MiB EDI upload passes nginx to bollard (401 without credentials)" ;;
+*) fail "2 MiB EDI upload through nginx: status '$out', expected bollard's 401" ;;
+esac
 
 out=$(c -o /dev/null -w '%{http_code}' "$base/metrics")
 if [ "$out" = 404 ]; then ok "/metrics not served through nginx"; else fail "/metrics through nginx: $out, expected 404"; fi
