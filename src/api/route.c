@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "api-int.h"
+#include "autoslot.h"
 #include "buf.h"
 #include "entry.h"
 #include "mem.h"
@@ -284,11 +285,34 @@ static int line_and_hold_rules(struct req *r, json_t *body)
     return 1;
 }
 
+/*
+ * A work instruction to "auto": the slot planner's choice, made on a reader
+ * (autoslot.h), goes into the command; the answer says why that slot.
+ */
+static int choose_slot(struct req *r, json_t *cmd, json_t **asked, json_t **why, struct bol_diag *d)
+{
+    struct bol_store *s = NULL;
+    json_t *copy = json_deep_copy(cmd);
+    int rc;
+
+    if (!copy)
+        return bol_diag_fail(d, BOL_E_NOMEM, "cmd", "out of memory");
+    rc = api_reader_get(r->api, &s, d);
+    if (rc == 0)
+        rc = bol_ops_autoslot(s, cmd, r->now, why, d);
+    api_reader_put(r->api, s);
+    if (rc == 0 && *why)
+        *asked = copy;
+    else
+        json_decref(copy);
+    return rc;
+}
+
 static int h_command(struct req *r)
 {
     struct bol_ops_call call;
     struct bol_diag d;
-    json_t *body, *cmd, *res;
+    json_t *body, *cmd, *res, *why = NULL;
     int rc;
 
     body = api_body(r);
@@ -301,12 +325,23 @@ static int h_command(struct req *r)
     }
     memset(&call, 0, sizeof(call));
     bol_diag_init(&d);
-    rc = api_run(r, cmd, &call, &d);
+    rc = choose_slot(r, cmd, &call.asked, &why, &d);
+    if (rc == 0)
+        rc = api_run(r, cmd, &call, &d);
     json_decref(cmd);
-    if (rc < 0)
+    json_decref(call.asked);
+    if (rc < 0) {
+        json_decref(why);
         return api_fail(r, rc, &d);
+    }
     res = bol_ops_result_json(&call.res);
-    return api_json(r, call.res.duplicate ? 200 : 201, res);
+    if (why && !res) {
+        json_decref(why);
+    } else if (why && json_object_set_new(res, "slot_choice", why) != 0) {
+        json_decref(res);
+        res = NULL;
+    }
+    return res ? api_json(r, call.res.duplicate ? 200 : 201, res) : api_fail(r, BOL_E_NOMEM, NULL);
 }
 
 /* ---- journal ---- */

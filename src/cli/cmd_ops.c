@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "autoslot.h"
 #include "cli.h"
 #include "commands.h"
 #include "container_id.h"
@@ -290,9 +291,40 @@ static int flush_window(struct batch *b, struct batch_line *w, unsigned n, struc
         report_line(rep, w[i].lineno, w[i].result, &w[i].call.diag, &w[i].call.res,
                     bol_cmd_name(w[i].call.cmd));
         json_decref(w[i].call.cmd);
+        json_decref(w[i].call.asked);
         w[i].call.cmd = NULL;
+        w[i].call.asked = NULL;
     }
     return 0;
+}
+
+/*
+ * A work instruction to "auto" (autoslot.h): the lines before it are run
+ * first, so the slot planner sees what they did.  0, or the planner's error
+ * in d.
+ */
+static int batch_autoslot(struct bol_ops *ops, json_t *cmd, json_t **asked, struct bol_diag *d)
+{
+    struct bol_store *s = NULL;
+    json_t *why = NULL, *copy;
+    int r;
+
+    if (!json_is_string(json_object_get(cmd, "to")) ||
+        strcmp(json_string_value(json_object_get(cmd, "to")), "auto") != 0)
+        return 0;
+    if (!(copy = json_deep_copy(cmd)))
+        return bol_diag_fail(d, BOL_E_NOMEM, "to", "out of memory");
+    r = bol_ops_reader(ops, &s, d);
+    if (r == 0)
+        r = bol_ops_autoslot(s, cmd, bol_time_now_us(), &why, d);
+    bol_store_close(s);
+    if (r == 0 && why) {
+        *asked = copy;
+        copy = NULL;
+    }
+    json_decref(why);
+    json_decref(copy);
+    return r;
 }
 
 /*
@@ -429,6 +461,22 @@ int cmd_batch(int argc, char **argv, struct cli_ctx *ctx)
         l->call.actor.id = bol_str_from(actor);
         l->call.actor.addr = bol_str_make("", 0);
         l->call.req = bol_str_from(l->req);
+        if (json_is_string(json_object_get(cmd, "to")) &&
+            !strcmp(json_string_value(json_object_get(cmd, "to")), "auto")) {
+            flush_window(&b, w, n - 1, &rep);
+            w[0] = *l;
+            l = &w[0];
+            l->call.req = bol_str_from(l->req);
+            n = 1;
+            bol_diag_init(&d);
+            r = batch_autoslot(ops, cmd, &l->call.asked, &d);
+            if (r < 0) {
+                report_line(&rep, lineno, r, &d, NULL, bol_cmd_name(cmd));
+                json_decref(cmd);
+                n = 0;
+                continue;
+            }
+        }
         l->call.cmd = cmd;
         l->call.done = line_done;
         l->call.user = &b;

@@ -105,7 +105,7 @@ static int command_hash(struct bol_ops_call *call, struct bol_diag *diag)
     if (r == 0)
         r = bol_buf_add(&b, "\n", 1);
     if (r == 0)
-        r = jv_dump(call->cmd, &b);
+        r = jv_dump(call->asked ? call->asked : call->cmd, &b);
     if (r < 0) {
         bol_buf_release(&b);
         return bol_diag_fail(diag, r, "cmd", "the command is too large");

@@ -614,6 +614,88 @@ static int snapshot_block(struct bol_store_view *sv, struct bol_slot_yard *y, co
     return 0;
 }
 
+/* A slot an open work instruction will fill. */
+struct dest {
+    uint32_t block;
+    uint16_t bay;
+    uint8_t row, tier;
+    struct bol_container_id id;
+};
+
+static int dest_cmp(const void *a, const void *b)
+{
+    const struct dest *x = a, *y = b;
+
+    return (x->tier > y->tier) - (x->tier < y->tier);
+}
+
+/*
+ * The destinations of the terminal's open work instructions count as taken:
+ * each box goes onto its destination stack, lowest tier first, so a second
+ * arriving box is not sent where the first one is already going.
+ */
+static int reserve_open_work(struct bol_store *s, struct bol_store_view *sv,
+                             struct bol_slot_yard *y, const char *terminal, json_t *blocks,
+                             struct names *ves, struct names *pods, struct bol_diag *diag)
+{
+    struct dest *d = NULL;
+    json_t *work = NULL, *o;
+    size_t i, n = 0;
+    int rc;
+
+    if ((rc = bol_query_open_work(s, terminal, &work, diag)) < 0)
+        return rc;
+    d = bol_calloc(json_array_size(work) + 1, sizeof(*d));
+    if (!d) {
+        json_decref(work);
+        return bol_diag_fail(diag, BOL_E_NOMEM, "id", "out of memory");
+    }
+    json_array_foreach(work, i, o)
+    {
+        struct bol_wi w;
+        size_t k;
+        json_t *b;
+
+        rc = sv->view.wi(sv->view.ctx, (uint64_t) json_integer_value(json_object_get(o, "wi")), &w);
+        if (rc < 0)
+            goto out;
+        if (w.to.kind != BOL_PLACE_YARD || strcmp(w.to.yard.terminal, terminal) != 0)
+            continue;
+        json_array_foreach(blocks, k, b)
+        {
+            const char *code = json_string_value(json_object_get(b, "block"));
+
+            if (code && !strcmp(code, w.to.yard.block))
+                break;
+        }
+        if (k == json_array_size(blocks))
+            continue;
+        d[n].block = (uint32_t) k;
+        d[n].bay = w.to.yard.bay;
+        d[n].row = w.to.yard.row;
+        d[n].tier = w.to.yard.tier;
+        d[n].id = w.container;
+        n++;
+    }
+    qsort(d, n, sizeof(*d), dest_cmp);
+    rc = 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        struct bol_container c;
+        struct bol_slot_box box;
+
+        if ((rc = sv->view.container(sv->view.ctx, d[i].id.s, &c)) < 0 ||
+            (rc = slot_box(sv, &c, ves, pods, &box)) < 0)
+            break;
+        box.length = bol_container_length_class(&c);
+        if (bol_slot_yard_put(y, d[i].block, d[i].bay, d[i].row, &box) < 0)
+            continue; /* a slot the model cannot hold: the core will refuse it anyway */
+    }
+out:
+    bol_free(d);
+    json_decref(work);
+    return rc;
+}
+
 static int place_terminal(struct bol_store_view *sv, const struct bol_container *c, char *out,
                           size_t size)
 {
@@ -676,6 +758,9 @@ int bol_ops_slot_suggest(struct bol_store *s, const char *id, unsigned top, int6
         if (code && (rc = snapshot_block(&sv, y, out->terminal, code, ves, pods, diag)) < 0)
             goto out;
     }
+    if ((rc = reserve_open_work(s, &sv, y, out->terminal, json_object_get(inv, "blocks"), ves, pods,
+                                diag)) < 0)
+        goto out;
     out->boxes = bol_slot_yard_boxes(y);
     if ((rc = slot_box(&sv, &c, ves, pods, &rq.box)) < 0)
         goto out;

@@ -358,6 +358,14 @@ print(next((k for k, v in sorted(on.items()) if v == "vessel"), ""))' 2>/dev/nul
 if [ -n "$onb" ]; then
     check "slots for a box on board" "200" "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$onb/slots?count=2")"
     check "slots: two, best first" "2" "$(python3 -c "import json; print(len(json.load(open('$tmp/body'))['slots']))")"
+    best=$(python3 -c "import json; print(json.load(open('$tmp/body'))['slots'][0]['slot'])")
+    check "a discharge to auto: planned" "201" "$(S -H "Authorization: Bearer $key_yard_planner" -H 'Idempotency-Key: auto-slot-1' -X POST -d "{\"kind\":\"dsch\",\"id\":\"$onb\",\"to\":\"auto\"}" "$url/api/v1/ops/wi.plan")"
+    check "to the slot the planner named first, with its reasons" "$best yes" "$(python3 -c "
+import json; o = json.load(open('$tmp/body')); c = o['slot_choice']['slots'][0]
+print(c['slot'], 'yes' if c['why'] and 'reloc' in c['terms'] else c)")"
+    wi=$(python3 -c "import json; print(json.load(open('$tmp/body'))['wi'])")
+    check "the same request again: the same instruction" "200 $wi" "$(S -H "Authorization: Bearer $key_yard_planner" -H 'Idempotency-Key: auto-slot-1' -X POST -d "{\"kind\":\"dsch\",\"id\":\"$onb\",\"to\":\"auto\"}" "$url/api/v1/ops/wi.plan") $(python3 -c "import json; print(json.load(open('$tmp/body'))['wi'])")"
+    check "auto for a load instruction" "400" "$(S -H "Authorization: Bearer $key_yard_planner" -X POST -d "{\"kind\":\"load\",\"id\":\"$onb\",\"to\":\"auto\"}" "$url/api/v1/ops/wi.plan")"
 else
     ok "# SKIP no box on board"
 fi

@@ -185,6 +185,11 @@ if onb:
         for line in lines:
             h = db.execute("""select count(*) from yard_slot where terminal = ? and block = ?
                 and bay20 = ? and row = ?""", (t, b, line, row)).fetchone()[0]
+            # the slots open work instructions will fill are taken too
+            h += db.execute("""select count(*) from wi where terminal = ? and dest like 'yard %'
+                and dest_area = ? and dest_bay between ? and ? and dest_row = ?
+                and status in ('planned', 'dispatched', 'in_progress')""",
+                (t, b, line - 1, line + 1, row)).fetchone()[0]
             if h + 1 != tier:
                 bad.append("%s: %d boxes below" % (c["slot"], h))
         if t != onb[1] or sum(c["terms"].values()) != c["score"] or c["slot"] not in c["why"]:
@@ -198,6 +203,35 @@ rc, out, err = run("yard", "suggest", "--data", data, box)
 check(rc == 1 and "in the yard already" in err, "yard suggest for a yard box: %s" % err.strip())
 rc, out, err = run("yard", "suggest", "--data", data, "--count", "0", box)
 check(rc == 2, "yard suggest --count 0: exit 2")
+# -- "to": "auto": the slot planner chooses, and a slot already chosen is taken
+two = [r[0] for r in db.execute("""select c.id from container c where c.place = 'vessel'
+    and not exists (select 1 from wi w where w.container = c.id
+    and w.status in ('planned', 'dispatched', 'in_progress')) order by c.id limit 2""")]
+if len(two) == 2:
+    rc, out, err = run("yard", "suggest", "--data", data, "--json", "--count", "1", two[0])
+    first = json.loads(out)["slots"][0]["slot"] if rc == 0 else None
+    lines = "".join('{"cmd":"wi.plan","kind":"dsch","id":"%s","to":"auto"}\n' % i for i in two)
+    lines += '{"cmd":"wi.plan","kind":"load","id":"%s","to":"auto"}\n' % two[0]
+    with open(os.path.join(data, "..", "auto.jsonl"), "w") as f:
+        f.write(lines)
+    rc, out, err = run("batch", "--data", data, "--json", os.path.join(data, "..", "auto.jsonl"))
+    res = [json.loads(l) for l in out.splitlines()]
+    dest = {}
+    for i in two:
+        r = db.execute("""select dest_doc from wi where container = ? and kind = 'dsch'
+            and status = 'planned'""", (i,)).fetchone()
+        dest[i] = json.loads(r[0]).get("slot") if r else None
+    check(len(res) == 3 and res[0]["ok"] and res[1]["ok"] and dest[two[0]] == first,
+          "wi.plan to auto: planned to the slot yard suggest named first (%s, %s)"
+          % (dest[two[0]], first))
+    check(dest[two[1]] and dest[two[1]] != dest[two[0]],
+          "the next box is not sent where the first is going (%s)" % dest[two[1]])
+    check(len(res) == 3 and not res[2]["ok"] and "discharge (dsch) or gate-in" in res[2]["message"],
+          "auto for a load instruction refused: %s" % (res[2] if len(res) == 3 else out))
+else:
+    check(True, "# SKIP fewer than two boxes on board")
+    check(True, "# SKIP")
+    check(True, "# SKIP")
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
 PYEOF
