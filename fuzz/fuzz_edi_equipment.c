@@ -11,7 +11,10 @@
  * as a VGM declaration (vermas_map.h) against a terminal that knows every
  * other box: each correction carries its box's VGM; and as a container
  * announcement (baplie_map.h): every box it announces is master data the
- * core accepts.  `make fuzz` seeds it from
+ * core accepts.  A move report is also mapped to the commands that record
+ * its moves (report_map.h) against a terminal that knows every other box:
+ * every command names a box of the report, and a refused report says
+ * where.  `make fuzz` seeds it from
  * ../shared/edi as well.
  */
 #include "compat.h"
@@ -20,6 +23,7 @@
 #include "errors.h"
 #include "fuzz.h"
 #include "report.h"
+#include "report_map.h"
 #include "vermas_map.h"
 #include "baplie_map.h"
 #include "codec.h"
@@ -48,6 +52,7 @@ static void round_trip(const struct bol_report *r)
         FUZZ_ASSERT(back.boxes[k].c.full == r->boxes[k].c.full);
         FUZZ_ASSERT(back.boxes[k].c.category == r->boxes[k].c.category);
         FUZZ_ASSERT(!strcmp(back.boxes[k].cell, r->boxes[k].cell));
+        FUZZ_ASSERT(!strcmp(back.boxes[k].plate, r->boxes[k].plate));
     }
     bol_report_release(&back);
     bol_edi_equipment_release(&e);
@@ -60,6 +65,38 @@ static int known(void *u, const char *id, struct bol_container *out)
     (void) u;
     memset(out, 0, sizeof(*out));
     return (id[10] - '0') % 2 == 0;
+}
+
+/* Each kind of move recorded once for boxes whose serial is odd. */
+static int moved_once(void *u, const char *id, enum bol_report_kind kind, const char *visit,
+                      const char *terminal)
+{
+    (void) u;
+    (void) kind;
+    (void) visit;
+    (void) terminal;
+    return (id[9] - '0') % 2;
+}
+
+/* A report as the commands that record its moves: each names a box of the report. */
+static void map_moves(const struct bol_report *r)
+{
+    struct bol_report_map_ctx ctx = { "V1", "T1", "edi-0", "S", known, moved_once, NULL };
+    struct bol_edi_mapped m;
+    size_t k;
+
+    if (bol_report_map(r, &ctx, &m) < 0)
+        return;
+    FUZZ_ASSERT(m.boxes + m.already <= r->n);
+    FUZZ_ASSERT(json_array_size(m.cmds) <= 3 * r->n);
+    FUZZ_ASSERT(!m.failed || json_array_size(m.notes) > 0 || m.dropped);
+    for (k = 0; k < json_array_size(m.cmds); k++) {
+        json_t *c = json_array_get(m.cmds, k);
+
+        FUZZ_ASSERT(m.slot[k] < r->n);
+        FUZZ_ASSERT(json_is_string(json_object_get(c, "cmd")));
+    }
+    bol_edi_mapped_release(&m);
 }
 
 static int every_line(void *u, const char *code)
@@ -149,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             if (bol_report_from_boxes(&e.ic, b, &r, &d) == 0) {
                 round_trip(&r);
+                map_moves(&r);
                 bol_report_release(&r);
             }
         }

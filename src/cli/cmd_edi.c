@@ -251,7 +251,7 @@ int cmd_edi_inspect(int argc, char **argv, struct cli_ctx *ctx)
 /* ---- bollard edi import ---- */
 
 const char *const cmd_edi_import_usage[] = {
-    "usage: bollard edi import --data DIR [--visit ID | --create-visit [--terminal T]]",
+    "usage: bollard edi import --data DIR [--visit ID | --create-visit] [--terminal T]",
     "                          [--actor NAME] [--json] FILE...",
     "",
     "Import UN/EDIFACT messages: each message on its own, all or nothing.  A",
@@ -267,12 +267,19 @@ const char *const cmd_edi_import_usage[] = {
     "message as the reason; boxes bollard has no record of are reported.",
     "Container announcements (COPARN, BGM 126) register their boxes as",
     "announced, to come by road; boxes bollard already knows are left alone.",
+    "Move reports (COARRI, CODECO) from partners' systems record each",
+    "discharge, load, gate-in and gate-out they report through the same",
+    "commands and rules as any other move, into the visit given with --visit",
+    "(or the visit of the report's vessel and voyage) or at the gate of the",
+    "terminal given with --terminal (or the only one); moves already recorded",
+    "are counted, not repeated.",
     "Exit 0 when every message imported (now or before), 1 when any failed.",
     "",
     "    --data DIR       the data directory",
-    "    --visit ID       the vessel visit bay plans go into",
+    "    --visit ID       the vessel visit bay plans and COARRI go into",
     "    --create-visit   make the visit from the plan's vessel and voyage",
-    "    --terminal T     the terminal of a visit made with --create-visit",
+    "    --terminal T     the terminal of a visit made with --create-visit, or",
+    "                     of a CODECO's gate",
     "    --actor NAME     who is importing (default: local:<login name>)",
     "    --json           print one report object per file",
     NULL,
@@ -303,6 +310,8 @@ static void print_import(const char *path, json_t *rep)
                json_string_value(json_object_get(m, "outcome")));
         if (vis)
             printf(", visit %s", json_string_value(vis));
+        if (json_object_get(m, "terminal"))
+            printf(", gate of %s", json_string_value(json_object_get(m, "terminal")));
         if (seq)
             printf(", journal %" JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT,
                    json_integer_value(json_array_get(seq, 0)),
@@ -326,6 +335,12 @@ static void print_import(const char *path, json_t *rep)
                    jint(m, "containers"), jint(m, "announced"), jint(m, "flagged"),
                    jint(m, "already_known"), jint(m, "unidentified"), jint(m, "reefers"),
                    jint(m, "dg_lines"), jint(m, "vgm"));
+        if (json_object_get(m, "recorded"))
+            printf("    containers %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
+                   " moves recorded, %" JSON_INTEGER_FORMAT
+                   " already recorded (%" JSON_INTEGER_FORMAT " flagged)\n",
+                   jint(m, "containers"), jint(m, "recorded"), jint(m, "already_recorded"),
+                   jint(m, "flagged"));
         if (json_object_get(m, "corrected"))
             printf("    containers %" JSON_INTEGER_FORMAT ": VGM recorded for %" JSON_INTEGER_FORMAT
                    ", unchanged %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
@@ -388,8 +403,7 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage(cmd_edi_import_usage, true);
         }
     }
-    if (!data || optind >= argc || (io.visit && io.create_visit) ||
-        (io.terminal && !io.create_visit))
+    if (!data || optind >= argc || (io.visit && io.create_visit))
         return cli_usage(cmd_edi_import_usage, true);
     if (who)
         snprintf(actor_id, sizeof(actor_id), "%s", who);

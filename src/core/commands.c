@@ -21,6 +21,7 @@
 #include "mem.h"
 #include "pii.h"
 #include "rules.h"
+#include "utctime.h"
 
 enum move {
     MV_DISCHARGE = BOL_MV_DISCHARGE,
@@ -364,7 +365,13 @@ static int move(struct run *r, const struct bol_container *c, const struct bol_p
     struct bol_truck_visit truck;
     char term_from[BOL_TERMINAL_CODE_MAX + 1], term_to[BOL_TERMINAL_CODE_MAX + 1];
     json_t *p, *jf = NULL, *jt = NULL;
+    int64_t reported = 0;
+    char rt[BOL_TIME_TEXT_MAX];
     int rc;
+
+    /* A move a partner's system reported (EDI) carries the time it gave. */
+    if ((rc = jv_time(r->cmd, "reported_at", false, &reported, r->diag)) < 0)
+        return rc;
 
     /* Leaving. */
     if ((rc = place_terminal(r, from, term_from)) < 0)
@@ -437,6 +444,12 @@ static int move(struct run *r, const struct bol_container *c, const struct bol_p
     p = json_pack("{s:s, s:o, s:o, s:I, s:s}", "id", c->id.s, "from", jf, "to", jt, "length",
                   (json_int_t) bol_container_length_class(c), "move", bol_move_names[m]);
     if (p && wi && jv_set_int(p, "wi", (int64_t) wi) < 0) {
+        json_decref(p);
+        p = NULL;
+    }
+    if (p && reported &&
+        (!bol_time_format(reported, 0, reported % BOL_US_PER_SEC ? 6 : 0, rt) ||
+         json_object_set_new(p, "reported_at", json_string(rt)) != 0)) {
         json_decref(p);
         p = NULL;
     }
@@ -914,7 +927,7 @@ out:
 
 static int c_discharge(struct run *r)
 {
-    static const char *const keys[] = { "id", "to", NULL };
+    static const char *const keys[] = { "id", "to", "reported_at", NULL };
     struct bol_container c;
     struct bol_place to;
     int rc;
@@ -940,7 +953,7 @@ static int c_discharge(struct run *r)
 
 static int c_load(struct run *r)
 {
-    static const char *const keys[] = { "id", "visit", "cell", NULL };
+    static const char *const keys[] = { "id", "visit", "cell", "reported_at", NULL };
     struct bol_container c;
     struct bol_place to;
     struct bol_str visit = { NULL, 0 }, cell = { NULL, 0 };
@@ -1057,7 +1070,7 @@ out:
 
 static int c_gate_receive(struct run *r)
 {
-    static const char *const keys[] = { "truck", "container", "id", NULL };
+    static const char *const keys[] = { "truck", "container", "id", "reported_at", NULL };
     struct bol_truck_visit t;
     struct bol_container c;
     struct bol_place to;
@@ -1125,7 +1138,7 @@ static int c_gate_deliver(struct run *r)
 
 static int c_truck_depart(struct run *r)
 {
-    static const char *const keys[] = { "truck", NULL };
+    static const char *const keys[] = { "truck", "reported_at", NULL };
     struct bol_truck_visit t;
     struct bol_container_id on[4];
     struct bol_place gone;

@@ -608,7 +608,8 @@ static int corrected_apply(const struct bol_entry *e, json_t *p,
 
 /* ---- container.moved ---- */
 
-static const char *const moved_keys[] = { "id", "from", "to", "length", "move", "wi", NULL };
+static const char *const moved_keys[] = { "id",   "from", "to",          "length",
+                                          "move", "wi",   "reported_at", NULL };
 
 struct moved {
     struct bol_container_id id;
@@ -616,6 +617,7 @@ struct moved {
     unsigned length;
     unsigned move;
     uint64_t wi;
+    int64_t reported_at_us; /* a move a partner's system reported: when it said; 0 */
 };
 
 static int moved_decode(json_t *p, struct moved *m, struct bol_diag *diag)
@@ -629,7 +631,8 @@ static int moved_decode(json_t *p, struct moved *m, struct bol_diag *diag)
         (r = place_field(p, "to", &m->to, diag)) < 0 ||
         (r = jv_int(p, "length", 20, 40, true, &len, diag)) < 0 ||
         (r = jv_enum(p, "move", bol_move_names, true, &m->move, diag)) < 0 ||
-        (r = seq_field(p, "wi", false, &m->wi, diag)) < 0)
+        (r = seq_field(p, "wi", false, &m->wi, diag)) < 0 ||
+        (r = jv_time(p, "reported_at", false, &m->reported_at_us, diag)) < 0)
         return r;
     if (len != 20 && len != 40)
         return bol_diag_fail(diag, BOL_E_INVAL, "length", "'length' is 20 or 40");
@@ -677,7 +680,7 @@ static int reported_move(const struct bol_entry *e, const struct bol_mutation_si
     row[0] = BOL_VAL_INT(e->seq);
     row[1] = TEXT(m->id.s);
     row[2] = TEXT(bol_move_names[m->move]);
-    row[3] = BOL_VAL_INT(e->at_us);
+    row[3] = BOL_VAL_INT(m->reported_at_us ? m->reported_at_us : e->at_us);
     row[4] = BOL_VAL_TEXT(e->terminal);
     row[5] = vessel ? TEXT(vessel->visit) : BOL_VAL_NULL;
     if (vessel && vessel->kind == BOL_PLACE_VESSEL) {

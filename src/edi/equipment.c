@@ -174,6 +174,9 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
             x->cell_offset = seg->offset;
             x->cell_segment = seg->number;
         }
+    } else if (!strcmp(t, "TDT")) {
+        if (!strcmp(q, "1"))
+            txt(ic, seg, 8, 1, x->truck, sizeof(x->truck));
     } else if (!strcmp(t, "DTM")) {
         if ((!strcmp(q, "203") || !strcmp(q, "7")) && !x->at[0]) {
             txt(ic, seg, 1, 2, x->at, sizeof(x->at));

@@ -54,6 +54,7 @@ struct bol_edi_box {
     unsigned seals;     /* SEL segments */
     char seal_text[68]; /* their numbers, ", " between them (as many as fit) */
     char line[8];       /* NAD+CF or NAD+CA */
+    char truck[18];     /* TDT+1 element 8 in the group (CODECO): the road vehicle's plate */
     uint64_t offset;    /* of its EQD */
     uint32_t segment;
 };

@@ -60,7 +60,7 @@ static bool all_texts(const struct bol_report *r, size_t n, const struct bol_rep
         ok = test(r[i].ref) && test(r[i].port) && test(r[i].vessel) && test(r[i].vessel_id) &&
              test(r[i].voyage) && test(r[i].carrier);
         for (k = 0; ok && k < r[i].n; k++)
-            ok = box_texts(&r[i].boxes[k].c, test);
+            ok = box_texts(&r[i].boxes[k].c, test) && test(r[i].boxes[k].plate);
     }
     return ok;
 }
@@ -132,7 +132,9 @@ static int write_box(struct bol_edi_writer *w, enum bol_report_kind kind,
     }
     if (c->line[0])
         (void) bol_edi_put(w, "NAD+CF+%s:160:20", c->line);
-    if (!is_coarri(kind))
+    if (!is_coarri(kind) && b->plate[0])
+        (void) bol_edi_put(w, "TDT+1++3+31++++%s", b->plate);
+    else if (!is_coarri(kind))
         (void) bol_edi_put(w, "TDT+1++3+31");
     return 0;
 }
@@ -284,6 +286,8 @@ static int box_from(struct bol_edi_interchange *ic, size_t msg, const struct bol
     snprintf(c->pod, sizeof(c->pod), "%s", x->pod);
     snprintf(c->booking, sizeof(c->booking), "%s", x->booking);
     snprintf(c->bl, sizeof(c->bl), "%s", x->bl);
+    if (!is_coarri(kind))
+        snprintf(out->plate, sizeof(out->plate), "%s", x->truck);
     if (is_coarri(kind) && x->cell[0]) {
         struct bol_cell cell;
 

@@ -37,6 +37,7 @@ struct bol_report_box {
     struct bol_container c;       /* master data; place and times are not used */
     char cell[BOL_CELL_TEXT_MAX]; /* stowage cell BBBRRTT of a vessel move, or "" */
     int64_t at_us;                /* when it moved (reports carry minutes) */
+    char plate[18];               /* CODECO: the truck's plate (TDT+1 element 8), or "" */
     uint64_t offset;              /* read: the byte of its EQD */
     uint32_t segment;             /* read: the segment number of its EQD */
 };

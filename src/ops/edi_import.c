@@ -11,6 +11,7 @@
 #include "domain.h"
 #include "entry.h"
 #include "edi_import.h"
+#include "edi_import-int.h"
 #include "equipment.h"
 #include "vermas_map.h"
 #include "errors.h"
@@ -20,21 +21,6 @@
 #include "sha256.h"
 #include "storeview.h"
 #include "str.h"
-
-struct imp {
-    struct bol_ops *ops;
-    const struct bol_actor *actor;
-    const struct bol_edi_import_opts *o;
-    const char *p;
-    size_t n;
-    struct bol_store *rs; /* read-only: what the terminal knows */
-    struct bol_store_view sv;
-    struct bol_diag vd; /* the view's errors */
-    json_t *terminals, *vessels;
-    struct bol_baplie_set set;
-    struct bol_edi_equipment eq;      /* the same interchange as container groups */
-    char visit[BOL_VISIT_ID_MAX + 1]; /* of the message being imported */
-};
 
 static int line_known(void *u, const char *code)
 {
@@ -62,8 +48,8 @@ static int on_board(void *u, const char *id, char cell[8])
     return 1;
 }
 
-static int add_note(json_t *notes, const char *level, uint64_t offset, uint32_t segment,
-                    const char *text)
+int bol_edi_imp_note(json_t *notes, const char *level, uint64_t offset, uint32_t segment,
+                     const char *text)
 {
     json_t *n = json_pack("{s:s, s:I, s:I, s:s}", "level", level, "offset", (json_int_t) offset,
                           "segment", (json_int_t) segment, "message", text);
@@ -87,7 +73,7 @@ static int ic_notes(const struct bol_edi_interchange *ic, int msg, json_t *notes
             snprintf(text, sizeof(text), "%s element %u: %s", e->tag, e->element, e->text);
         else
             snprintf(text, sizeof(text), "%s: %s", e->tag[0] ? e->tag : "input", e->text);
-        r = add_note(notes, e->error ? "error" : "warning", e->offset, e->segment, text);
+        r = bol_edi_imp_note(notes, e->error ? "error" : "warning", e->offset, e->segment, text);
     }
     return r;
 }
@@ -216,7 +202,7 @@ static int plan_visit(struct imp *im, const struct bol_baplie *b, json_t **defin
 }
 
 /* The request id of a message imported into a visit: its bytes' hash. */
-static void message_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n)
+void bol_edi_imp_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n)
 {
     uint8_t h[BOL_SHA256_LEN];
     char hex[33];
@@ -239,7 +225,7 @@ static const struct bol_baplie *plan_of(struct imp *im, size_t msg)
     return NULL;
 }
 
-static int set_count(json_t *o, const char *k, uint64_t v)
+int bol_edi_imp_count(json_t *o, const char *k, uint64_t v)
 {
     return json_object_set_new(o, k, json_integer((json_int_t) v)) == 0 ? 0 : BOL_E_NOMEM;
 }
@@ -257,7 +243,7 @@ static int known_box(void *u, const char *id, struct bol_container *out)
 }
 
 /* Run a message's commands as one command of several steps under its request id. */
-static int run_steps(struct imp *im, json_t *cmds, const char *req, struct bol_ops_call *call)
+int bol_edi_imp_run(struct imp *im, json_t *cmds, const char *req, struct bol_ops_call *call)
 {
     memset(call, 0, sizeof(*call));
     call->actor = *im->actor;
@@ -273,16 +259,16 @@ static int run_steps(struct imp *im, json_t *cmds, const char *req, struct bol_o
  * failing step's box (where, off, seg: that box, or the message when the
  * failure is not a step's) with its count key set to 0.  Else 0 or < 0.
  */
-static int outcome(json_t *mr, const struct bol_ops_call *call, int r, const char *where,
-                   uint64_t off, uint32_t seg, const char *count_key)
+int bol_edi_imp_outcome(json_t *mr, const struct bol_ops_call *call, int r, const char *where,
+                        uint64_t off, uint32_t seg, const char *count_key)
 {
     char text[2 * BOL_DIAG_MSG_MAX];
 
     if (r < 0 && !(call->diag.code == BOL_E_CONFLICT && !strcmp(call->diag.field, "req"))) {
         snprintf(text, sizeof(text), "%s%s%s%s%s", where, where[0] ? ": " : "", call->diag.field,
                  call->diag.field[0] ? ": " : "", call->diag.msg);
-        if (add_note(json_object_get(mr, "notes"), "error", off, seg, text) < 0 ||
-            set_count(mr, count_key, 0) < 0)
+        if (bol_edi_imp_note(json_object_get(mr, "notes"), "error", off, seg, text) < 0 ||
+            bol_edi_imp_count(mr, count_key, 0) < 0)
             return BOL_E_NOMEM;
         return 1;
     }
@@ -328,12 +314,12 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
 
     if (m->failed || !m->end)
         return 1;
-    if (set_count(mr, "containers", b->n) < 0 || set_count(mr, "vgm", b->vgm) < 0 ||
-        (!vermas &&
-         (set_count(mr, "reefers", b->reefers) < 0 || set_count(mr, "dg_lines", b->dg_lines) < 0)))
+    if (bol_edi_imp_count(mr, "containers", b->n) < 0 || bol_edi_imp_count(mr, "vgm", b->vgm) < 0 ||
+        (!vermas && (bol_edi_imp_count(mr, "reefers", b->reefers) < 0 ||
+                     bol_edi_imp_count(mr, "dg_lines", b->dg_lines) < 0)))
         return BOL_E_NOMEM;
     im->visit[0] = '\0';
-    message_req(im, m, req, sizeof(req));
+    bol_edi_imp_req(im, m, req, sizeof(req));
     bol_diag_init(&d);
     r = bol_store_request_find(im->rs, bol_str_from(req), NULL, &ar, &d);
     if (r == BOL_E_CONFLICT)
@@ -359,15 +345,15 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
     if (r < 0)
         return r;
     if (json_array_extend(notes, vm.m.notes) != 0 ||
-        (vermas &&
-         (set_count(mr, "corrected", vm.m.boxes) < 0 || set_count(mr, "unchanged", vm.same) < 0 ||
-          set_count(mr, "unknown", vm.unknown) < 0 ||
-          set_count(mr, "without_vgm", vm.no_vgm) < 0)) ||
-        (!vermas && (set_count(mr, "announced", vm.m.failed ? 0 : vm.m.boxes) < 0 ||
-                     set_count(mr, "already_known", vm.m.already) < 0 ||
-                     set_count(mr, "unidentified", vm.m.unidentified) < 0 ||
-                     set_count(mr, "flagged", vm.m.flagged) < 0)) ||
-        (vm.m.dropped && set_count(mr, "notes_dropped", vm.m.dropped) < 0)) {
+        (vermas && (bol_edi_imp_count(mr, "corrected", vm.m.boxes) < 0 ||
+                    bol_edi_imp_count(mr, "unchanged", vm.same) < 0 ||
+                    bol_edi_imp_count(mr, "unknown", vm.unknown) < 0 ||
+                    bol_edi_imp_count(mr, "without_vgm", vm.no_vgm) < 0)) ||
+        (!vermas && (bol_edi_imp_count(mr, "announced", vm.m.failed ? 0 : vm.m.boxes) < 0 ||
+                     bol_edi_imp_count(mr, "already_known", vm.m.already) < 0 ||
+                     bol_edi_imp_count(mr, "unidentified", vm.m.unidentified) < 0 ||
+                     bol_edi_imp_count(mr, "flagged", vm.m.flagged) < 0)) ||
+        (vm.m.dropped && bol_edi_imp_count(mr, "notes_dropped", vm.m.dropped) < 0)) {
         r = BOL_E_NOMEM;
         goto out;
     }
@@ -379,7 +365,7 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
         r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
         goto out;
     }
-    r = run_steps(im, vm.m.cmds, req, &call);
+    r = bol_edi_imp_run(im, vm.m.cmds, req, &call);
     {
         long step = call.failed_step;
         const struct bol_edi_box *x =
@@ -387,8 +373,9 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
                 ? &b->v[vm.m.slot[step]]
                 : NULL;
 
-        r = outcome(mr, &call, r, x ? x->id.s : "", x ? x->offset : m->offset,
-                    x ? x->segment : m->first_segment, vermas ? "corrected" : "announced");
+        r = bol_edi_imp_outcome(mr, &call, r, x ? x->id.s : "", x ? x->offset : m->offset,
+                                x ? x->segment : m->first_segment,
+                                vermas ? "corrected" : "announced");
     }
 out:
     bol_edi_mapped_release(&vm.m);
@@ -412,29 +399,34 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
 
     if (!strcmp(m->type, "VERMAS") || !strcmp(m->type, "COPARN"))
         return import_boxes(im, msg, mr);
+    if (!strcmp(m->type, "COARRI") || !strcmp(m->type, "CODECO"))
+        return bol_edi_import_moves(im, msg, mr);
     if (strcmp(m->type, "BAPLIE") != 0)
-        return add_note(notes, "error", m->offset, m->first_segment,
-                        "bollard imports BAPLIE, COPARN and VERMAS messages; this type is "
-                        "not imported yet") < 0
+        return bol_edi_imp_note(
+                   notes, "error", m->offset, m->first_segment,
+                   "bollard imports BAPLIE, COARRI, CODECO, COPARN and VERMAS messages; "
+                   "this type is not imported yet") < 0
                    ? BOL_E_NOMEM
                    : 1;
     if (m->failed || !b || !m->end)
         return 1;
-    if (set_count(mr, "containers", b->containers) < 0 ||
-        set_count(mr, "reefers", b->reefers) < 0 || set_count(mr, "dg_lines", b->dg_lines) < 0 ||
-        set_count(mr, "vgm", b->vgm) < 0)
+    if (bol_edi_imp_count(mr, "containers", b->containers) < 0 ||
+        bol_edi_imp_count(mr, "reefers", b->reefers) < 0 ||
+        bol_edi_imp_count(mr, "dg_lines", b->dg_lines) < 0 ||
+        bol_edi_imp_count(mr, "vgm", b->vgm) < 0)
         return BOL_E_NOMEM;
     bol_diag_init(&im->vd);
     r = plan_visit(im, b, &define, text, sizeof(text));
     if (r == BOL_E_NOMEM)
         return r;
     if (r < 0)
-        return add_note(notes, "error", m->offset, m->first_segment, text) < 0 ? BOL_E_NOMEM : 1;
+        return bol_edi_imp_note(notes, "error", m->offset, m->first_segment, text) < 0 ? BOL_E_NOMEM
+                                                                                       : 1;
     if (json_object_set_new(mr, "visit", json_string(im->visit)) != 0) {
         json_decref(define);
         return BOL_E_NOMEM;
     }
-    message_req(im, m, req, sizeof(req));
+    bol_edi_imp_req(im, m, req, sizeof(req));
     bol_diag_init(&d);
     r = bol_store_request_find(im->rs, bol_str_from(req), NULL, &ar, &d);
     if (r == BOL_E_CONFLICT) { /* the id is taken: this message went into this visit before */
@@ -460,12 +452,12 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     }
     cmds = mp.cmds;
     if (json_array_extend(notes, mp.notes) != 0 ||
-        set_count(mr, "registered", mp.failed ? 0 : mp.boxes) < 0 ||
-        set_count(mr, "reserved", mp.reserved) < 0 ||
-        set_count(mr, "unidentified", mp.unidentified) < 0 ||
-        set_count(mr, "already_on_board", mp.already) < 0 ||
-        set_count(mr, "flagged", mp.flagged) < 0 ||
-        (mp.dropped && set_count(mr, "notes_dropped", mp.dropped) < 0)) {
+        bol_edi_imp_count(mr, "registered", mp.failed ? 0 : mp.boxes) < 0 ||
+        bol_edi_imp_count(mr, "reserved", mp.reserved) < 0 ||
+        bol_edi_imp_count(mr, "unidentified", mp.unidentified) < 0 ||
+        bol_edi_imp_count(mr, "already_on_board", mp.already) < 0 ||
+        bol_edi_imp_count(mr, "flagged", mp.flagged) < 0 ||
+        (mp.dropped && bol_edi_imp_count(mr, "notes_dropped", mp.dropped) < 0)) {
         r = BOL_E_NOMEM;
         goto out;
     }
@@ -486,7 +478,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         r = json_object_set_new(mr, "outcome", json_string("imported")) == 0 ? 0 : BOL_E_NOMEM;
         goto out;
     }
-    r = run_steps(im, cmds, req, &call);
+    r = bol_edi_imp_run(im, cmds, req, &call);
     {
         long step = call.failed_step - (has_define ? 1 : 0);
         const struct bol_baplie_slot *sl =
@@ -498,8 +490,8 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
             snprintf(text, sizeof(text), "%s at %s", sl->id.s, sl->cell_text);
         else
             text[0] = '\0';
-        r = outcome(mr, &call, r, text, sl ? sl->offset : m->offset,
-                    sl ? sl->segment : m->first_segment, "registered");
+        r = bol_edi_imp_outcome(mr, &call, r, text, sl ? sl->offset : m->offset,
+                                sl ? sl->segment : m->first_segment, "registered");
     }
 out:
     json_decref(define);

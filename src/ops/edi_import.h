@@ -11,7 +11,10 @@
  *
  * Bay plans (BAPLIE) go on board the visit given, or (create_visit) a visit
  * made from the plan's vessel (found by IMO number or call sign among the
- * defined vessels) and voyage: id CALLSIGN-VOYAGE.
+ * defined vessels) and voyage: id CALLSIGN-VOYAGE.  Move reports (COARRI,
+ * CODECO) record the moves they report into the visit given (or the one of
+ * the report's vessel and voyage) or at the gate of the terminal given (or
+ * the one at the report's port, or the only one).
  */
 #pragma once
 
@@ -24,7 +27,7 @@
 struct bol_edi_import_opts {
     const char *visit;             /* put bay plans on board this visit, or NULL */
     bool create_visit;             /* or make the visit from the plan */
-    const char *terminal;          /* create_visit: the terminal (NULL: the only one defined) */
+    const char *terminal;          /* create_visit, CODECO: the terminal (NULL: the only one) */
     const struct bol_scope *scope; /* terminals the actor may change (NULL: every one) */
 };
 
@@ -33,7 +36,9 @@ struct bol_edi_import_opts {
  * "index", "ref", "type", "version", "visit", "outcome" ("imported",
  * "already imported", "failed"), "containers", "registered", "reserved",
  * "unidentified", "already_on_board", "flagged", "reefers", "dg_lines",
- * "vgm", "seq", "notes": [{"level", "offset", "segment", "message"}]}]}.
+ * "vgm", move reports (COARRI, CODECO; edi_import-int.h): "terminal" (CODECO),
+ * "recorded", "already_recorded"; "seq", "notes": [{"level", "offset",
+ * "segment", "message"}]}]}.
  * Returns 0 when every message imported (or was imported before),
  * BOL_E_INVAL when any failed (the report says which and why), or another
  * error with nothing reported.
