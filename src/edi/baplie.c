@@ -271,7 +271,7 @@ static int remark(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
 /*
  * DIM: out of gauge.  Qualifier 5 front and 6 back (length), 7 right and 8
  * left (width), 9 height; the value in the component of its axis, or the
- * first one given (senders differ), in CMT, MMT, MTR or INH.  Other
+ * first one given (senders differ), in CMT (1.5: CM), MMT, MTR or INH.  Other
  * qualifiers (the box's own size) are not out-of-gauge.
  */
 static int dimension(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
@@ -298,7 +298,7 @@ static int dimension(struct bol_edi_interchange *ic, const struct bol_edi_seg *s
         return fail(diag, 2, "out-of-gauge dimension", "no value given", q);
     if (bol_edi_decimal(&ic->syn, bol_edi_get(seg, 2, c), 2, &v) < 0 || v < 0)
         return fail(diag, 2, "out-of-gauge dimension", "not a number", value);
-    if (!strcmp(unit, "CMT"))
+    if (!strcmp(unit, "CMT") || !strcmp(unit, "CM")) /* 1.5 writes CM */
         v = v / 100;
     else if (!strcmp(unit, "MMT"))
         v = v / 1000;
@@ -510,14 +510,18 @@ static void write_slot31(struct bol_edi_writer *w, const struct bol_baplie_slot 
     }
     if (!sl->eqd)
         return;
-    if (sl->has_box)
-        (void) bol_edi_put(w, "EQD+CN+%s:6346:5+%s:6346:5+++%s", sl->id_ok ? sl->id.s : sl->id_text,
-                           sl->st_ok ? sl->st.code : "", sl->full ? "5" : "4");
-    else
-        (void) bol_edi_put(w, "EQD+CN++%s:6346:5+++%s", sl->st_ok ? sl->st.code : "",
+    if (sl->has_box && sl->st_ok)
+        (void) bol_edi_put(w, "EQD+CN+%s+%s+++%s", sl->id_ok ? sl->id.s : sl->id_text, sl->st.code,
                            sl->full ? "5" : "4");
+    else if (sl->has_box)
+        (void) bol_edi_put(w, "EQD+CN+%s++++%s", sl->id_ok ? sl->id.s : sl->id_text,
+                           sl->full ? "5" : "4");
+    else if (sl->st_ok)
+        (void) bol_edi_put(w, "EQD+CN++%s+++%s", sl->st.code, sl->full ? "5" : "4");
+    else
+        (void) bol_edi_put(w, "EQD+CN+++++%s", sl->full ? "5" : "4");
     if (sl->line[0])
-        (void) bol_edi_put(w, "NAD+CF+%s:LINES:306", sl->line);
+        (void) bol_edi_put(w, "NAD+CF+%s:172:20", sl->line);
     if (sl->vgm_kg)
         (void) bol_edi_put(w, "MEA+AAE+VGM+KGM:%u", sl->vgm_kg);
     if (sl->gross_kg)
@@ -599,13 +603,10 @@ int bol_baplie_write_as(const struct bol_baplie *b, const struct bol_baplie_enve
         (void) bol_edi_put(&w, "BGM+658+%s+9", env->control);
         (void) bol_edi_put(&w, "DTM+137:%s:203", stamp);
         if (b->carrier[0])
-            (void) bol_edi_put(&w, "NAD+CA+%s:LINES:306", b->carrier);
-        if (imo)
-            (void) bol_edi_put(&w, "TDT+20+%s+++%s:LINES:306+++%s::11:%s", b->voyage, b->carrier,
-                               b->vessel_id, b->vessel);
-        else
-            (void) bol_edi_put(&w, "TDT+20+%s+++%s:LINES:306+++%s:103::%s", b->voyage, b->carrier,
-                               b->vessel_id, b->vessel);
+            (void) bol_edi_put(&w, "NAD+CA+%s:172:20", b->carrier);
+        (void) bol_edi_put(
+            &w, imo ? "TDT+20+%s+++%s%s+++%s::11:%s" : "TDT+20+%s+++%s%s+++%s:103::%s", b->voyage,
+            b->carrier, b->carrier[0] ? ":172:20" : "", b->vessel_id, b->vessel);
         if (b->voyage[0])
             (void) bol_edi_put(&w, "RFF+VON:%s", b->voyage);
         if (b->departure[0])
