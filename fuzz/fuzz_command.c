@@ -333,13 +333,30 @@ static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_
     return BOL_E_NOTFOUND;
 }
 
+/* Cell 0010282 of every visit is blocked, so slot.mark and the loads reach their checks. */
+static int v_slot_marks(void *ctx, const char *visit, const struct bol_cell *cell,
+                        struct bol_slot_mark *out, unsigned max, unsigned *n)
+{
+    (void) ctx;
+    (void) visit;
+    *n = 0;
+    if (!max || (cell && (cell->bay != 1 || cell->row != 2 || cell->tier != 82)))
+        return 0;
+    memset(out, 0, sizeof(*out));
+    out->cell = (struct bol_cell){ 1, 2, 82 };
+    out->kind = BOL_SLOT_BLOCKED;
+    snprintf(out->reason, sizeof(out->reason), "overhang of an out-of-gauge box");
+    *n = 1;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct bol_view v = {
         NULL,     v_exists,   v_container,    v_block, v_yard_stack,  v_yard_dg,  v_equipment,
         v_vessel, v_visit,    v_vessel_stack, v_holds, v_released,    v_wi,       v_open_wi,
         v_truck,  v_on_truck, v_seal,         v_erase, v_active_hold, v_dest_wis, v_block_extent,
-        v_ref,    v_ref,      v_visit_busy,   v_doc,
+        v_ref,    v_ref,      v_visit_busy,   v_doc,   v_slot_marks,
     };
     struct bol_cmd_out out;
     struct bol_diag d;

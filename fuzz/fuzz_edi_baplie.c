@@ -64,6 +64,15 @@ static void map_plan(const struct bol_baplie *b)
                                    &cell, &d) == 0);
     }
     bol_edi_mapped_release(&m);
+    {
+        uint32_t reserved, blocked;
+
+        if (bol_baplie_marks(b, "V1", "1", &cmd, &reserved, &blocked) < 0)
+            return;
+        FUZZ_ASSERT(reserved + blocked == json_array_size(json_object_get(cmd, "marks")) &&
+                    reserved <= b->reserved && blocked <= b->blocked);
+        json_decref(cmd);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -103,17 +112,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!s.ic.msgs[s.plans[i].msg].failed)
             map_plan(&s.plans[i]);
     }
-    /* Written as SMDG 2.2, a plan reads back whole, slot for slot. */
-    for (i = 0; rc == 0 && i < s.nplans; i++) {
+    /*
+     * Written as SMDG 2.2, a plan reads back whole, slot for slot (2.2 cannot
+     * say a cell is blocked: those are left out); as 3.1, blocked cells too.
+     */
+    for (i = 0; rc == 0 && i < s.nplans * 2; i++) {
         const struct bol_baplie_envelope env = { "BOLLARD", "PARTNER", "F1", 0 };
+        const struct bol_baplie *b = &s.plans[i / 2];
         struct bol_buf out = BOL_BUF_INIT((size_t) 64 << 20);
         struct bol_baplie_set again;
+        bool v31 = i % 2;
 
-        FUZZ_ASSERT(bol_baplie_write(&s.plans[i], &env, &out) == 0);
+        FUZZ_ASSERT(bol_baplie_write_as(b, &env, v31 ? BOL_BAPLIE_31 : BOL_BAPLIE_22, &out) == 0);
         FUZZ_ASSERT(bol_baplie_read(out.buf, out.len, NULL, &again) == 0);
         FUZZ_ASSERT(again.nplans == 1 && !again.ic.msgs[0].failed);
-        FUZZ_ASSERT(again.plans[0].nslots == s.plans[i].nslots &&
-                    again.plans[0].containers == s.plans[i].containers);
+        FUZZ_ASSERT(again.plans[0].nslots == b->nslots - (v31 ? 0 : b->blocked) &&
+                    again.plans[0].containers == b->containers &&
+                    again.plans[0].blocked == (v31 ? b->blocked : 0));
         bol_baplie_set_release(&again);
         bol_buf_release(&out);
     }

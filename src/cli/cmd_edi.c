@@ -83,6 +83,10 @@ static json_t *summary_json(const char *path, const struct bol_edi_summary *s)
                       (int) ms->containers, "reefers", (int) ms->reefers, "dg_lines",
                       (int) ms->dg_lines, "vgm", (int) ms->vgm, "warnings",
                       notes_json(ic, (int) i, false), "errors", notes_json(ic, (int) i, true)));
+        if (ms->smdg[0])
+            json_object_update_new(json_array_get(msgs, json_array_size(msgs) - 1),
+                                   json_pack("{s:s,s:i,s:i}", "smdg", ms->smdg, "reserved",
+                                             (int) ms->reserved, "blocked", (int) ms->blocked));
     }
     o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:i,s:o,s:o,s:o,s:b}", "file", path,
                   "syntax", ic->syntax, "syntax_version", ic->syntax_version, "sender", ic->sender,
@@ -142,6 +146,9 @@ static void print_text(const char *path, const struct bol_edi_summary *s)
                    ms->voyage[0] ? ms->voyage : "-");
         printf("    containers %u, reefers %u, DG lines %u, VGM %u\n", ms->containers, ms->reefers,
                ms->dg_lines, ms->vgm);
+        if (ms->smdg[0])
+            printf("    bay plan SMDG %s: reserved cells %u, blocked cells %u\n", ms->smdg,
+                   ms->reserved, ms->blocked);
         print_notes(ic, (int) i, "    ");
     }
     print_notes(ic, -1, "  ");
@@ -172,6 +179,18 @@ static int add_baplie_notes(const char *p, size_t n, struct bol_edi_summary *s)
     }
     for (i = 0; i < s->ic.nmsgs; i++)
         s->ic.msgs[i].failed = bs.ic.msgs[i].failed;
+    for (i = 0; i < bs.nplans && bs.plans[i].msg < s->cap; i++) {
+        const struct bol_baplie *b = &bs.plans[i];
+        struct bol_edi_msg_summary *ms = &s->msgs[b->msg];
+
+        /* "SMDG31" is 3.1; D.13B without one is 3.x as well */
+        if (!strncmp(b->smdg, "SMDG", 4) && strlen(b->smdg) == 6)
+            snprintf(ms->smdg, sizeof(ms->smdg), "%c.%c", b->smdg[4], b->smdg[5]);
+        else
+            snprintf(ms->smdg, sizeof(ms->smdg), "%s", b->v31 ? "3" : "?");
+        ms->reserved = b->reserved;
+        ms->blocked = b->blocked;
+    }
     s->ic.failed = bs.ic.failed;
     notes = s->ic.notes, nn = s->ic.nnotes, cap = s->ic.notes_cap;
     s->ic.notes = bs.ic.notes, s->ic.nnotes = bs.ic.nnotes, s->ic.notes_cap = bs.ic.notes_cap;
@@ -459,14 +478,17 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 
 const char *const cmd_edi_export_usage[] = {
     "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
-    "                          [--after SEQ] [--out FILE] baplie|coarri|codeco|dcsa",
+    "                          [--after SEQ] [--version 2.2|3.1] [--out FILE]",
+    "                          baplie|coarri|codeco|dcsa",
     "",
-    "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B)",
-    "to standard output or FILE:",
+    "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B;",
+    "a 3.1 bay plan D.13B) to standard output or FILE:",
     "",
     "    baplie   the departure bay plan of a vessel visit: every box on board",
-    "             with its cell, size-type, weights, ports, reefer temperature",
-    "             and dangerous goods (SMDG 2.2)",
+    "             with its cell, size-type, weights, ports, reefer temperature,",
+    "             dangerous goods and out-of-gauge sides, and the cells the last",
+    "             imported plan reserved or blocked (SMDG 2.2; --version 3.1:",
+    "             SMDG 3.1 on D.13B, the only one that can say a cell is blocked)",
     "    coarri   the discharge report and the loading report of a vessel visit:",
     "             each box moved, when, and its cell on board",
     "    codeco   the gate-in report and the gate-out report of a terminal",
@@ -483,6 +505,7 @@ const char *const cmd_edi_export_usage[] = {
     "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
     "    --line CODE        only this shipping line's boxes, sent to it",
     "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
+    "    --version V        baplie: SMDG 2.2 (the default) or 3.1",
     "    --out FILE         write here instead (created with mode 0640)",
     NULL,
 };
@@ -528,10 +551,15 @@ static int export_dcsa(const char *data, const struct bol_edi_export_opts *eo)
 int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },     { "visit", required_argument, NULL, 'v' },
-        { "terminal", required_argument, NULL, 't' }, { "line", required_argument, NULL, 'l' },
-        { "after", required_argument, NULL, 'a' },    { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },
+        { "visit", required_argument, NULL, 'v' },
+        { "terminal", required_argument, NULL, 't' },
+        { "line", required_argument, NULL, 'l' },
+        { "after", required_argument, NULL, 'a' },
+        { "out", required_argument, NULL, 'o' },
+        { "version", required_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct bol_store_config sc;
     struct bol_store *s = NULL;
@@ -540,6 +568,7 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_edi_export_opts eo;
     struct bol_edi_export_result res;
     const char *data = NULL, *out = NULL;
+    bool version = false;
     FILE *f = stdout;
     unsigned t;
     int ch, r;
@@ -574,6 +603,15 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         case 'o':
             out = optarg;
             break;
+        case 'V':
+            if (strcmp(optarg, "2.2") != 0 && strcmp(optarg, "3.1") != 0) {
+                bol_log_error("--version '%s': bollard writes bay plans as SMDG 2.2 or 3.1",
+                              optarg);
+                return CLI_EXIT_USAGE;
+            }
+            eo.baplie31 = !strcmp(optarg, "3.1");
+            version = true;
+            break;
         case 'h':
             return cli_usage(cmd_edi_export_usage, false);
         default:
@@ -593,6 +631,10 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         return CLI_EXIT_USAGE;
     }
     eo.type = (enum bol_edi_export_type) t;
+    if (version && eo.type != BOL_EXPORT_BAPLIE) {
+        bol_log_error("--version is for baplie: %s has one version", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
     if ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
         (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL)) {
         bol_log_error("%s needs %s", argv[optind],

@@ -73,3 +73,8 @@ int bol_c_incident_close(struct run *r);
 int bol_c_incident_freeze(struct run *r);
 int bol_c_incident_note(struct run *r);
 int bol_c_incident_open(struct run *r);
+
+/* Slot marks (cmd_slot.c): slot.mark, and the check a load or a planned move runs. */
+int bol_c_slot_mark(struct run *r);
+BOL_MUST_CHECK int bol_cmd_cell_open(struct run *r, const char *visit, const struct bol_cell *cell,
+                                     unsigned length, const char *field);

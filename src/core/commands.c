@@ -970,7 +970,8 @@ static int c_load(struct run *r)
     text_copy(visit, to.visit, sizeof(to.visit));
     if (c.place.kind != BOL_PLACE_YARD && c.place.kind != BOL_PLACE_QUAY)
         return FAIL(r, BOL_E_STATE, "id", "%s is loaded from the yard or the quay", c.id.s);
-    if ((rc = no_open_wi(r, &c, 0)) < 0)
+    if ((rc = no_open_wi(r, &c, 0)) < 0 ||
+        (rc = bol_cmd_cell_open(r, to.visit, &to.cell, bol_container_length_class(&c), "cell")) < 0)
         return rc;
     return move(r, &c, &to, MV_LOAD, 0);
 }
@@ -1349,6 +1350,8 @@ static int dest_fits(struct run *r, const struct bol_container *c, const struct 
             return FAIL(r, BOL_E_INVAL, "to", "a %u ft box does not fit bay %u", len, to->cell.bay);
         if (c->full && c->reefer_on && !bol_vessel_reefer_cell(&ves.profile, &to->cell))
             return FAIL(r, BOL_E_INVAL, "to", "running reefer %s needs a reefer cell", c->id.s);
+        if ((rc = bol_cmd_cell_open(r, to->visit, &to->cell, len, "to")) < 0)
+            return rc;
     }
     return 0;
 }
@@ -1680,6 +1683,7 @@ static const struct {
     { "service.start", bol_c_service_start },
     { "service.stop", bol_c_service_stop },
     { "shift", c_shift },
+    { "slot.mark", bol_c_slot_mark },
     { "terminal.define", c_terminal_define },
     { "truck.arrive", c_truck_arrive },
     { "truck.depart", c_truck_depart },
@@ -1743,6 +1747,7 @@ const char *const bol_cmd_names[] = {
     "service.start",
     "service.stop",
     "shift",
+    "slot.mark",
     "terminal.define",
     "truck.arrive",
     "truck.depart",

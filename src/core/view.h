@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "domain.h"
+#include "slot_mark.h"
 
 struct bol_buf;
 
@@ -117,4 +118,7 @@ struct bol_view {
     int (*visit_busy)(void *ctx, const char *visit, unsigned *open_wis, unsigned *on_quay);
     /* A document's canonical JSON text, appended to out (NOTFOUND when none). */
     int (*doc)(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out);
+    /* Marks on a visit's cells (slot_mark.h), all or only cell's (cell NULL: all), by cell. */
+    int (*slot_marks)(void *ctx, const char *visit, const struct bol_cell *cell,
+                      struct bol_slot_mark *out, unsigned max, unsigned *n);
 };

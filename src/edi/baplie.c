@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * baplie.c - BAPLIE in (SMDG 1.5, 2.0, 2.1, 2.2)
+ * baplie.c - BAPLIE in (SMDG 1.5, 2.0, 2.1, 2.2, 3.1) and out (2.2, 3.1)
  */
 #include "compat.h"
 
@@ -18,6 +18,8 @@ struct reader {
     int cur;       /* plan of the open message, or -1 */
     bool v15;      /* SMDG 1.5: directory 1:911 */
     bool in_slots; /* past the first LOC+147 */
+    bool v31;      /* SMDG 3.x: D.13B */
+    bool in_dgs;   /* past a DGS of the open slot: its MEA, ATT and FTX are the DG line's */
 };
 
 /* A value's text into out; "" when it does not fit. */
@@ -62,6 +64,8 @@ static int begin(void *ctx, struct bol_edi_interchange *ic, size_t msg)
     b->msg = msg;
     snprintf(b->smdg, sizeof(b->smdg), "%s", ic->msgs[msg].assoc);
     r->v15 = strcmp(ic->msgs[msg].version, "1") == 0;
+    r->v31 = !strcmp(ic->msgs[msg].release, "13B") || !strncmp(ic->msgs[msg].assoc, "SMDG3", 5);
+    b->v31 = r->v31;
     r->cur = (int) s->nplans++;
     return 0;
 }
@@ -95,11 +99,28 @@ static int warn(struct bol_edi_interchange *ic, size_t msg, const struct bol_edi
     return bol_edi_note(ic, (int) msg, false, seg, element, text);
 }
 
+/* The last slot is complete: a cell without a box is reserved, or blocked (3.1). */
+static void close_slot(struct bol_baplie *b)
+{
+    struct bol_baplie_slot *sl = b->nslots ? &b->slots[b->nslots - 1] : NULL;
+
+    if (!sl || sl->has_box)
+        return;
+    sl->blocked = b->v31 && sl->remark && !sl->eqd;
+    if (sl->blocked)
+        b->blocked++;
+    else
+        b->reserved++;
+}
+
 static int stowage(struct bol_edi_interchange *ic, size_t msg, struct bol_baplie *b,
                    const struct bol_edi_seg *seg)
 {
-    struct bol_baplie_slot *sl = new_slot(b, seg);
+    struct bol_baplie_slot *sl;
     struct bol_diag d;
+
+    close_slot(b);
+    sl = new_slot(b, seg);
 
     if (!sl)
         return BOL_E_NOMEM;
@@ -122,8 +143,9 @@ static int mass(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
     txt(ic, seg, 1, 1, q1, sizeof(q1));
     txt(ic, seg, 2, 1, q2, sizeof(q2));
     vgm = !strcmp(q1, "VGM") || !strcmp(q2, "VGM");
-    if (!vgm && strcmp(q1, "WT") != 0 && strcmp(q2, "G") != 0 && strcmp(q2, "AET") != 0)
-        return 0; /* a dimension or another measure: not a mass */
+    if (!vgm && strcmp(q1, "WT") != 0 && strcmp(q2, "G") != 0 && strcmp(q2, "AET") != 0 &&
+        strcmp(q2, "WT") != 0) /* 3.1 writes AAE+AET, some senders AAE+WT */
+        return 0;              /* a dimension or another measure: not a mass */
     txt(ic, seg, 3, 1, unit, sizeof(unit));
     txt(ic, seg, 3, 2, value, sizeof(value));
     bol_diag_init(&d);
@@ -212,6 +234,85 @@ static int dangerous(struct bol_edi_interchange *ic, struct bol_baplie *b,
     return 0;
 }
 
+/* 3.1: a remark on the location (FTX text, RFF of what blocks it): the reason if it is blocked. */
+static int remark(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
+                  struct bol_baplie_slot *sl)
+{
+    char v[72];
+    size_t k = strlen(sl->reason);
+
+    sl->remark = true;
+    if (!strcmp(seg->tag, "FTX"))
+        txt(ic, seg, 4, 1, v, sizeof(v));
+    else {
+        char q[8], id[40];
+
+        txt(ic, seg, 1, 1, q, sizeof(q));
+        txt(ic, seg, 1, 2, id, sizeof(id));
+        snprintf(v, sizeof(v), "%s%s%.35s", q, id[0] ? " " : "", id);
+    }
+    if (v[0] && k + 3 < sizeof(sl->reason)) { /* as much as fits */
+        size_t room, n;
+
+        if (k) {
+            memcpy(sl->reason + k, "; ", 2);
+            k += 2;
+        }
+        room = sizeof(sl->reason) - 1 - k;
+        n = strlen(v) < room ? strlen(v) : room;
+        while (n && n < strlen(v) && ((unsigned char) v[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 character */
+        memcpy(sl->reason + k, v, n);
+        sl->reason[k + n] = '\0';
+    }
+    return 0;
+}
+
+/*
+ * DIM: out of gauge.  Qualifier 5 front and 6 back (length), 7 right and 8
+ * left (width), 9 height; the value in the component of its axis, or the
+ * first one given (senders differ), in CMT (1.5: CM), MMT, MTR or INH.  Other
+ * qualifiers (the box's own size) are not out-of-gauge.
+ */
+static int dimension(struct bol_edi_interchange *ic, const struct bol_edi_seg *seg,
+                     struct bol_baplie_slot *sl, struct bol_diag *diag)
+{
+    static const char *const quals[] = { "5", "6", "7", "8", "9" };
+    uint16_t *dst[5] = { &sl->oog_front_cm, &sl->oog_back_cm, &sl->oog_right_cm, &sl->oog_left_cm,
+                         &sl->oog_top_cm };
+    char q[8], unit[8], value[24];
+    unsigned i, c;
+    int64_t v;
+
+    txt(ic, seg, 1, 1, q, sizeof(q));
+    for (i = 0; i < 5 && strcmp(q, quals[i]) != 0; i++)
+        ;
+    if (i == 5)
+        return 0;
+    txt(ic, seg, 2, 1, unit, sizeof(unit));
+    for (c = 2; c <= 4; c++) {
+        if (txt(ic, seg, 2, c, value, sizeof(value))[0])
+            break;
+    }
+    if (c > 4)
+        return fail(diag, 2, "out-of-gauge dimension", "no value given", q);
+    if (bol_edi_decimal(&ic->syn, bol_edi_get(seg, 2, c), 2, &v) < 0 || v < 0)
+        return fail(diag, 2, "out-of-gauge dimension", "not a number", value);
+    if (!strcmp(unit, "CMT") || !strcmp(unit, "CM")) /* 1.5 writes CM */
+        v = v / 100;
+    else if (!strcmp(unit, "MMT"))
+        v = v / 1000;
+    else if (!strcmp(unit, "INH"))
+        v = v * 254 / 10000;
+    else if (strcmp(unit, "MTR") != 0) /* metres scaled by 100 are centimetres */
+        return fail(diag, 2, "out-of-gauge unit", "not CMT, MMT, MTR or INH", unit);
+    if (v > 10000)
+        return fail(diag, 2, "out-of-gauge dimension", "over 100 m", value);
+    *dst[i] = (uint16_t) v;
+    sl->oog = true;
+    return 0;
+}
+
 static void header(struct bol_edi_interchange *ic, struct reader *r, struct bol_baplie *b,
                    const struct bol_edi_seg *seg)
 {
@@ -224,6 +325,9 @@ static void header(struct bol_edi_interchange *ic, struct reader *r, struct bol_
         txt(ic, seg, e, 1, b->vessel_id, sizeof(b->vessel_id));
         txt(ic, seg, e, 4, b->vessel, sizeof(b->vessel));
         txt(ic, seg, r->v15 ? 6 : 5, 1, b->carrier, sizeof(b->carrier));
+    } else if (!strcmp(seg->tag, "NAD") && !b->carrier[0] &&
+               bol_edi_is(&ic->syn, bol_edi_get(seg, 1, 1), "CA")) {
+        txt(ic, seg, 2, 1, b->carrier, sizeof(b->carrier)); /* 3.1: the operator */
     } else if (!strcmp(seg->tag, "LOC")) {
         txt(ic, seg, 1, 1, q, sizeof(q));
         if (!strcmp(q, "5"))
@@ -243,6 +347,8 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
     char q[8];
     struct bol_diag d;
 
+    if (r->cur >= 0 && (!strcmp(t, "UNT") || !strcmp(t, "CNT")))
+        close_slot(&r->set->plans[r->cur]);
     if (r->cur < 0) {
         char text[64];
 
@@ -252,6 +358,7 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
     b = &r->set->plans[r->cur];
     if (!strcmp(t, "LOC") && bol_edi_is(&ic->syn, bol_edi_get(seg, 1, 1), "147")) {
         r->in_slots = true;
+        r->in_dgs = false;
         return stowage(ic, msg, b, seg);
     }
     if (!r->in_slots || !strcmp(t, "UNT") || !strcmp(t, "CNT")) {
@@ -259,8 +366,14 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
         return 0;
     }
     sl = &b->slots[b->nslots - 1];
-    if (!strcmp(t, "EQD"))
+    if (!strcmp(t, "EQD")) {
+        r->in_dgs = false;
         return equipment(ic, msg, b, seg, sl);
+    }
+    if (r->in_dgs && (!strcmp(t, "MEA") || !strcmp(t, "FTX") || !strcmp(t, "ATT")))
+        return 0; /* 3.1: the DG line's own measures and texts */
+    if ((!strcmp(t, "FTX") || !strcmp(t, "RFF")) && r->v31 && !sl->eqd)
+        return remark(ic, seg, sl);
     if (!strcmp(t, "MEA")) {
         int rc = mass(ic, seg, sl, diag);
 
@@ -281,15 +394,15 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
         sl->reefer = true;
         return 0;
     }
-    if (!strcmp(t, "DGS"))
+    if (!strcmp(t, "DGS")) {
+        r->in_dgs = true;
         return dangerous(ic, b, seg, sl, diag);
-    if (!strcmp(t, "DIM")) {
-        sl->oog = true;
-        return 0;
     }
+    if (!strcmp(t, "DIM"))
+        return dimension(ic, seg, sl, diag);
     if (!strcmp(t, "NAD")) {
         txt(ic, seg, 1, 1, q, sizeof(q));
-        if (!strcmp(q, "CA"))
+        if (!strcmp(q, "CA") || (r->v31 && !strcmp(q, "CF")))
             txt(ic, seg, 2, 1, sl->line, sizeof(sl->line));
         return 0;
     }
@@ -309,7 +422,7 @@ int bol_baplie_read(const char *p, size_t n, const struct bol_edi_limits *lim,
                     struct bol_baplie_set *out)
 {
     static const struct bol_edi_handler h = { begin, segment, NULL };
-    struct reader r = { out, -1, false, false };
+    struct reader r = { out, -1, false, false, false, false };
 
     memset(out, 0, sizeof(*out));
     return bol_edi_walk(p, n, lim, &h, &r, &out->ic);
@@ -340,20 +453,100 @@ static bool all_texts(const struct bol_baplie *b, const struct bol_baplie_envelo
         const struct bol_baplie_slot *sl = &b->slots[i];
 
         ok = test(sl->cell_text) && test(sl->id_text) && test(sl->line) && test(sl->pol) &&
-             test(sl->pod) && test(sl->final_pod);
+             test(sl->pod) && test(sl->final_pod) && test(sl->reason);
     }
     return ok;
 }
 
-static void write_slot(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
+/* DIM 5..9 for each out-of-gauge side, the value in its axis' component. */
+static void write_oog(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
 {
-    char cell[BOL_CELL_TEXT_MAX + 4], t[8], cls[5], un[8];
+    if (sl->oog_front_cm)
+        (void) bol_edi_put(w, "DIM+5+CMT:%u", sl->oog_front_cm);
+    if (sl->oog_back_cm)
+        (void) bol_edi_put(w, "DIM+6+CMT:%u", sl->oog_back_cm);
+    if (sl->oog_right_cm)
+        (void) bol_edi_put(w, "DIM+7+CMT::%u", sl->oog_right_cm);
+    if (sl->oog_left_cm)
+        (void) bol_edi_put(w, "DIM+8+CMT::%u", sl->oog_left_cm);
+    if (sl->oog_top_cm)
+        (void) bol_edi_put(w, "DIM+9+CMT:::%u", sl->oog_top_cm);
+}
+
+static void write_dgs(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
+{
+    char cls[5], un[8];
     unsigned k;
 
+    for (k = 0; k < sl->ndg && k < BOL_BAPLIE_DG_MAX; k++) {
+        bol_imdg_class_format(&sl->dg[k].cls, cls);
+        if (sl->dg[k].un)
+            snprintf(un, sizeof(un), "%04u", sl->dg[k].un);
+        else
+            un[0] = '\0';
+        (void) bol_edi_put(w, "DGS+IMD+%s+%s", cls, un);
+    }
+}
+
+static void cell_of(const struct bol_baplie_slot *sl, char cell[BOL_CELL_TEXT_MAX + 4])
+{
     if (sl->cell_ok)
-        snprintf(cell, sizeof(cell), "%03u%02u%02u", sl->cell.bay, sl->cell.row, sl->cell.tier);
+        snprintf(cell, BOL_CELL_TEXT_MAX + 4, "%03u%02u%02u", sl->cell.bay, sl->cell.row,
+                 sl->cell.tier);
     else
-        snprintf(cell, sizeof(cell), "%s", sl->cell_text);
+        snprintf(cell, BOL_CELL_TEXT_MAX + 4, "%s", sl->cell_text);
+}
+
+/* SMDG 3.1: LOC+147 (FTX) EQD NAD MEA DIM TMP LOC DGS, the D.13B group order. */
+static void write_slot31(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
+{
+    char cell[BOL_CELL_TEXT_MAX + 4], t[8];
+
+    cell_of(sl, cell);
+    (void) bol_edi_put(w, "LOC+147+%s::5", cell);
+    if (sl->blocked) {
+        (void) bol_edi_put(w, "FTX+AAI+++%s", sl->reason[0] ? sl->reason : "BLOCKED");
+        return;
+    }
+    if (!sl->eqd)
+        return;
+    if (sl->has_box && sl->st_ok)
+        (void) bol_edi_put(w, "EQD+CN+%s+%s+++%s", sl->id_ok ? sl->id.s : sl->id_text, sl->st.code,
+                           sl->full ? "5" : "4");
+    else if (sl->has_box)
+        (void) bol_edi_put(w, "EQD+CN+%s++++%s", sl->id_ok ? sl->id.s : sl->id_text,
+                           sl->full ? "5" : "4");
+    else if (sl->st_ok)
+        (void) bol_edi_put(w, "EQD+CN++%s+++%s", sl->st.code, sl->full ? "5" : "4");
+    else
+        (void) bol_edi_put(w, "EQD+CN+++++%s", sl->full ? "5" : "4");
+    if (sl->line[0])
+        (void) bol_edi_put(w, "NAD+CF+%s:172:20", sl->line);
+    if (sl->vgm_kg)
+        (void) bol_edi_put(w, "MEA+AAE+VGM+KGM:%u", sl->vgm_kg);
+    if (sl->gross_kg)
+        (void) bol_edi_put(w, "MEA+AAE+AET+KGM:%u", sl->gross_kg);
+    write_oog(w, sl);
+    if (sl->reefer) {
+        bol_temp_format(sl->temp_c10, t);
+        (void) bol_edi_put(w, "TMP+2+%s:CEL", t);
+    }
+    if (sl->pol[0])
+        (void) bol_edi_put(w, "LOC+9+%s:139:6", sl->pol);
+    if (sl->pod[0])
+        (void) bol_edi_put(w, "LOC+11+%s:139:6", sl->pod);
+    if (sl->final_pod[0])
+        (void) bol_edi_put(w, "LOC+83+%s:139:6", sl->final_pod);
+    write_dgs(w, sl);
+}
+
+static void write_slot(struct bol_edi_writer *w, const struct bol_baplie_slot *sl)
+{
+    char cell[BOL_CELL_TEXT_MAX + 4], t[8];
+
+    if (sl->blocked)
+        return; /* 2.2 cannot say so */
+    cell_of(sl, cell);
     (void) bol_edi_put(w, "LOC+147+%s::5", cell);
     if (sl->gross_kg)
         (void) bol_edi_put(w, "MEA+WT++KGM:%u", sl->gross_kg);
@@ -376,18 +569,18 @@ static void write_slot(struct bol_edi_writer *w, const struct bol_baplie_slot *s
                        sl->st_ok ? sl->st.code : "", sl->full ? "5" : "4");
     if (sl->line[0])
         (void) bol_edi_put(w, "NAD+CA+%s:172:20", sl->line);
-    for (k = 0; k < sl->ndg && k < BOL_BAPLIE_DG_MAX; k++) {
-        bol_imdg_class_format(&sl->dg[k].cls, cls);
-        if (sl->dg[k].un)
-            snprintf(un, sizeof(un), "%04u", sl->dg[k].un);
-        else
-            un[0] = '\0';
-        (void) bol_edi_put(w, "DGS+IMD+%s+%s", cls, un);
-    }
+    write_oog(w, sl);
+    write_dgs(w, sl);
 }
 
 int bol_baplie_write(const struct bol_baplie *b, const struct bol_baplie_envelope *env,
                      struct bol_buf *out)
+{
+    return bol_baplie_write_as(b, env, BOL_BAPLIE_22, out);
+}
+
+int bol_baplie_write_as(const struct bol_baplie *b, const struct bol_baplie_envelope *env,
+                        enum bol_baplie_version version, struct bol_buf *out)
 {
     struct bol_edi_writer w;
     struct bol_civil c;
@@ -405,6 +598,27 @@ int bol_baplie_write(const struct bol_baplie *b, const struct bol_baplie_envelop
                         env->recipient, env->prepared_us, env->control) < 0)
         return BOL_E_INVAL;
     bol_edi_count_reset(&w);
+    if (version == BOL_BAPLIE_31) {
+        (void) bol_edi_put(&w, "UNH+%s+BAPLIE:D:13B:UN:SMDG31", env->control);
+        (void) bol_edi_put(&w, "BGM+658+%s+9", env->control);
+        (void) bol_edi_put(&w, "DTM+137:%s:203", stamp);
+        if (b->carrier[0])
+            (void) bol_edi_put(&w, "NAD+CA+%s:172:20", b->carrier);
+        (void) bol_edi_put(
+            &w, imo ? "TDT+20+%s+++%s%s+++%s::11:%s" : "TDT+20+%s+++%s%s+++%s:103::%s", b->voyage,
+            b->carrier, b->carrier[0] ? ":172:20" : "", b->vessel_id, b->vessel);
+        if (b->voyage[0])
+            (void) bol_edi_put(&w, "RFF+VON:%s", b->voyage);
+        if (b->departure[0])
+            (void) bol_edi_put(&w, "LOC+5+%s:139:6", b->departure);
+        if (b->next_port[0])
+            (void) bol_edi_put(&w, "LOC+61+%s:139:6", b->next_port);
+        for (i = 0; i < b->nslots; i++)
+            write_slot31(&w, &b->slots[i]);
+        (void) bol_edi_put(&w, "UNT+%u+%s", w.segments + 1, env->control);
+        (void) bol_edi_put(&w, "UNZ+1+%s", env->control);
+        return w.err;
+    }
     (void) bol_edi_put(&w, "UNH+%s+BAPLIE:D:95B:UN:SMDG22", env->control);
     (void) bol_edi_put(&w, "BGM++%s+9", env->control);
     (void) bol_edi_put(&w, "DTM+137:%s:203", stamp);

@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "locode.h"
 #include "mem.h"
+#include "slot_mark.h"
 #include "units.h"
 
 int bol_edi_mapped_note(struct bol_edi_mapped *m, bool error, uint64_t offset, uint32_t segment,
@@ -88,6 +89,7 @@ struct src {
         uint16_t un;
     } dg[BOL_DG_MAX];
     const char *pol, *pod, *line, *booking, *bl, *seals, *vgm_method;
+    uint16_t oog_cm[5]; /* top, left, right, front, back */
     uint64_t offset;
     uint32_t segment;
 };
@@ -114,6 +116,11 @@ static void from_slot(const struct bol_baplie_slot *sl, struct src *s)
     s->pod = sl->pod;
     s->line = sl->line;
     s->booking = s->bl = s->seals = s->vgm_method = "";
+    s->oog_cm[0] = sl->oog_top_cm;
+    s->oog_cm[1] = sl->oog_left_cm;
+    s->oog_cm[2] = sl->oog_right_cm;
+    s->oog_cm[3] = sl->oog_front_cm;
+    s->oog_cm[4] = sl->oog_back_cm;
     s->offset = sl->offset;
     s->segment = sl->segment;
 }
@@ -213,6 +220,24 @@ static int dg_lines(struct mapper *mp, const struct src *s, json_t *c)
     return 0;
 }
 
+/* Out-of-gauge sides, as the core's master data keeps them (cm). */
+static int oog_field(const struct src *s, json_t *c)
+{
+    static const char *const keys[5] = { "top_cm", "left_cm", "right_cm", "front_cm", "back_cm" };
+    json_t *o = NULL;
+    unsigned i;
+
+    for (i = 0; i < 5; i++) {
+        if (!s->oog_cm[i])
+            continue;
+        if (!o && (!(o = json_object()) || json_object_set_new(c, "oog", o) != 0))
+            return BOL_E_NOMEM;
+        if (set_i(o, keys[i], s->oog_cm[i]) < 0)
+            return BOL_E_NOMEM;
+    }
+    return 0;
+}
+
 /* The box's master data, as container.register takes it. */
 static int container_fields(struct mapper *mp, const struct src *s, const char *cat, json_t *c)
 {
@@ -249,7 +274,7 @@ static int container_fields(struct mapper *mp, const struct src *s, const char *
         if (s->full && json_object_set_new(c, "reefer_on", json_true()) != 0)
             return BOL_E_NOMEM;
     }
-    if ((r = dg_lines(mp, s, c)) < 0)
+    if ((r = dg_lines(mp, s, c)) < 0 || (r = oog_field(s, c)) < 0)
         return r;
     if ((r = port_field(mp, s, c, "pol", s->pol)) < 0 || (r = port_field(mp, s, c, "pod", s->pod)))
         return r;
@@ -311,7 +336,8 @@ static int map_slot(struct mapper *mp, const struct bol_baplie *b, size_t i)
 
     from_slot(s, &box);
     if (!s->has_box) {
-        m->reserved++;
+        if (!s->blocked) /* blocked cells are counted with the marks */
+            m->reserved++;
         return 0;
     }
     if (!s->id_ok) {
@@ -378,6 +404,66 @@ int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx
     if (r < 0)
         bol_edi_mapped_release(out);
     return r < 0 ? r : 0;
+}
+
+/* ---- reserved and blocked cells ---- */
+
+int bol_baplie_marks(const struct bol_baplie *b, const char *visit, const char *ref,
+                     json_t **ret_cmd, uint32_t *reserved, uint32_t *blocked)
+{
+    json_t *marks = json_array(), *cmd, *m;
+    char cell[BOL_CELL_TEXT_MAX], reason[BOL_SLOT_REASON_MAX + 1];
+    size_t i, k;
+
+    *ret_cmd = NULL;
+    *reserved = *blocked = 0;
+    if (!marks)
+        return BOL_E_NOMEM;
+    for (i = 0; i < b->nslots; i++) {
+        const struct bol_baplie_slot *s = &b->slots[i];
+        bool dup = false;
+
+        if (s->has_box || !s->cell_ok)
+            continue; /* a bad cell was warned about by the reader */
+        bol_cell_format(&s->cell, cell);
+        json_array_foreach(marks, k, m)
+        {
+            if (strcmp(json_string_value(json_object_get(m, "cell")), cell) != 0)
+                continue;
+            dup = true;
+            if (s->blocked && !strcmp(json_string_value(json_object_get(m, "kind")), "reserved")) {
+                (*reserved)--; /* blocked wins: the cell may not be used at all */
+                json_array_remove(marks, k);
+                dup = false;
+            }
+            break;
+        }
+        if (dup || json_array_size(marks) >= BOL_SLOT_MARKS_MAX)
+            continue;
+        if (s->blocked)
+            snprintf(reason, sizeof(reason), "%s", s->reason);
+        else if (s->st_text[0] || s->pod[0])
+            snprintf(reason, sizeof(reason), "for a %s box%s%s", s->st_text[0] ? s->st_text : "",
+                     s->pod[0] ? " to " : "", s->pod);
+        else
+            reason[0] = '\0';
+        m = json_pack("{s:s, s:s}", "cell", cell, "kind", s->blocked ? "blocked" : "reserved");
+        if (!m || (reason[0] && json_object_set_new(m, "reason", json_string(reason)) != 0) ||
+            json_array_append_new(marks, m) != 0) {
+            json_decref(marks);
+            return BOL_E_NOMEM;
+        }
+        if (s->blocked)
+            (*blocked)++;
+        else
+            (*reserved)++;
+    }
+    cmd = json_pack("{s:s, s:s, s:s, s:o}", "cmd", "slot.mark", "visit", visit, "ref", ref, "marks",
+                    marks);
+    if (!cmd)
+        return BOL_E_NOMEM;
+    *ret_cmd = cmd;
+    return 0;
 }
 
 /* ---- COPARN: container announcements ---- */

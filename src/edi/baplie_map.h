@@ -70,6 +70,18 @@ BOL_MUST_CHECK int bol_baplie_map(const struct bol_baplie *b, const struct bol_e
 BOL_MUST_CHECK int bol_coparn_map(const struct bol_edi_boxes *b, const struct bol_edi_map_ctx *ctx,
                                   struct bol_edi_mapped *out);
 
+/*
+ * The plan's cells without a box as one slot.mark command (slot_mark.h) for
+ * the visit, ref the message reference: reserved (an EQD without a number,
+ * or a location without equipment) and blocked (3.1).  A cell named twice
+ * is marked once, blocked before reserved; cells that are not cells are
+ * left out (the reader warned).  The command has an empty list when the plan
+ * marks nothing: run it only if the visit has marks to clear.  0 or
+ * BOL_E_NOMEM.
+ */
+BOL_MUST_CHECK int bol_baplie_marks(const struct bol_baplie *b, const char *visit, const char *ref,
+                                    json_t **ret_cmd, uint32_t *reserved, uint32_t *blocked);
+
 /* An empty result with room for n commands.  0 or BOL_E_NOMEM. */
 BOL_MUST_CHECK int bol_edi_mapped_init(struct bol_edi_mapped *m, size_t n);
 

@@ -17,6 +17,9 @@ struct bol_edi_msg_summary {
     char vessel_id[20];
     char voyage[20]; /* TDT 8028 */
     uint32_t containers, reefers, dg_lines, vgm;
+    /* BAPLIE (filled by whoever reads it as a bay plan): SMDG version, cells without a box */
+    char smdg[8]; /* "3.1", "2.2" ... or "" */
+    uint32_t reserved, blocked;
 };
 
 struct bol_edi_summary {

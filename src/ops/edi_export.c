@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "report.h"
 #include "sizetype.h"
+#include "slot_mark.h"
 #include "storeview.h"
 #include "str.h"
 
@@ -87,6 +88,11 @@ static void slot_from(const struct bol_container *c, const char *cell, struct bo
     snprintf(s->pod, sizeof(s->pod), "%.5s", c->pod);
     if (strlen(c->line) < sizeof(s->line))
         snprintf(s->line, sizeof(s->line), "%.3s", c->line);
+    s->oog_top_cm = c->oog_top_cm;
+    s->oog_left_cm = c->oog_left_cm;
+    s->oog_right_cm = c->oog_right_cm;
+    s->oog_front_cm = c->oog_front_cm;
+    s->oog_back_cm = c->oog_back_cm;
     s->reefer = (s->st.flags & BOL_ST_REEFER) && (c->reefer_on || c->setpoint_c10 != 0);
     s->temp_c10 = c->setpoint_c10;
     s->ndg = c->ndg < BOL_BAPLIE_DG_MAX ? c->ndg : BOL_BAPLIE_DG_MAX;
@@ -105,7 +111,10 @@ static int export_baplie(struct bol_store *s, const struct bol_edi_export_opts *
     struct bol_baplie b;
     struct bol_baplie_envelope env;
     json_t *terms = NULL, *term = NULL, *boxes = NULL, *e;
+    struct bol_slot_mark *marks = NULL;
+    struct bol_store_view sv;
     char control[16];
+    unsigned nmarks = 0;
     size_t i;
     int r;
 
@@ -114,7 +123,17 @@ static int export_baplie(struct bol_store *s, const struct bol_edi_export_opts *
         (r = open_visit(s, o, &vis, &ves, terms, &term, diag)) < 0 ||
         (r = bol_query_on_board(s, o->visit, &boxes, diag)) < 0)
         goto out;
-    b.slots = bol_calloc(json_array_size(boxes) + 1, sizeof(*b.slots));
+    marks = bol_calloc(BOL_SLOT_MARKS_MAX, sizeof(*marks));
+    if (!marks) {
+        r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
+        goto out;
+    }
+    bol_store_view_init(&sv, s, diag);
+    /* A line's own plan holds its boxes only: the vessel's marks are not its. */
+    if (!o->line && (r = sv.view.slot_marks(sv.view.ctx, o->visit, NULL, marks, BOL_SLOT_MARKS_MAX,
+                                            &nmarks)) < 0)
+        goto out;
+    b.slots = bol_calloc(json_array_size(boxes) + nmarks + 1, sizeof(*b.slots));
     if (!b.slots) {
         r = bol_diag_fail(diag, BOL_E_NOMEM, "edi", "out of memory");
         goto out;
@@ -136,16 +155,27 @@ static int export_baplie(struct bol_store *s, const struct bol_edi_export_opts *
             continue;
         slot_from(&c, text_of(e, "cell"), &b.slots[b.nslots++]);
     }
+    for (i = 0; i < nmarks; i++) {
+        struct bol_baplie_slot *sl = &b.slots[b.nslots++];
+
+        sl->cell = marks[i].cell;
+        sl->cell_ok = true;
+        bol_cell_format(&marks[i].cell, sl->cell_text);
+        sl->blocked = marks[i].kind == BOL_SLOT_BLOCKED;
+        sl->eqd = !sl->blocked; /* reserved: an EQD without a number */
+        snprintf(sl->reason, sizeof(sl->reason), "%s", marks[i].reason);
+    }
     control_of(o->now_us, control);
     env.sender = b.departure[0] ? b.departure : "BOLLARD";
     env.recipient = o->line ? o->line : b.carrier[0] ? b.carrier : "UNKNOWN";
     env.control = control;
     env.prepared_us = o->now_us;
-    r = bol_baplie_write(&b, &env, out);
+    r = bol_baplie_write_as(&b, &env, o->baplie31 ? BOL_BAPLIE_31 : BOL_BAPLIE_22, out);
     if (r < 0)
         r = bol_diag_fail(diag, r, "edi", "the bay plan could not be written");
-    res->boxes = b.nslots;
+    res->boxes = b.nslots - nmarks;
 out:
+    bol_free(marks);
     bol_free(b.slots);
     json_decref(terms);
     json_decref(boxes);

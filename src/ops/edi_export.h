@@ -35,6 +35,7 @@ struct bol_edi_export_opts {
     const struct bol_scope *scope; /* terminals the caller may read, or NULL: every one */
     uint64_t after_seq;            /* COARRI, CODECO: moves journaled after this entry */
     int64_t now_us;
+    bool baplie31; /* BAPLIE: SMDG 3.1 (D.13B) instead of 2.2 */
 };
 
 struct bol_edi_export_result {

@@ -382,11 +382,41 @@ out:
     return r;
 }
 
+/*
+ * The plan's reserved and blocked cells as the slot.mark command that
+ * replaces the visit's marks (*ret NULL when the plan marks none and the
+ * visit has none to clear), with the count of blocked cells in the report.
+ */
+static int plan_marks(struct imp *im, const struct bol_baplie *b, const struct bol_edi_message *m,
+                      bool new_visit, json_t *mr, json_t **ret)
+{
+    struct bol_slot_mark one;
+    uint32_t reserved, blocked;
+    unsigned n = 0;
+    int r = bol_baplie_marks(b, im->visit, m->ref, ret, &reserved, &blocked);
+
+    if (r < 0 || (r = set_count(mr, "blocked", blocked)) < 0)
+        return r;
+    if (json_array_size(json_object_get(*ret, "marks")) || new_visit)
+        goto keep;
+    r = im->sv.view.slot_marks(im->sv.view.ctx, im->visit, NULL, &one, 1, &n);
+    if (r < 0 && r != BOL_E_TOOBIG)
+        return r;
+    if (r == BOL_E_TOOBIG || n)
+        return 0; /* marks to clear */
+keep:
+    if (!json_array_size(json_object_get(*ret, "marks"))) {
+        json_decref(*ret);
+        *ret = NULL;
+    }
+    return 0;
+}
+
 static int import_message(struct imp *im, size_t msg, json_t *mr)
 {
     const struct bol_edi_message *m = &im->set.ic.msgs[msg];
     const struct bol_baplie *b = plan_of(im, msg);
-    json_t *notes = json_object_get(mr, "notes"), *define = NULL, *cmds;
+    json_t *notes = json_object_get(mr, "notes"), *define = NULL, *cmds, *marks = NULL;
     struct bol_edi_map_ctx ctx;
     struct bol_edi_mapped mp;
     struct bol_ops_call call;
@@ -465,6 +495,11 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         r = 1;
         goto out;
     }
+    if ((r = plan_marks(im, b, m, define != NULL, mr, &marks)) < 0 ||
+        (marks && json_array_append_new(mp.cmds, marks) != 0)) {
+        r = BOL_E_NOMEM;
+        goto out;
+    }
     if (define) {
         has_define = true;
         r = json_array_insert_new(cmds, 0, define);
@@ -482,9 +517,7 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
     {
         long step = call.failed_step - (has_define ? 1 : 0);
         const struct bol_baplie_slot *sl =
-            r < 0 && step >= 0 && (size_t) step < json_array_size(mp.cmds)
-                ? &b->slots[mp.slot[step]]
-                : NULL;
+            r < 0 && step >= 0 && (size_t) step < mp.boxes ? &b->slots[mp.slot[step]] : NULL;
 
         if (sl)
             snprintf(text, sizeof(text), "%s at %s", sl->id.s, sl->cell_text);

@@ -708,6 +708,56 @@ static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_
     return query_text(ctx, &q_docs[what], p, 1, out);
 }
 
+/* ---- slot marks (slot_mark.h) ---- */
+
+struct mark_ctx {
+    struct bol_slot_mark *out;
+    unsigned max, n;
+};
+
+static int take_mark(void *ctx, const struct bol_db_row *row)
+{
+    struct mark_ctx *mc = ctx;
+    struct bol_slot_mark *m;
+    struct bol_str kind = bol_db_row_bytes(row, 1);
+
+    if (mc->n == mc->max)
+        return BOL_E_TOOBIG;
+    m = &mc->out[mc->n++];
+    memset(m, 0, sizeof(*m));
+    if (bol_cell_parse(bol_db_row_bytes(row, 0), &m->cell, NULL) < 0)
+        return BOL_E_CORRUPT;
+    m->kind = bol_str_eq_cstr(kind, "blocked") ? BOL_SLOT_BLOCKED : BOL_SLOT_RESERVED;
+    (void) !bol_str_copy(bol_db_row_bytes(row, 2), m->reason, sizeof(m->reason));
+    (void) !bol_str_copy(bol_db_row_bytes(row, 3), m->ref, sizeof(m->ref));
+    return 0;
+}
+
+static const struct bol_sql q_slot_marks = {
+    "SELECT cell, kind, reason, ref FROM vessel_slot_mark WHERE visit = $1 ORDER BY cell"
+};
+static const struct bol_sql q_slot_mark = {
+    "SELECT cell, kind, reason, ref FROM vessel_slot_mark WHERE visit = $1 AND cell = $2"
+};
+
+static int v_slot_marks(void *ctx, const char *visit, const struct bol_cell *cell,
+                        struct bol_slot_mark *out, unsigned max, unsigned *n)
+{
+    char text[BOL_CELL_TEXT_MAX] = "";
+    struct bol_db_val p[2] = { BOL_DBV_CSTR(visit), BOL_DBV_NULL };
+    struct mark_ctx mc = { out, max, 0 };
+    int r;
+
+    if (cell) {
+        bol_cell_format(cell, text);
+        p[1] = BOL_DBV_CSTR(text);
+    }
+    r = bol_db_query(S(ctx)->db, cell ? &q_slot_mark : &q_slot_marks, p, cell ? 2 : 1, take_mark,
+                     &mc, D(ctx));
+    *n = mc.n;
+    return r;
+}
+
 void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct bol_diag *diag)
 {
     memset(sv, 0, sizeof(*sv));
@@ -739,5 +789,6 @@ void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct 
         .truck_ref = v_truck_ref,
         .wi_ref = v_wi_ref,
         .doc = v_doc,
+        .slot_marks = v_slot_marks,
     };
 }

@@ -114,7 +114,9 @@ for i, name in enumerate(plans):
           "%s: flagged %s = wrong check digits %d; unidentified %s = not numbers %d" %
           (name, m.get("flagged"), a["iso6346_invalid"], m.get("unidentified"), a["iso6346_notformat"]))
     reg = m.get("registered", 0)
-    check(entries(data) == before + reg, "%s: one journal entry per box (%d)" % (name, reg))
+    marks = 1 if m.get("reserved") or m.get("blocked") else 0  # slot.marked: the plan's empty cells
+    check(entries(data) == before + reg + marks, "%s: one journal entry per box (%d), %d for its "
+          "reserved cells" % (name, reg, marks))
     registered[name] = reg
     # The same message again: nothing new.
     before = entries(data)
