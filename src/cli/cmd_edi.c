@@ -445,7 +445,7 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 
 const char *const cmd_edi_export_usage[] = {
     "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
-    "                          [--after SEQ] [--out FILE] baplie|coarri|codeco|dcsa",
+    "                          [--after SEQ] [--out FILE] baplie|coarri|codeco|coprar|movins|dcsa",
     "",
     "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B)",
     "to standard output or FILE:",
@@ -456,6 +456,9 @@ const char *const cmd_edi_export_usage[] = {
     "    coarri   the discharge report and the loading report of a vessel visit:",
     "             each box moved, when, and its cell on board",
     "    codeco   the gate-in report and the gate-out report of a terminal",
+    "    coprar   the load list and the discharge list of a vessel visit, as the",
+    "             line's orders recorded them (SMDG 1.6, one message per list)",
+    "    movins   the stowage instructions of a vessel visit (SMDG MOVINS 2.x)",
     "    dcsa     the same moves as DCSA Track & Trace 2.2 equipment events, a",
     "             JSON array (DISC, LOAD, GTIN, GTOT); --visit or --terminal",
     "             narrow them, neither gives every terminal's",
@@ -465,7 +468,8 @@ const char *const cmd_edi_export_usage[] = {
     "next time, so a partner link sends each move once.  Times are UTC.",
     "",
     "    --data DIR         the data directory",
-    "    --visit ID         the vessel visit (baplie, coarri; dcsa: only its moves)",
+    "    --visit ID         the vessel visit (baplie, coarri, coprar, movins; dcsa: only its",
+    "                       moves)",
     "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
     "    --line CODE        only this shipping line's boxes, sent to it",
     "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
@@ -574,7 +578,8 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     if (!strcmp(argv[optind], "dcsa"))
         return export_dcsa(data, &eo);
     if (!bol_edi_export_type_names[t]) {
-        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, dcsa)",
+        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, coprar, "
+                      "movins, dcsa)",
                       argv[optind]);
         return CLI_EXIT_USAGE;
     }
@@ -622,7 +627,10 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    if (eo.type == BOL_EXPORT_BAPLIE)
+    if (eo.type == BOL_EXPORT_COPRAR || eo.type == BOL_EXPORT_MOVINS)
+        fprintf(stderr, "%zu %s\n", res.boxes,
+                eo.type == BOL_EXPORT_COPRAR ? "order lines" : "stowage rules");
+    else if (eo.type == BOL_EXPORT_BAPLIE)
         fprintf(stderr, "%zu containers\n", res.boxes);
     else
         fprintf(stderr, "%zu containers; next time --after %llu\n", res.boxes,

@@ -73,3 +73,6 @@ int bol_c_incident_close(struct run *r);
 int bol_c_incident_freeze(struct run *r);
 int bol_c_incident_note(struct run *r);
 int bol_c_incident_open(struct run *r);
+
+/* Order commands (cmd_order.c): order.add, order.clear, stowage.add, stowage.clear. */
+int bol_c_order(struct run *r);

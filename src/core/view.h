@@ -117,4 +117,8 @@ struct bol_view {
     int (*visit_busy)(void *ctx, const char *visit, unsigned *open_wis, unsigned *on_quay);
     /* A document's canonical JSON text, appended to out (NOTFOUND when none). */
     int (*doc)(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out);
+    /* Lines of a visit's list of kind ("load", "discharge") from sender; stowage rules of a visit. */
+    int (*order_lines)(void *ctx, const char *visit, const char *kind, const char *sender,
+                       unsigned *n);
+    int (*stowage_rules)(void *ctx, const char *visit, unsigned *n);
 };

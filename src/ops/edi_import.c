@@ -11,6 +11,7 @@
 #include "domain.h"
 #include "entry.h"
 #include "edi_import.h"
+#include "edi_orders.h"
 #include "equipment.h"
 #include "vermas_map.h"
 #include "errors.h"
@@ -395,6 +396,22 @@ out:
     return r;
 }
 
+/* A loading or discharge order (COPRAR) or stowage instructions (MOVINS): edi_orders.c. */
+static int import_orders(struct imp *im, size_t msg, json_t *mr)
+{
+    /* Whose list: the interchange's sender, else (a bare message) the carrier. */
+    const char *carrier = msg < im->eq.cap ? im->eq.msgs[msg].carrier : "";
+    const char *sender = im->eq.ic.sender[0] ? im->eq.ic.sender : carrier[0] ? carrier : "NONE";
+    struct bol_edi_orders_in in = {
+        im->ops, im->actor, im->o->scope,  im->rs,      &im->sv.view, im->o->visit,
+        im->p,   im->n,     im->terminals, im->vessels, sender,
+    };
+
+    if (!strcmp(im->eq.ic.msgs[msg].type, "MOVINS"))
+        return bol_edi_import_movins(&in, msg, mr);
+    return bol_edi_import_coprar(&in, &im->eq, msg, mr);
+}
+
 static int import_message(struct imp *im, size_t msg, json_t *mr)
 {
     const struct bol_edi_message *m = &im->set.ic.msgs[msg];
@@ -412,10 +429,12 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
 
     if (!strcmp(m->type, "VERMAS") || !strcmp(m->type, "COPARN"))
         return import_boxes(im, msg, mr);
+    if (!strcmp(m->type, "COPRAR") || !strcmp(m->type, "MOVINS"))
+        return import_orders(im, msg, mr);
     if (strcmp(m->type, "BAPLIE") != 0)
         return add_note(notes, "error", m->offset, m->first_segment,
-                        "bollard imports BAPLIE, COPARN and VERMAS messages; this type is "
-                        "not imported yet") < 0
+                        "bollard imports BAPLIE, COPARN, COPRAR, MOVINS and VERMAS messages; "
+                        "this type is not imported yet") < 0
                    ? BOL_E_NOMEM
                    : 1;
     if (m->failed || !b || !m->end)
