@@ -62,15 +62,35 @@ static int put_json(json_t *j)
     return r;
 }
 
+/* The row being printed: fields padded, trailing blanks cut at the end. */
+static char row[1024];
+static size_t row_len;
+
 /* A field, escaped (partner text is never echoed raw), padded to width. */
 static void put_field(const char *s, int width)
 {
-    size_t n = strlen(s);
+    size_t room = sizeof(row) - row_len - 1, n = 0;
+    FILE *f = room > 1 ? fmemopen(row + row_len, room, "w") : NULL;
 
-    cli_put_escaped(stdout, s, n);
-    for (; (int) n < width; n++)
-        putchar(' ');
-    putchar(' ');
+    if (f) {
+        cli_put_escaped(f, s, strlen(s));
+        fflush(f);
+        n = (size_t) ftell(f);
+        fclose(f);
+    }
+    row_len += BOL_MIN(n, room - 1 > 0 ? room - 1 : 0);
+    for (; (int) n < width && row_len < sizeof(row) - 2; n++)
+        row[row_len++] = ' ';
+    if (row_len < sizeof(row) - 2)
+        row[row_len++] = ' ';
+}
+
+static void end_row(void)
+{
+    while (row_len && row[row_len - 1] == ' ')
+        row_len--;
+    printf("%.*s\n", (int) row_len, row);
+    row_len = 0;
 }
 
 static void dg_classes(json_t *o, char *out, size_t size)
@@ -152,7 +172,7 @@ static int run(int argc, char **argv, bool stowage)
         printf("%-4s %-8s %-10s %-6s %-5s %-8s %-7s %s\n", "N", "CELL", "HANDLING", "POD", "TYPE",
                "MAX_KG", "TEMP", "DG");
     else
-        printf("%-9s %-12s %-4s %-12s %-13s %-5s %-5s %-6s %-8s %s\n", "KIND", "SENDER", "N",
+        printf("%-9s %-15s %-4s %-12s %-13s %-5s %-5s %-6s %-8s %s\n", "KIND", "SENDER", "N",
                "ORDER", "CONTAINER", "TYPE", "FULL", "POD", "CELL", "BOOKING");
     json_array_foreach(rows, i, e)
     {
@@ -185,7 +205,7 @@ static int run(int argc, char **argv, bool stowage)
             json_t *full = json_object_get(o, "full");
 
             put_field(text_of(e, "kind"), 9);
-            put_field(text_of(e, "sender"), 12);
+            put_field(text_of(e, "sender"), 15);
             put_field(num, 4);
             put_field(text_of(e, "doc_no"), 12);
             put_field(json_object_get(o, "container") ? text_of(o, "container") : "-", 13);
@@ -195,7 +215,7 @@ static int run(int argc, char **argv, bool stowage)
             put_field(text_of(o, "cell"), 8);
             put_field(text_of(o, "booking"), 0);
         }
-        putchar('\n');
+        end_row();
     }
     fprintf(stderr, "%zu %s\n", json_array_size(rows), stowage ? "stowage rules" : "order lines");
     json_decref(rows);
