@@ -350,13 +350,32 @@ static int v_slot_marks(void *ctx, const char *visit, const struct bol_cell *cel
     return 0;
 }
 
+/* Order lists and stowage instructions: a few lines, so the counts are used. */
+static int v_order_lines(void *ctx, const char *visit, const char *kind, const char *sender,
+                         unsigned *n)
+{
+    (void) ctx;
+    (void) kind;
+    (void) sender;
+    *n = strlen(visit) % 3;
+    return 0;
+}
+
+static int v_stowage_rules(void *ctx, const char *visit, unsigned *n)
+{
+    (void) ctx;
+    *n = strlen(visit) % 2;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct bol_view v = {
-        NULL,     v_exists,   v_container,    v_block, v_yard_stack,  v_yard_dg,  v_equipment,
-        v_vessel, v_visit,    v_vessel_stack, v_holds, v_released,    v_wi,       v_open_wi,
-        v_truck,  v_on_truck, v_seal,         v_erase, v_active_hold, v_dest_wis, v_block_extent,
-        v_ref,    v_ref,      v_visit_busy,   v_doc,   v_slot_marks,
+        NULL,          v_exists,     v_container,    v_block,         v_yard_stack, v_yard_dg,
+        v_equipment,   v_vessel,     v_visit,        v_vessel_stack,  v_holds,      v_released,
+        v_wi,          v_open_wi,    v_truck,        v_on_truck,      v_seal,       v_erase,
+        v_active_hold, v_dest_wis,   v_block_extent, v_ref,           v_ref,        v_visit_busy,
+        v_doc,         v_slot_marks, v_order_lines,  v_stowage_rules,
     };
     struct bol_cmd_out out;
     struct bol_diag d;

@@ -792,7 +792,8 @@ const struct route bol_api_routes[] = {
 
     /* journal and monitoring */
     { "GET", "/api/v1/edi/{type}", h_edi_export, EDI_READ, 0, NULL,
-      "A message out: baplie (?visit=), coarri (?visit=&after=), codeco (?terminal=&after=)",
+      "A message out: baplie, coprar, movins (?visit=), coarri (?visit=&after=), codeco "
+      "(?terminal=&after=)",
       NULL },
     { "POST", "/api/v1/edi/import", h_edi_import, B(VESSEL_PLANNER) | B(CLERK), R_WRITE | R_RAW,
       NULL, "Import an EDIFACT interchange (?visit= or ?create_visit=true)", NULL },

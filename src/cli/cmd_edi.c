@@ -292,10 +292,15 @@ const char *const cmd_edi_import_usage[] = {
     "(or the visit of the report's vessel and voyage) or at the gate of the",
     "terminal given with --terminal (or the only one); moves already recorded",
     "are counted, not repeated.",
+    "Loading and discharge orders (COPRAR) record the visit's load or",
+    "discharge list from the sender (original adds, replacement replaces,",
+    "cancellation removes); stowage instructions (MOVINS) replace the",
+    "visit's instructions.  Their visit is --visit, or the defined visit of",
+    "the message's vessel and voyage.",
     "Exit 0 when every message imported (now or before), 1 when any failed.",
     "",
     "    --data DIR       the data directory",
-    "    --visit ID       the vessel visit bay plans and COARRI go into",
+    "    --visit ID       the vessel visit bay plans, COARRI and orders go into",
     "    --create-visit   make the visit from the plan's vessel and voyage",
     "    --terminal T     the terminal of a visit made with --create-visit, or",
     "                     of a CODECO's gate",
@@ -479,7 +484,7 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 const char *const cmd_edi_export_usage[] = {
     "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
     "                          [--after SEQ] [--version 2.2|3.1] [--out FILE]",
-    "                          baplie|coarri|codeco|dcsa",
+    "                          baplie|coarri|codeco|coprar|movins|dcsa",
     "",
     "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B;",
     "a 3.1 bay plan D.13B) to standard output or FILE:",
@@ -492,6 +497,9 @@ const char *const cmd_edi_export_usage[] = {
     "    coarri   the discharge report and the loading report of a vessel visit:",
     "             each box moved, when, and its cell on board",
     "    codeco   the gate-in report and the gate-out report of a terminal",
+    "    coprar   the load list and the discharge list of a vessel visit, as the",
+    "             line's orders recorded them (SMDG 1.6, one message per list)",
+    "    movins   the stowage instructions of a vessel visit (SMDG MOVINS 2.x)",
     "    dcsa     the same moves as DCSA Track & Trace 2.2 equipment events, a",
     "             JSON array (DISC, LOAD, GTIN, GTOT); --visit or --terminal",
     "             narrow them, neither gives every terminal's",
@@ -501,7 +509,8 @@ const char *const cmd_edi_export_usage[] = {
     "next time, so a partner link sends each move once.  Times are UTC.",
     "",
     "    --data DIR         the data directory",
-    "    --visit ID         the vessel visit (baplie, coarri; dcsa: only its moves)",
+    "    --visit ID         the vessel visit (baplie, coarri, coprar, movins; dcsa: only its",
+    "                       moves)",
     "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
     "    --line CODE        only this shipping line's boxes, sent to it",
     "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
@@ -626,7 +635,8 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     if (!strcmp(argv[optind], "dcsa"))
         return export_dcsa(data, &eo);
     if (!bol_edi_export_type_names[t]) {
-        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, dcsa)",
+        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, coprar, "
+                      "movins, dcsa)",
                       argv[optind]);
         return CLI_EXIT_USAGE;
     }
@@ -678,7 +688,10 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    if (eo.type == BOL_EXPORT_BAPLIE)
+    if (eo.type == BOL_EXPORT_COPRAR || eo.type == BOL_EXPORT_MOVINS)
+        fprintf(stderr, "%zu %s\n", res.boxes,
+                eo.type == BOL_EXPORT_COPRAR ? "order lines" : "stowage rules");
+    else if (eo.type == BOL_EXPORT_BAPLIE)
         fprintf(stderr, "%zu containers\n", res.boxes);
     else
         fprintf(stderr, "%zu containers; next time --after %llu\n", res.boxes,

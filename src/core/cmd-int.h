@@ -78,3 +78,5 @@ int bol_c_incident_open(struct run *r);
 int bol_c_slot_mark(struct run *r);
 BOL_MUST_CHECK int bol_cmd_cell_open(struct run *r, const char *visit, const struct bol_cell *cell,
                                      unsigned length, const char *field);
+/* Order commands (cmd_order.c): order.add, order.clear, stowage.add, stowage.clear. */
+int bol_c_order(struct run *r);

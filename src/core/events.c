@@ -41,6 +41,7 @@ static const struct bol_table *const tables[] = {
     &bol_t_journal_epoch, &bol_t_alert,
     &bol_t_canary,        &bol_t_incident,
     &bol_t_inspect_run,   &bol_t_vessel_slot_mark,
+    &bol_t_visit_order,   &bol_t_stowage_rule,
 };
 
 const struct bol_table *const *bol_state_tables(size_t *ret_n)
@@ -138,6 +139,10 @@ static const struct bol_event_def *find(struct bol_str type)
     for (i = 0; i < bol_slot_nevents; i++) {
         if (bol_str_eq_cstr(type, bol_slot_events[i].type))
             return &bol_slot_events[i];
+    }
+    for (i = 0; i < bol_order_nevents; i++) {
+        if (bol_str_eq_cstr(type, bol_order_events[i].type))
+            return &bol_order_events[i];
     }
     return NULL;
 }

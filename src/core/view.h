@@ -121,4 +121,8 @@ struct bol_view {
     /* Marks on a visit's cells (slot_mark.h), all or only cell's (cell NULL: all), by cell. */
     int (*slot_marks)(void *ctx, const char *visit, const struct bol_cell *cell,
                       struct bol_slot_mark *out, unsigned max, unsigned *n);
+    /* Lines of a visit's list of kind ("load", "discharge") from sender; stowage rules of a visit. */
+    int (*order_lines)(void *ctx, const char *visit, const char *kind, const char *sender,
+                       unsigned *n);
+    int (*stowage_rules)(void *ctx, const char *visit, unsigned *n);
 };

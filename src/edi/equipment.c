@@ -127,6 +127,7 @@ static void header(const struct bol_edi_interchange *ic, struct bol_edi_boxes *b
     if (!strcmp(t, "BGM")) {
         txt(ic, seg, 1, 1, b->doc, sizeof(b->doc));
         txt(ic, seg, 2, 1, b->doc_no, sizeof(b->doc_no));
+        txt(ic, seg, 3, 1, b->func, sizeof(b->func));
         b->doc_offset = seg->offset;
         b->doc_segment = seg->number;
     } else if (!strcmp(t, "TDT") && !strcmp(q, "20")) {

@@ -63,6 +63,7 @@ struct bol_edi_boxes {
     size_t msg;          /* index in the interchange's messages */
     char doc[4];         /* BGM 1001: what the message is (98 discharge report, 34 gate-in ...) */
     char doc_no[36];     /* BGM 1004 */
+    char func[4];        /* BGM 1225: 9 original, 5 replacement, 1 cancellation ... */
     uint64_t doc_offset; /* where BGM is */
     uint32_t doc_segment;
     char voyage[18];                /* TDT+20 element 2 */

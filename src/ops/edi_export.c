@@ -11,6 +11,7 @@
 #include "dcsa.h"
 #include "domain.h"
 #include "edi_export.h"
+#include "edi_orders.h"
 #include "errors.h"
 #include "mem.h"
 #include "report.h"
@@ -19,7 +20,8 @@
 #include "storeview.h"
 #include "str.h"
 
-const char *const bol_edi_export_type_names[] = { "baplie", "coarri", "codeco", NULL };
+const char *const bol_edi_export_type_names[] = { "baplie", "coarri", "codeco",
+                                                  "coprar", "movins", NULL };
 
 static const char *text_of(json_t *o, const char *key)
 {
@@ -309,6 +311,10 @@ int bol_edi_export(struct bol_store *s, const struct bol_edi_export_opts *o, str
     case BOL_EXPORT_COARRI:
     case BOL_EXPORT_CODECO:
         return export_report(s, o, out, res, diag);
+    case BOL_EXPORT_COPRAR:
+    case BOL_EXPORT_MOVINS:
+        return bol_edi_export_orders(s, o->visit, bol_edi_export_type_names[o->type], o->scope,
+                                     o->line, o->now_us, out, &res->boxes, diag);
     default:
         return bol_diag_fail(diag, BOL_E_INVAL, "type", "no such message type");
     }

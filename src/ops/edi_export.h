@@ -24,8 +24,15 @@
 #include "query.h"
 #include "store.h"
 
-enum bol_edi_export_type { BOL_EXPORT_BAPLIE = 0, BOL_EXPORT_COARRI, BOL_EXPORT_CODECO };
-extern const char *const bol_edi_export_type_names[]; /* "baplie", "coarri", "codeco" */
+enum bol_edi_export_type {
+    BOL_EXPORT_BAPLIE = 0,
+    BOL_EXPORT_COARRI,
+    BOL_EXPORT_CODECO,
+    BOL_EXPORT_COPRAR, /* a visit's load and discharge lists (edi_orders.h) */
+    BOL_EXPORT_MOVINS, /* a visit's stowage instructions */
+};
+/* "baplie", "coarri", "codeco", "coprar", "movins" */
+extern const char *const bol_edi_export_type_names[];
 
 struct bol_edi_export_opts {
     enum bol_edi_export_type type;

@@ -12,6 +12,7 @@
 #include "entry.h"
 #include "edi_import.h"
 #include "edi_import-int.h"
+#include "edi_orders.h"
 #include "equipment.h"
 #include "vermas_map.h"
 #include "errors.h"
@@ -395,7 +396,7 @@ static int plan_marks(struct imp *im, const struct bol_baplie *b, const struct b
     unsigned n = 0;
     int r = bol_baplie_marks(b, im->visit, m->ref, ret, &reserved, &blocked);
 
-    if (r < 0 || (r = set_count(mr, "blocked", blocked)) < 0)
+    if (r < 0 || (r = bol_edi_imp_count(mr, "blocked", blocked)) < 0)
         return r;
     if (json_array_size(json_object_get(*ret, "marks")) || new_visit)
         goto keep;
@@ -410,6 +411,22 @@ keep:
         *ret = NULL;
     }
     return 0;
+}
+
+/* A loading or discharge order (COPRAR) or stowage instructions (MOVINS): edi_orders.c. */
+static int import_orders(struct imp *im, size_t msg, json_t *mr)
+{
+    /* Whose list: the interchange's sender, else (a bare message) the carrier. */
+    const char *carrier = msg < im->eq.cap ? im->eq.msgs[msg].carrier : "";
+    const char *sender = im->eq.ic.sender[0] ? im->eq.ic.sender : carrier[0] ? carrier : "NONE";
+    struct bol_edi_orders_in in = {
+        im->ops, im->actor, im->o->scope,  im->rs,      &im->sv.view, im->o->visit,
+        im->p,   im->n,     im->terminals, im->vessels, sender,
+    };
+
+    if (!strcmp(im->eq.ic.msgs[msg].type, "MOVINS"))
+        return bol_edi_import_movins(&in, msg, mr);
+    return bol_edi_import_coprar(&in, &im->eq, msg, mr);
 }
 
 static int import_message(struct imp *im, size_t msg, json_t *mr)
@@ -431,11 +448,13 @@ static int import_message(struct imp *im, size_t msg, json_t *mr)
         return import_boxes(im, msg, mr);
     if (!strcmp(m->type, "COARRI") || !strcmp(m->type, "CODECO"))
         return bol_edi_import_moves(im, msg, mr);
+    if (!strcmp(m->type, "COPRAR") || !strcmp(m->type, "MOVINS"))
+        return import_orders(im, msg, mr);
     if (strcmp(m->type, "BAPLIE") != 0)
         return bol_edi_imp_note(
                    notes, "error", m->offset, m->first_segment,
-                   "bollard imports BAPLIE, COARRI, CODECO, COPARN and VERMAS messages; "
-                   "this type is not imported yet") < 0
+                   "bollard imports BAPLIE, COARRI, CODECO, COPARN, COPRAR, MOVINS and VERMAS "
+                   "messages; this type is not imported yet") < 0
                    ? BOL_E_NOMEM
                    : 1;
     if (m->failed || !b || !m->end)

@@ -1256,3 +1256,55 @@ int bol_query_inspect_last(struct bol_store *s, json_t **ret, struct bol_diag *d
     json_decref(a);
     return r;
 }
+
+/* ---- a visit's orders (ev_order.c) ---- */
+
+static const struct bol_sql q_orders = {
+    "SELECT kind, sender, n, doc_no, box, added_seq FROM visit_order WHERE visit = $1 AND "
+    "($2 = '' OR kind = $2) ORDER BY kind DESC, sender, n"
+};
+static const struct col_spec order_cols[] = { { "kind", K_TEXT }, { "sender", K_TEXT },
+                                              { "n", K_INT },     { "doc_no", K_TEXT },
+                                              { "box", K_JSON },  { "seq", K_INT } };
+static const struct bol_sql q_stowage = {
+    "SELECT n, sender, rule, added_seq FROM stowage_rule WHERE visit = $1 ORDER BY n"
+};
+static const struct col_spec stowage_cols[] = {
+    { "n", K_INT }, { "sender", K_TEXT }, { "rule", K_JSON }, { "seq", K_INT }
+};
+
+int bol_query_orders(struct bol_store *s, const char *visit, const char *kind, json_t **ret,
+                     struct bol_diag *diag)
+{
+    struct bol_db_val p[2] = { BOL_DBV_STR(bol_str_from(visit)),
+                               BOL_DBV_STR(bol_str_from(kind ? kind : "")) };
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = rows_json(s, &q_orders, p, 2, order_cols, 6, a, diag);
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}
+
+int bol_query_stowage(struct bol_store *s, const char *visit, json_t **ret, struct bol_diag *diag)
+{
+    struct bol_db_val p[1] = { BOL_DBV_STR(bol_str_from(visit)) };
+    json_t *a = json_array();
+    int r;
+
+    if (!a)
+        return bol_diag_fail(diag, BOL_E_NOMEM, "query", "out of memory");
+    r = rows_json(s, &q_stowage, p, 1, stowage_cols, 4, a, diag);
+    if (r < 0) {
+        json_decref(a);
+        return r;
+    }
+    *ret = a;
+    return 0;
+}

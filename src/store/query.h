@@ -140,3 +140,15 @@ void bol_query_snapshot_end(struct bol_store *s);
  * table inspect_run), or BOL_E_NOTFOUND when inspect never ran.
  */
 BOL_MUST_CHECK int bol_query_inspect_last(struct bol_store *s, json_t **ret, struct bol_diag *diag);
+
+/*
+ * A visit's order lines (ev_order.c), of kind "load" or "discharge" or both
+ * (kind NULL), load first, by sender and line: [{"kind", "sender", "n",
+ * "doc_no", "box", "seq"}].
+ */
+BOL_MUST_CHECK int bol_query_orders(struct bol_store *s, const char *visit, const char *kind,
+                                    json_t **ret, struct bol_diag *diag);
+
+/* A visit's stowage rules in their order: [{"n", "sender", "rule", "seq"}]. */
+BOL_MUST_CHECK int bol_query_stowage(struct bol_store *s, const char *visit, json_t **ret,
+                                     struct bol_diag *diag);

@@ -758,6 +758,34 @@ static int v_slot_marks(void *ctx, const char *visit, const struct bol_cell *cel
     return r;
 }
 
+static const struct bol_sql q_order_lines = {
+    "SELECT count(*) FROM visit_order WHERE visit = $1 AND kind = $2 AND sender = $3"
+};
+static const struct bol_sql q_stowage_rules = {
+    "SELECT count(*) FROM stowage_rule WHERE visit = $1"
+};
+
+static int v_order_lines(void *ctx, const char *visit, const char *kind, const char *sender,
+                         unsigned *n)
+{
+    struct bol_db_val p[3] = { BOL_DBV_CSTR(visit), BOL_DBV_CSTR(kind), BOL_DBV_CSTR(sender) };
+    int64_t v = 0;
+    int r = count(ctx, &q_order_lines, p, 3, &v);
+
+    *n = (unsigned) v;
+    return r;
+}
+
+static int v_stowage_rules(void *ctx, const char *visit, unsigned *n)
+{
+    struct bol_db_val p[1] = { BOL_DBV_CSTR(visit) };
+    int64_t v = 0;
+    int r = count(ctx, &q_stowage_rules, p, 1, &v);
+
+    *n = (unsigned) v;
+    return r;
+}
+
 void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct bol_diag *diag)
 {
     memset(sv, 0, sizeof(*sv));
@@ -790,5 +818,7 @@ void bol_store_view_init(struct bol_store_view *sv, struct bol_store *s, struct 
         .wi_ref = v_wi_ref,
         .doc = v_doc,
         .slot_marks = v_slot_marks,
+        .order_lines = v_order_lines,
+        .stowage_rules = v_stowage_rules,
     };
 }
