@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "edi_boxes.h"
 #include "edi_export.h"
 #include "edi_import.h"
 #include "entry.h"
@@ -444,8 +445,9 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 /* ---- bollard edi export ---- */
 
 const char *const cmd_edi_export_usage[] = {
-    "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
-    "                          [--after SEQ] [--out FILE] baplie|coarri|codeco|dcsa",
+    "usage: bollard edi export --data DIR (--visit ID | --terminal CODE | --booking B)",
+    "                          [--line CODE] [--after SEQ] [--out FILE]",
+    "                          baplie|coarri|codeco|coparn|vermas|dcsa",
     "",
     "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B)",
     "to standard output or FILE:",
@@ -456,6 +458,9 @@ const char *const cmd_edi_export_usage[] = {
     "    coarri   the discharge report and the loading report of a vessel visit:",
     "             each box moved, when, and its cell on board",
     "    codeco   the gate-in report and the gate-out report of a terminal",
+    "    coparn   the release orders of a booking (--booking): line, size-types,",
+    "             quantity, full or empty, valid until, boxes named (BGM 12)",
+    "    vermas   the VGM of every box on board a vessel visit that has one",
     "    dcsa     the same moves as DCSA Track & Trace 2.2 equipment events, a",
     "             JSON array (DISC, LOAD, GTIN, GTOT); --visit or --terminal",
     "             narrow them, neither gives every terminal's",
@@ -465,7 +470,8 @@ const char *const cmd_edi_export_usage[] = {
     "next time, so a partner link sends each move once.  Times are UTC.",
     "",
     "    --data DIR         the data directory",
-    "    --visit ID         the vessel visit (baplie, coarri; dcsa: only its moves)",
+    "    --visit ID         the vessel visit (baplie, coarri, vermas; dcsa: only its moves)",
+    "    --booking B        the booking (coparn)",
     "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
     "    --line CODE        only this shipping line's boxes, sent to it",
     "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
@@ -514,11 +520,18 @@ static int export_dcsa(const char *data, const struct bol_edi_export_opts *eo)
 int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },     { "visit", required_argument, NULL, 'v' },
-        { "terminal", required_argument, NULL, 't' }, { "line", required_argument, NULL, 'l' },
-        { "after", required_argument, NULL, 'a' },    { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },
+        { "visit", required_argument, NULL, 'v' },
+        { "terminal", required_argument, NULL, 't' },
+        { "line", required_argument, NULL, 'l' },
+        { "after", required_argument, NULL, 'a' },
+        { "out", required_argument, NULL, 'o' },
+        { "booking", required_argument, NULL, 'b' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
+    struct bol_edi_boxes_export bo;
+    bool boxes = false; /* coparn or vermas (edi_boxes.h) */
     struct bol_store_config sc;
     struct bol_store *s = NULL;
     struct bol_buf b = BOL_BUF_INIT(FILE_MAX);
@@ -532,8 +545,12 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 
     (void) ctx;
     memset(&eo, 0, sizeof(eo));
+    memset(&bo, 0, sizeof(bo));
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
+        case 'b':
+            bo.booking = optarg;
+            break;
         case 'd':
             data = optarg;
             break;
@@ -571,16 +588,32 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     for (t = 0; bol_edi_export_type_names[t]; t++)
         if (!strcmp(argv[optind], bol_edi_export_type_names[t]))
             break;
+    boxes = !strcmp(argv[optind], "coparn") || !strcmp(argv[optind], "vermas");
+    if (bo.booking && strcmp(argv[optind], "coparn") != 0) {
+        bol_log_error("--booking selects a coparn export");
+        return CLI_EXIT_USAGE;
+    }
     if (!strcmp(argv[optind], "dcsa"))
         return export_dcsa(data, &eo);
-    if (!bol_edi_export_type_names[t]) {
-        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, dcsa)",
+    if (boxes) {
+        bool coparn = argv[optind][2] == 'p';
+
+        if (eo.terminal || eo.line || eo.after_seq ||
+            (coparn ? !bo.booking || eo.visit : !eo.visit)) {
+            bol_log_error("%s needs %s", argv[optind],
+                          coparn ? "--booking (and nothing else)" : "--visit (and nothing else)");
+            return CLI_EXIT_USAGE;
+        }
+        bo.visit = eo.visit;
+    } else if (!bol_edi_export_type_names[t]) {
+        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, coparn, "
+                      "vermas, dcsa)",
                       argv[optind]);
         return CLI_EXIT_USAGE;
     }
     eo.type = (enum bol_edi_export_type) t;
-    if ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
-        (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL)) {
+    if (!boxes && ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
+                   (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL))) {
         bol_log_error("%s needs %s", argv[optind],
                       eo.type == BOL_EXPORT_CODECO ? "--terminal (and no --visit)"
                                                    : "--visit (and no --terminal)");
@@ -592,7 +625,14 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     sc.read_only = true;
     bol_diag_init(&d);
     r = bol_store_open(&sc, &s, &d);
-    if (r == 0)
+    bo.now_us = eo.now_us;
+    bo.sender = "BOLLARD";
+    bo.recipient = NULL; /* the release's line, or UNKNOWN */
+    memset(&res, 0, sizeof(res));
+    if (r == 0 && boxes)
+        r = argv[optind][2] == 'p' ? bol_edi_export_coparn(s, &bo, &b, &d)
+                                   : bol_edi_export_vermas(s, &bo, &b, &d);
+    else if (r == 0)
         r = bol_edi_export(s, &eo, &b, &res, &d);
     bol_store_close(s);
     if (r < 0) {
@@ -622,7 +662,9 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    if (eo.type == BOL_EXPORT_BAPLIE)
+    if (boxes)
+        fprintf(stderr, "written\n");
+    else if (eo.type == BOL_EXPORT_BAPLIE)
         fprintf(stderr, "%zu containers\n", res.boxes);
     else
         fprintf(stderr, "%zu containers; next time --after %llu\n", res.boxes,

@@ -47,6 +47,8 @@ extern const struct bol_event_def bol_incident_events[];
 extern const size_t bol_incident_nevents;
 extern const struct bol_event_def bol_inspect_events[];
 extern const size_t bol_inspect_nevents;
+extern const struct bol_event_def bol_booking_events[];
+extern const size_t bol_booking_nevents;
 
 /* State tables, listed in bol_state_tables (events.c). */
 extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_block, bol_t_equipment,
@@ -55,6 +57,7 @@ extern const struct bol_table bol_t_container, bol_t_yard_slot, bol_t_vessel_slo
     bol_t_release, bol_t_truck_visit, bol_t_wi, bol_t_history, bol_t_move;
 extern const struct bol_table bol_t_account, bol_t_apikey, bol_t_grant, bol_t_approval;
 extern const struct bol_table bol_t_alert, bol_t_canary, bol_t_incident, bol_t_inspect_run;
+extern const struct bol_table bol_t_booking_release, bol_t_vgm_pending;
 
 /*
  * Check that a payload decoded into a struct says exactly what the struct's
