@@ -46,7 +46,7 @@ int bol_vermas_write(const struct bol_vermas_decl *d, size_t n,
     (void) bol_edi_put(&w, "DTM+137:%s:203", now);
     for (i = 0; i < n; i++) {
         if (d[i].sizetype[0])
-            (void) bol_edi_put(&w, "EQD+CN+%s+%s:6346:5", d[i].id.s, d[i].sizetype);
+            (void) bol_edi_put(&w, "EQD+CN+%s+%s:102:5", d[i].id.s, d[i].sizetype);
         else
             (void) bol_edi_put(&w, "EQD+CN+%s", d[i].id.s);
         if (d[i].booking[0])
