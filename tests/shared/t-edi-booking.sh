@@ -101,7 +101,7 @@ check(len(boxes) >= 3, "the yard holds %d empties of %s %s on top of their stack
       (len(boxes), line, st))
 order = ("UNH+1+COPARN:D:95B:UN'BGM+12+RO1+9'RFF+BN:BKE1'RFF+RE:REL-E1'"
          "NAD+CA+%s:172:20'DTM+36:209912312359:203'EQD+CN++%s:102:5+2+2+4'EQN+2'CNT+16:2'"
-         "UNT+9+1'" % (line, st))
+         "UNT+10+1'" % (line, st))
 bad = "UNH+2+COPARN:D:95B:UN'BGM+12+RO2+9'RFF+BN:BKE2'NAD+CA+%s'EQD+CN++ZZZZ+++4'UNT+6+2'" % line
 text = "UNB+UNOA:2+LINE+DCT1+261122:0100+31'" + order + bad + "UNZ+2+31'"
 before = size()
