@@ -265,9 +265,11 @@ const char *const cmd_edi_import_usage[] = {
     "given (or the only one).  A wrong check digit is imported and flagged;",
     "an EQD without a number is a reserved slot.  VGM declarations (VERMAS)",
     "record each known box's verified gross mass and method, naming the",
-    "message as the reason; boxes bollard has no record of are reported.",
-    "Container announcements (COPARN, BGM 126) register their boxes as",
-    "announced, to come by road; boxes bollard already knows are left alone.",
+    "message as the reason; for boxes bollard has no record of the VGM is kept",
+    "pending and goes into the box's registration.  Container announcements",
+    "(COPARN, BGM 126) register their boxes as announced, to come by road; boxes",
+    "bollard already knows are left alone.  Release orders (COPARN, BGM 12)",
+    "record a booking's release, which trucks quote at the gate.",
     "Exit 0 when every message imported (now or before), 1 when any failed.",
     "",
     "    --data DIR       the data directory",
@@ -330,9 +332,11 @@ static void print_import(const char *path, json_t *rep)
         if (json_object_get(m, "corrected"))
             printf("    containers %" JSON_INTEGER_FORMAT ": VGM recorded for %" JSON_INTEGER_FORMAT
                    ", unchanged %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
-                   " without a record, %" JSON_INTEGER_FORMAT " without VGM\n",
+                   " kept pending (box not yet known), %" JSON_INTEGER_FORMAT " without VGM\n",
                    jint(m, "containers"), jint(m, "corrected"), jint(m, "unchanged"),
-                   jint(m, "unknown"), jint(m, "without_vgm"));
+                   jint(m, "pending"), jint(m, "without_vgm"));
+        if (json_object_get(m, "releases"))
+            printf("    release orders recorded: %" JSON_INTEGER_FORMAT "\n", jint(m, "releases"));
         json_array_foreach(json_object_get(m, "notes"), k, nt) printf(
             "    %s at byte %" JSON_INTEGER_FORMAT ", segment %" JSON_INTEGER_FORMAT ": %s\n",
             json_string_value(json_object_get(nt, "level")), jint(nt, "offset"),
