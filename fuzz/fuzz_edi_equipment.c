@@ -9,7 +9,8 @@
  * as a move report (COARRI, CODECO: report.h) is written out again and
  * read back: the same boxes, cells and times.  Every message is also mapped
  * as a VGM declaration (vermas_map.h) against a terminal that knows every
- * other box: each correction carries its box's VGM; and as a container
+ * other box: each correction (or pending declaration of an unknown box)
+ * carries its box's VGM; and as a container
  * announcement (baplie_map.h): every box it announces is master data the
  * core accepts.  A move report is also mapped to the commands that record
  * its moves (report_map.h) against a terminal that knows every other box:
@@ -134,7 +135,7 @@ static void announce(const struct bol_edi_boxes *b)
 
 static void vgm_map(const struct bol_edi_boxes *b)
 {
-    struct bol_vermas_ctx ctx = { "fuzz", known, NULL };
+    struct bol_vermas_ctx ctx = { "fuzz", known, NULL, "A", "1" };
     struct bol_vermas_mapped vm;
     size_t k;
 
@@ -147,8 +148,11 @@ static void vgm_map(const struct bol_edi_boxes *b)
         json_t *cmd = json_array_get(vm.m.cmds, k);
         const struct bol_edi_box *x = &b->v[vm.m.slot[k]];
 
+        json_t *set = json_object_get(cmd, "set");
+
         FUZZ_ASSERT(!strcmp(json_string_value(json_object_get(cmd, "id")), x->id.s));
-        FUZZ_ASSERT(json_integer_value(json_object_get(json_object_get(cmd, "set"), "vgm_kg")) ==
+        /* A correction of a known box, or a VGM kept pending for an unknown one. */
+        FUZZ_ASSERT(json_integer_value(json_object_get(set ? set : cmd, "vgm_kg")) ==
                     (json_int_t) x->vgm_kg);
     }
     bol_edi_mapped_release(&vm.m);

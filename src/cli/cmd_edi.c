@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "edi_boxes.h"
 #include "edi_export.h"
 #include "edi_import.h"
 #include "entry.h"
@@ -283,9 +284,11 @@ const char *const cmd_edi_import_usage[] = {
     "given (or the only one).  A wrong check digit is imported and flagged;",
     "an EQD without a number is a reserved slot.  VGM declarations (VERMAS)",
     "record each known box's verified gross mass and method, naming the",
-    "message as the reason; boxes bollard has no record of are reported.",
-    "Container announcements (COPARN, BGM 126) register their boxes as",
-    "announced, to come by road; boxes bollard already knows are left alone.",
+    "message as the reason; for boxes bollard has no record of the VGM is kept",
+    "pending and goes into the box's registration.  Container announcements",
+    "(COPARN, BGM 126) register their boxes as announced, to come by road; boxes",
+    "bollard already knows are left alone.  Release orders (COPARN, BGM 12)",
+    "record a booking's release, which trucks quote at the gate.",
     "Move reports (COARRI, CODECO) from partners' systems record each",
     "discharge, load, gate-in and gate-out they report through the same",
     "commands and rules as any other move, into the visit given with --visit",
@@ -368,9 +371,11 @@ static void print_import(const char *path, json_t *rep)
         if (json_object_get(m, "corrected"))
             printf("    containers %" JSON_INTEGER_FORMAT ": VGM recorded for %" JSON_INTEGER_FORMAT
                    ", unchanged %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
-                   " without a record, %" JSON_INTEGER_FORMAT " without VGM\n",
+                   " kept pending (box not yet known), %" JSON_INTEGER_FORMAT " without VGM\n",
                    jint(m, "containers"), jint(m, "corrected"), jint(m, "unchanged"),
-                   jint(m, "unknown"), jint(m, "without_vgm"));
+                   jint(m, "pending"), jint(m, "without_vgm"));
+        if (json_object_get(m, "releases"))
+            printf("    release orders recorded: %" JSON_INTEGER_FORMAT "\n", jint(m, "releases"));
         json_array_foreach(json_object_get(m, "notes"), k, nt) printf(
             "    %s at byte %" JSON_INTEGER_FORMAT ", segment %" JSON_INTEGER_FORMAT ": %s\n",
             json_string_value(json_object_get(nt, "level")), jint(nt, "offset"),
@@ -482,9 +487,9 @@ int cmd_edi_import(int argc, char **argv, struct cli_ctx *ctx)
 /* ---- bollard edi export ---- */
 
 const char *const cmd_edi_export_usage[] = {
-    "usage: bollard edi export --data DIR (--visit ID | --terminal CODE) [--line CODE]",
-    "                          [--after SEQ] [--version 2.2|3.1] [--out FILE]",
-    "                          baplie|coarri|codeco|coprar|movins|dcsa",
+    "usage: bollard edi export --data DIR (--visit ID | --terminal CODE | --booking B)",
+    "                          [--line CODE] [--after SEQ] [--version 2.2|3.1] [--out FILE]",
+    "                          baplie|coarri|codeco|coparn|coprar|movins|vermas|dcsa",
     "",
     "Write what the terminal tells shipping lines, as UN/EDIFACT (SMDG, D.95B;",
     "a 3.1 bay plan D.13B) to standard output or FILE:",
@@ -500,6 +505,9 @@ const char *const cmd_edi_export_usage[] = {
     "    coprar   the load list and the discharge list of a vessel visit, as the",
     "             line's orders recorded them (SMDG 1.6, one message per list)",
     "    movins   the stowage instructions of a vessel visit (SMDG MOVINS 2.x)",
+    "    coparn   the release orders of a booking (--booking): line, size-types,",
+    "             quantity, full or empty, valid until, boxes named (BGM 12)",
+    "    vermas   the VGM of every box on board a vessel visit that has one",
     "    dcsa     the same moves as DCSA Track & Trace 2.2 equipment events, a",
     "             JSON array (DISC, LOAD, GTIN, GTOT); --visit or --terminal",
     "             narrow them, neither gives every terminal's",
@@ -509,8 +517,9 @@ const char *const cmd_edi_export_usage[] = {
     "next time, so a partner link sends each move once.  Times are UTC.",
     "",
     "    --data DIR         the data directory",
-    "    --visit ID         the vessel visit (baplie, coarri, coprar, movins; dcsa: only its",
-    "                       moves)",
+    "    --visit ID         the vessel visit (baplie, coarri, coprar, movins, vermas; dcsa:",
+    "                       only its moves)",
+    "    --booking B        the booking (coparn)",
     "    --terminal CODE    the terminal (codeco; dcsa: only its moves)",
     "    --line CODE        only this shipping line's boxes, sent to it",
     "    --after SEQ        only moves journaled after this entry (coarri, codeco, dcsa)",
@@ -560,16 +569,14 @@ static int export_dcsa(const char *data, const struct bol_edi_export_opts *eo)
 int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },
-        { "visit", required_argument, NULL, 'v' },
-        { "terminal", required_argument, NULL, 't' },
-        { "line", required_argument, NULL, 'l' },
-        { "after", required_argument, NULL, 'a' },
-        { "out", required_argument, NULL, 'o' },
-        { "version", required_argument, NULL, 'V' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },     { "visit", required_argument, NULL, 'v' },
+        { "terminal", required_argument, NULL, 't' }, { "line", required_argument, NULL, 'l' },
+        { "after", required_argument, NULL, 'a' },    { "out", required_argument, NULL, 'o' },
+        { "version", required_argument, NULL, 'V' },  { "booking", required_argument, NULL, 'b' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
+    struct bol_edi_boxes_export bo;
+    bool boxes = false; /* coparn or vermas (edi_boxes.h) */
     struct bol_store_config sc;
     struct bol_store *s = NULL;
     struct bol_buf b = BOL_BUF_INIT(FILE_MAX);
@@ -584,8 +591,12 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
 
     (void) ctx;
     memset(&eo, 0, sizeof(eo));
+    memset(&bo, 0, sizeof(bo));
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
+        case 'b':
+            bo.booking = optarg;
+            break;
         case 'd':
             data = optarg;
             break;
@@ -632,21 +643,36 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     for (t = 0; bol_edi_export_type_names[t]; t++)
         if (!strcmp(argv[optind], bol_edi_export_type_names[t]))
             break;
+    boxes = !strcmp(argv[optind], "coparn") || !strcmp(argv[optind], "vermas");
+    if (bo.booking && strcmp(argv[optind], "coparn") != 0) {
+        bol_log_error("--booking selects a coparn export");
+        return CLI_EXIT_USAGE;
+    }
     if (!strcmp(argv[optind], "dcsa"))
         return export_dcsa(data, &eo);
-    if (!bol_edi_export_type_names[t]) {
-        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, coprar, "
-                      "movins, dcsa)",
+    if (boxes) {
+        bool coparn = argv[optind][2] == 'p';
+
+        if (eo.terminal || eo.line || eo.after_seq ||
+            (coparn ? !bo.booking || eo.visit : !eo.visit)) {
+            bol_log_error("%s needs %s", argv[optind],
+                          coparn ? "--booking (and nothing else)" : "--visit (and nothing else)");
+            return CLI_EXIT_USAGE;
+        }
+        bo.visit = eo.visit;
+    } else if (!bol_edi_export_type_names[t]) {
+        bol_log_error("'%s' is not a message bollard writes (baplie, coarri, codeco, coparn, "
+                      "coprar, movins, vermas, dcsa)",
                       argv[optind]);
         return CLI_EXIT_USAGE;
     }
     eo.type = (enum bol_edi_export_type) t;
-    if (version && eo.type != BOL_EXPORT_BAPLIE) {
+    if (version && (boxes || eo.type != BOL_EXPORT_BAPLIE)) {
         bol_log_error("--version is for baplie: %s has one version", argv[optind]);
         return CLI_EXIT_USAGE;
     }
-    if ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
-        (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL)) {
+    if (!boxes && ((eo.type == BOL_EXPORT_CODECO) != (eo.terminal != NULL) ||
+                   (eo.type != BOL_EXPORT_CODECO) != (eo.visit != NULL))) {
         bol_log_error("%s needs %s", argv[optind],
                       eo.type == BOL_EXPORT_CODECO ? "--terminal (and no --visit)"
                                                    : "--visit (and no --terminal)");
@@ -658,7 +684,14 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
     sc.read_only = true;
     bol_diag_init(&d);
     r = bol_store_open(&sc, &s, &d);
-    if (r == 0)
+    bo.now_us = eo.now_us;
+    bo.sender = "BOLLARD";
+    bo.recipient = NULL; /* the release's line, or UNKNOWN */
+    memset(&res, 0, sizeof(res));
+    if (r == 0 && boxes)
+        r = argv[optind][2] == 'p' ? bol_edi_export_coparn(s, &bo, &b, &d)
+                                   : bol_edi_export_vermas(s, &bo, &b, &d);
+    else if (r == 0)
         r = bol_edi_export(s, &eo, &b, &res, &d);
     bol_store_close(s);
     if (r < 0) {
@@ -688,7 +721,9 @@ int cmd_edi_export(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("%s: %s", out ? out : "standard output", strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    if (eo.type == BOL_EXPORT_COPRAR || eo.type == BOL_EXPORT_MOVINS)
+    if (boxes)
+        fprintf(stderr, "written\n");
+    else if (eo.type == BOL_EXPORT_COPRAR || eo.type == BOL_EXPORT_MOVINS)
         fprintf(stderr, "%zu %s\n", res.boxes,
                 eo.type == BOL_EXPORT_COPRAR ? "order lines" : "stowage rules");
     else if (eo.type == BOL_EXPORT_BAPLIE)

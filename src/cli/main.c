@@ -57,6 +57,8 @@ static const struct cli_command commands[] = {
       "run the detection rules over the journal without raising" },
     { "audit", cmd_audit, cmd_audit_usage, "search and export the audit trail; forward to syslog" },
     { "batch", cmd_batch, cmd_batch_usage, "apply a file of operations, line by line" },
+    { "booking list", cmd_booking_list, cmd_booking_list_usage,
+      "list the release orders lines sent for their bookings" },
     { "canary create", cmd_canary_create, cmd_canary_create_usage,
       "create a decoy container, account or API key" },
     { "canary list", cmd_canary_list, cmd_canary_list_usage, "list the decoys" },

@@ -80,3 +80,16 @@ BOL_MUST_CHECK int bol_cmd_cell_open(struct run *r, const char *visit, const str
                                      unsigned length, const char *field);
 /* Order commands (cmd_order.c): order.add, order.clear, stowage.add, stowage.clear. */
 int bol_c_order(struct run *r);
+/* Booking releases and pending VGMs (cmd_booking.c). */
+int bol_c_booking_release_cancel(struct run *r);
+int bol_c_booking_release_order(struct run *r);
+int bol_c_booking_release_replace(struct run *r);
+int bol_c_vgm_declare(struct run *r);
+/* gate.deliver quoting "release": check the box against it and take one unit. */
+BOL_MUST_CHECK int bol_c_booking_deliver(struct run *r, const struct bol_container *c);
+/*
+ * A box being registered: its pending VGM, if any, into *c, and the event
+ * that removes it (*type, *payload; *payload NULL when there is none).
+ */
+BOL_MUST_CHECK int bol_c_vgm_take(struct run *r, struct bol_container *c, const char **type,
+                                  json_t **payload);

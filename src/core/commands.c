@@ -335,7 +335,7 @@ static int deliverable(struct run *r, const struct bol_container *c)
     rc = r->v->released(r->v->ctx, c->id.s, &released);
     if (rc < 0)
         return rc;
-    if (!released)
+    if (!released && !json_object_get(r->cmd, "release")) /* gate.deliver checked it */
         return FAIL(r, BOL_E_STATE, "id", "%s has no delivery release", c->id.s);
     return 0;
 }
@@ -700,14 +700,21 @@ static int c_visit_advance(struct run *r)
 /* ---- container master data ---- */
 
 /* Emit container.registered for c, on a vessel cell when at is a vessel place. */
-static int register_box(struct run *r, const struct bol_container *c, const struct bol_place *at,
+static int register_box(struct run *r, const struct bol_container *box, const struct bol_place *at,
                         const char *terminal, struct bol_str reason)
 {
-    json_t *jc = NULL, *p, *ja = NULL;
-    int rc = bol_container_to_json(c, &jc);
+    struct bol_container with = *box, *c = &with;
+    json_t *jc = NULL, *p, *ja = NULL, *vgm = NULL;
+    const char *vgm_type = NULL;
+    int rc = bol_c_vgm_take(r, c, &vgm_type, &vgm); /* a VGM declared before the box was known */
 
     if (rc < 0)
+        return rc;
+    rc = bol_container_to_json(c, &jc);
+    if (rc < 0) {
+        json_decref(vgm);
         return FAIL(r, rc, "container", "out of memory");
+    }
     p = json_pack("{s:o}", "container", jc);
     if (p && at && (at->kind == BOL_PLACE_VESSEL || at->kind == BOL_PLACE_YARD)) {
         if (place_json(at, &ja) < 0 || jv_set(p, "at", ja) < 0) {
@@ -719,7 +726,12 @@ static int register_box(struct run *r, const struct bol_container *c, const stru
         json_decref(p);
         p = NULL;
     }
-    return bol_cmd_emit(r, "container.registered", terminal, p);
+    rc = bol_cmd_emit(r, "container.registered", terminal, p);
+    if (rc < 0 || !vgm) {
+        json_decref(vgm);
+        return rc;
+    }
+    return bol_cmd_emit(r, vgm_type, "", vgm);
 }
 
 /* May c be registered (again)?  Not while it is in the terminal. */
@@ -1118,7 +1130,7 @@ static int c_gate_receive(struct run *r)
 
 static int c_gate_deliver(struct run *r)
 {
-    static const char *const keys[] = { "truck", "id", NULL };
+    static const char *const keys[] = { "truck", "id", "release", NULL };
     struct bol_truck_visit t;
     struct bol_container c;
     struct bol_place to;
@@ -1126,6 +1138,8 @@ static int c_gate_deliver(struct run *r)
 
     if ((rc = bol_cmd_keys(r, keys)) < 0 || (rc = get_truck(r, r->cmd, "truck", &t)) < 0 ||
         (rc = get_container(r, r->cmd, "id", &c)) < 0)
+        return rc;
+    if (json_object_get(r->cmd, "release") && (rc = bol_c_booking_deliver(r, &c)) < 0)
         return rc;
     if (c.place.kind != BOL_PLACE_YARD)
         return FAIL(r, BOL_E_STATE, "id", "%s is delivered from the yard", c.id.s);
@@ -1653,6 +1667,9 @@ static const struct {
     { "auth.login", bol_c_auth_login },
     { "berth.define", c_berth_define },
     { "block.define", c_block_define },
+    { "booking.release_cancel", bol_c_booking_release_cancel },
+    { "booking.release_order", bol_c_booking_release_order },
+    { "booking.release_replace", bol_c_booking_release_replace },
     { "canary.create", bol_c_canary_create },
     { "canary.trip", bol_c_canary_trip },
     { "container.correct", c_container_correct },
@@ -1700,6 +1717,7 @@ static const struct {
     { "user.unlock", bol_c_user_unlock },
     { "user.update", bol_c_user_update },
     { "vessel.define", c_vessel_define },
+    { "vgm.declare", bol_c_vgm_declare },
     { "visit.advance", c_visit_advance },
     { "visit.define", c_visit_define },
     { "wi.cancel", c_wi_cancel },
@@ -1721,6 +1739,9 @@ const char *const bol_cmd_names[] = {
     "auth.login",
     "berth.define",
     "block.define",
+    "booking.release_cancel",
+    "booking.release_order",
+    "booking.release_replace",
     "canary.create",
     "canary.trip",
     "container.correct",
@@ -1768,6 +1789,7 @@ const char *const bol_cmd_names[] = {
     "user.unlock",
     "user.update",
     "vessel.define",
+    "vgm.declare",
     "visit.advance",
     "visit.define",
     "wi.cancel",

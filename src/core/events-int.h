@@ -51,6 +51,8 @@ extern const struct bol_event_def bol_slot_events[]; /* ev_slot.c: reserved and 
 extern const size_t bol_slot_nevents;
 extern const struct bol_event_def bol_order_events[];
 extern const size_t bol_order_nevents;
+extern const struct bol_event_def bol_booking_events[];
+extern const size_t bol_booking_nevents;
 
 /* State tables, listed in bol_state_tables (events.c). */
 extern const struct bol_table bol_t_terminal, bol_t_line, bol_t_berth, bol_t_block, bol_t_equipment,
@@ -64,6 +66,7 @@ extern const struct bol_table bol_t_vessel_slot_mark;
 /* Check a slot.marked payload (ev_slot.c); slot.mark's command writes one. */
 BOL_MUST_CHECK int bol_slot_marks_check(json_t *p, struct bol_diag *diag);
 extern const struct bol_table bol_t_visit_order, bol_t_stowage_rule; /* ev_order.c */
+extern const struct bol_table bol_t_booking_release, bol_t_vgm_pending;
 
 /*
  * Check that a payload decoded into a struct says exactly what the struct's

@@ -28,20 +28,36 @@
 
 /* Every table, in a fixed order. */
 static const struct bol_table *const tables[] = {
-    &bol_t_terminal,      &bol_t_line,
-    &bol_t_berth,         &bol_t_block,
-    &bol_t_equipment,     &bol_t_vessel,
-    &bol_t_visit,         &bol_t_container,
-    &bol_t_yard_slot,     &bol_t_vessel_slot,
-    &bol_t_hold,          &bol_t_release,
-    &bol_t_truck_visit,   &bol_t_wi,
-    &bol_t_history,       &bol_t_move,
-    &bol_t_account,       &bol_t_apikey,
-    &bol_t_grant,         &bol_t_approval,
-    &bol_t_journal_epoch, &bol_t_alert,
-    &bol_t_canary,        &bol_t_incident,
-    &bol_t_inspect_run,   &bol_t_vessel_slot_mark,
-    &bol_t_visit_order,   &bol_t_stowage_rule,
+    &bol_t_terminal,
+    &bol_t_line,
+    &bol_t_berth,
+    &bol_t_block,
+    &bol_t_equipment,
+    &bol_t_vessel,
+    &bol_t_visit,
+    &bol_t_container,
+    &bol_t_yard_slot,
+    &bol_t_vessel_slot,
+    &bol_t_hold,
+    &bol_t_release,
+    &bol_t_truck_visit,
+    &bol_t_wi,
+    &bol_t_history,
+    &bol_t_move,
+    &bol_t_account,
+    &bol_t_apikey,
+    &bol_t_grant,
+    &bol_t_approval,
+    &bol_t_journal_epoch,
+    &bol_t_alert,
+    &bol_t_canary,
+    &bol_t_incident,
+    &bol_t_inspect_run,
+    &bol_t_vessel_slot_mark,
+    &bol_t_visit_order,
+    &bol_t_stowage_rule,
+    &bol_t_booking_release,
+    &bol_t_vgm_pending,
 };
 
 const struct bol_table *const *bol_state_tables(size_t *ret_n)
@@ -143,6 +159,10 @@ static const struct bol_event_def *find(struct bol_str type)
     for (i = 0; i < bol_order_nevents; i++) {
         if (bol_str_eq_cstr(type, bol_order_events[i].type))
             return &bol_order_events[i];
+    }
+    for (i = 0; i < bol_booking_nevents; i++) {
+        if (bol_str_eq_cstr(type, bol_booking_events[i].type))
+            return &bol_booking_events[i];
     }
     return NULL;
 }

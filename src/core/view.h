@@ -50,13 +50,15 @@ struct bol_view_wi_ref {
 
 /* Things kept as one canonical JSON document each (account.h). */
 enum bol_view_doc {
-    BOL_DOC_ACCOUNT = 0, /* key: user name */
-    BOL_DOC_APIKEY,      /* key: key id */
-    BOL_DOC_GRANT,       /* key: window id */
-    BOL_DOC_APPROVAL,    /* key: request id */
-    BOL_DOC_ALERT,       /* key: alert id */
-    BOL_DOC_CANARY,      /* key: the decoy's id */
-    BOL_DOC_INCIDENT,    /* key: incident id */
+    BOL_DOC_ACCOUNT = 0,     /* key: user name */
+    BOL_DOC_APIKEY,          /* key: key id */
+    BOL_DOC_GRANT,           /* key: window id */
+    BOL_DOC_APPROVAL,        /* key: request id */
+    BOL_DOC_ALERT,           /* key: alert id */
+    BOL_DOC_CANARY,          /* key: the decoy's id */
+    BOL_DOC_INCIDENT,        /* key: incident id */
+    BOL_DOC_BOOKING_RELEASE, /* key: release reference (booking.h) */
+    BOL_DOC_VGM_PENDING,     /* key: container id */
 };
 
 enum bol_view_thing {

@@ -37,9 +37,28 @@ static int map_box(const struct bol_edi_boxes *b, size_t i, const struct bol_ver
     r = ctx->container(ctx->u, x->id.s, &c);
     if (r < 0)
         return r;
-    if (r == 0) {
-        out->unknown++;
-        return warn(out, x, "bollard has no record of this box: its VGM is not recorded");
+    if (r == 0) { /* declared before the box is announced: kept until it is registered */
+        out->pending++;
+        cmd = json_pack("{s:s, s:s, s:I}", "cmd", "vgm.declare", "id", x->id.s, "vgm_kg",
+                        (json_int_t) x->vgm_kg);
+        if (cmd && method[0] && json_object_set_new(cmd, "method", json_string(method)) != 0) {
+            json_decref(cmd);
+            cmd = NULL;
+        }
+        if (cmd && ctx->declarant && ctx->declarant[0] &&
+            json_object_set_new(cmd, "declarant", json_string(ctx->declarant)) != 0) {
+            json_decref(cmd);
+            cmd = NULL;
+        }
+        if (cmd && ctx->ref && ctx->ref[0] &&
+            json_object_set_new(cmd, "ref", json_string(ctx->ref)) != 0) {
+            json_decref(cmd);
+            cmd = NULL;
+        }
+        if (!cmd)
+            return BOL_E_NOMEM;
+        out->m.slot[out->m.boxes++] = i;
+        return json_array_append_new(out->m.cmds, cmd) == 0 ? 0 : BOL_E_NOMEM;
     }
     if (c.vgm_kg == x->vgm_kg &&
         (!method[0] ||

@@ -13,8 +13,8 @@
  *   a known box whose VGM or method differs  a correction, with the message
  *                                            named as its reason
  *   a known box with the same VGM and method nothing (sent again)
- *   a box bollard has no record of           left out, with a warning (it is
- *                                            declared before it is announced)
+ *   a box bollard has no record of           a vgm.declare: kept pending until the
+ *                                            box is registered (booking.h)
  *   no container number, or text that is    left out, with a warning
  *   not one
  *   no VGM in the group                      left out, with a warning
@@ -33,11 +33,14 @@ struct bol_vermas_ctx {
     /* 1 with the box's master data, 0 when bollard has no record of it, < 0 on error */
     int (*container)(void *u, const char *id, struct bol_container *out);
     void *u;
+    const char *declarant; /* a pending VGM's declarant (the sender), or NULL */
+    const char *ref;       /* and the message that declared it, or NULL */
 };
 
 struct bol_vermas_mapped {
-    struct bol_edi_mapped m; /* cmds, the box of each (m.slot), notes; m.boxes = corrections */
+    struct bol_edi_mapped m; /* cmds, the box of each (m.slot), notes; m.boxes = commands */
     uint32_t unknown, same, no_vgm;
+    uint32_t pending; /* boxes bollard has no record of: their VGM kept pending */
 };
 
 /* 0 (out->m.failed says whether the message may import), or BOL_E_NOMEM and the like. */

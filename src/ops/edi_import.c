@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "domain.h"
 #include "entry.h"
+#include "edi_boxes.h"
 #include "edi_import.h"
 #include "edi_import-int.h"
 #include "edi_orders.h"
@@ -303,6 +304,7 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
     const struct bol_edi_message *m = &im->eq.ic.msgs[msg];
     const struct bol_edi_boxes *b = &im->eq.msgs[msg];
     bool vermas = !strcmp(m->type, "VERMAS");
+    bool release = !vermas && !strcmp(b->doc, "12"); /* a COPARN release order (edi_boxes.c) */
     json_t *notes = json_object_get(mr, "notes");
     struct bol_vermas_ctx vctx;
     struct bol_vermas_mapped vm;
@@ -333,9 +335,13 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
         snprintf(reason, sizeof(reason), "VGM declared in VERMAS %.35s from %.35s",
                  b->doc_no[0] ? b->doc_no : m->ref, im->eq.ic.sender);
         vctx.reason = reason;
+        vctx.declarant = im->eq.ic.sender;
+        vctx.ref = b->doc_no[0] ? b->doc_no : m->ref;
         vctx.container = known_box;
         vctx.u = im;
         r = bol_vermas_map(b, &vctx, &vm);
+    } else if (release) {
+        r = bol_edi_release_map(im->p, im->n, msg, im->eq.ic.sender, line_known, im, &vm.m);
     } else {
         memset(&cctx, 0, sizeof(cctx));
         cctx.line_known = line_known;
@@ -346,14 +352,17 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
     if (r < 0)
         return r;
     if (json_array_extend(notes, vm.m.notes) != 0 ||
-        (vermas && (bol_edi_imp_count(mr, "corrected", vm.m.boxes) < 0 ||
+        (vermas && (bol_edi_imp_count(mr, "corrected", vm.m.boxes - vm.pending) < 0 ||
+                    bol_edi_imp_count(mr, "pending", vm.pending) < 0 ||
                     bol_edi_imp_count(mr, "unchanged", vm.same) < 0 ||
                     bol_edi_imp_count(mr, "unknown", vm.unknown) < 0 ||
                     bol_edi_imp_count(mr, "without_vgm", vm.no_vgm) < 0)) ||
-        (!vermas && (bol_edi_imp_count(mr, "announced", vm.m.failed ? 0 : vm.m.boxes) < 0 ||
-                     bol_edi_imp_count(mr, "already_known", vm.m.already) < 0 ||
-                     bol_edi_imp_count(mr, "unidentified", vm.m.unidentified) < 0 ||
-                     bol_edi_imp_count(mr, "flagged", vm.m.flagged) < 0)) ||
+        (release && bol_edi_imp_count(mr, "releases", vm.m.failed ? 0 : vm.m.boxes) < 0) ||
+        (!vermas && !release &&
+         (bol_edi_imp_count(mr, "announced", vm.m.failed ? 0 : vm.m.boxes) < 0 ||
+          bol_edi_imp_count(mr, "already_known", vm.m.already) < 0 ||
+          bol_edi_imp_count(mr, "unidentified", vm.m.unidentified) < 0 ||
+          bol_edi_imp_count(mr, "flagged", vm.m.flagged) < 0)) ||
         (vm.m.dropped && bol_edi_imp_count(mr, "notes_dropped", vm.m.dropped) < 0)) {
         r = BOL_E_NOMEM;
         goto out;
@@ -370,13 +379,15 @@ static int import_boxes(struct imp *im, size_t msg, json_t *mr)
     {
         long step = call.failed_step;
         const struct bol_edi_box *x =
-            r < 0 && step >= 0 && (size_t) step < json_array_size(vm.m.cmds)
+            r < 0 && !release && step >= 0 && (size_t) step < json_array_size(vm.m.cmds)
                 ? &b->v[vm.m.slot[step]]
                 : NULL;
 
         r = bol_edi_imp_outcome(mr, &call, r, x ? x->id.s : "", x ? x->offset : m->offset,
                                 x ? x->segment : m->first_segment,
-                                vermas ? "corrected" : "announced");
+                                vermas    ? "corrected"
+                                : release ? "releases"
+                                          : "announced");
     }
 out:
     bol_edi_mapped_release(&vm.m);

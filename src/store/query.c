@@ -859,6 +859,8 @@ static const struct bol_sql q_docs_all[] = {
     [BOL_DOC_ALERT] = { "SELECT doc FROM alert ORDER BY raised_seq" },
     [BOL_DOC_CANARY] = { "SELECT doc FROM canary ORDER BY id" },
     [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident ORDER BY id" },
+    [BOL_DOC_BOOKING_RELEASE] = { "SELECT doc FROM booking_release ORDER BY booking, ref" },
+    [BOL_DOC_VGM_PENDING] = { "SELECT doc FROM vgm_pending ORDER BY id" },
 };
 static const struct bol_sql q_grants_of = {
     "SELECT doc FROM access_grant WHERE user_name = $1 ORDER BY id"

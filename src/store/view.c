@@ -697,6 +697,8 @@ static const struct bol_sql q_docs[] = {
     [BOL_DOC_ALERT] = { "SELECT doc FROM alert WHERE id = $1" },
     [BOL_DOC_CANARY] = { "SELECT doc FROM canary WHERE id = $1" },
     [BOL_DOC_INCIDENT] = { "SELECT doc FROM incident WHERE id = $1" },
+    [BOL_DOC_BOOKING_RELEASE] = { "SELECT doc FROM booking_release WHERE ref = $1" },
+    [BOL_DOC_VGM_PENDING] = { "SELECT doc FROM vgm_pending WHERE id = $1" },
 };
 
 static int v_doc(void *ctx, enum bol_view_doc what, const char *key, struct bol_buf *out)
