@@ -396,7 +396,7 @@ visit=$(python3 -c "import json; print([e for e in json.load(open('$tmp/msk.json
 check "coarri for a line key" "200" "$(S -H "Authorization: Bearer $key_line" "$url/api/v1/edi/coarri?visit=$visit&line=ONE")"
 check "coarri: the line's boxes only" "MSK" "$(grep -o 'NAD+CF+[A-Z]*' "$tmp/body" | sort -u | sed 's/NAD+CF+//' | tr '\n' ' ' | sed 's/ $//')"
 check "codeco needs a terminal" "400" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/edi/codeco?visit=$visit")"
-check "no such message type" "404" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/edi/coprar?visit=$visit")"
+check "no such message type" "404" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/edi/copino?visit=$visit")"
 check "baplie for a planner" "200" "$(S -H "Authorization: Bearer $key_vessel_planner" "$url/api/v1/edi/baplie?visit=$visit")"
 cp "$tmp/body" "$tmp/plan.edi"
 before=$(size)

@@ -73,6 +73,11 @@ alert                           0 rows  4f895aeba58cf5a8  same
 canary                          0 rows  9771d5fc9dc0f096  same
 incident                        0 rows  f6f24c1cd29c0cb1  same
 inspect_run                     0 rows  c86c6f3c16a7879f  same
+vessel_slot_mark                0 rows  41a2c4370cdc6fbe  same
+visit_order                     0 rows  1edf03d17fe4520c  same
+stowage_rule                    0 rows  f18eaecf638a846a  same
+booking_release                 0 rows  e9026fe33ea4e213  same
+vgm_pending                     0 rows  c07f7cc13b670166  same
 state equals a replay of the journal
 EOF
 

@@ -133,7 +133,7 @@ for args, what in ((["--visit", "NOPE-1", "coarri"], "no vessel visit NOPE-1"),
                    (["--visit", visits[0], "codeco"], "codeco needs --terminal"),
                    (["--terminal", "DCT1", "coarri"], "coarri needs --visit"),
                    (["--visit", visits[0], "--after", "-1", "coarri"], "not an entry number"),
-                   (["--visit", visits[0], "coprar"], "not a message bollard writes")):
+                   (["--visit", visits[0], "copino"], "not a message bollard writes")):
     rc, out, err = export(*args)
     check(rc != 0 and not out and what in err, "refused: %s" % " ".join(args))
 
