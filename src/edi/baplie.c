@@ -167,7 +167,10 @@ static int equipment(struct bol_edi_interchange *ic, size_t msg, struct bol_bapl
 
     if (sl->eqd) {
         /* Another box in the same cell (a bundle, two on a flat): a slot of its own. */
-        struct bol_baplie_slot *more = new_slot(b, seg);
+        struct bol_baplie_slot *more;
+
+        close_slot(b); /* the slot before is complete: counted if it holds no box */
+        more = new_slot(b, seg);
 
         if (!more)
             return BOL_E_NOMEM;

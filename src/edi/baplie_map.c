@@ -408,6 +408,11 @@ int bol_baplie_map(const struct bol_baplie *b, const struct bol_edi_map_ctx *ctx
 
 /* ---- reserved and blocked cells ---- */
 
+static bool same_cell(const struct bol_cell *a, const struct bol_cell *b)
+{
+    return a->bay == b->bay && a->row == b->row && a->tier == b->tier;
+}
+
 int bol_baplie_marks(const struct bol_baplie *b, const char *visit, const char *ref,
                      json_t **ret_cmd, uint32_t *reserved, uint32_t *blocked)
 {
@@ -425,6 +430,11 @@ int bol_baplie_marks(const struct bol_baplie *b, const char *visit, const char *
 
         if (s->has_box || !s->cell_ok)
             continue; /* a bad cell was warned about by the reader */
+        /* A bundle's member without a number, beside a box in its cell, marks nothing. */
+        if ((i > 0 && b->slots[i - 1].has_box && same_cell(&b->slots[i - 1].cell, &s->cell)) ||
+            (i + 1 < b->nslots && b->slots[i + 1].has_box &&
+             same_cell(&b->slots[i + 1].cell, &s->cell)))
+            continue;
         bol_cell_format(&s->cell, cell);
         json_array_foreach(marks, k, m)
         {

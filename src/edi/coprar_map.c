@@ -187,8 +187,10 @@ int bol_coprar_map(const struct bol_edi_boxes *b, const struct bol_coprar_ctx *c
     if (cancel || replace) {
         c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "cmd", "order.clear", "visit", ctx->visit,
                       "kind", kind, "sender", ctx->sender, "doc_no", b->doc_no, "cancel", cancel);
-        if (!c || json_array_append_new(out->cmds, c) != 0)
-            return BOL_E_NOMEM;
+        if (!c || json_array_append_new(out->cmds, c) != 0) {
+            r = BOL_E_NOMEM;
+            goto fail;
+        }
         out->slot[0] = SIZE_MAX;
     }
     if (cancel)
@@ -198,7 +200,7 @@ int bol_coprar_map(const struct bol_edi_boxes *b, const struct bol_coprar_ctx *c
 
         r = box_line(x, out, &box);
         if (r < 0)
-            return r;
+            goto fail;
         if (r == 0)
             continue;
         if (!x->id_text[0])
@@ -207,12 +209,18 @@ int bol_coprar_map(const struct bol_edi_boxes *b, const struct bol_coprar_ctx *c
             out->flagged++;
         c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "cmd", "order.add", "visit", ctx->visit,
                       "kind", kind, "sender", ctx->sender, "doc_no", b->doc_no, "box", box);
-        if (!c || json_array_append_new(out->cmds, c) != 0)
-            return BOL_E_NOMEM;
+        if (!c || json_array_append_new(out->cmds, c) != 0) {
+            r = BOL_E_NOMEM;
+            goto fail;
+        }
         out->slot[json_array_size(out->cmds) - 1] = i;
         out->boxes++;
     }
     return 0;
+fail:
+    /* on an error the caller gets nothing to release */
+    bol_edi_mapped_release(out);
+    return r;
 }
 
 /* ---- out ---- */

@@ -313,23 +313,31 @@ int bol_movins_map(const struct bol_movins *mv, const struct bol_movins_ctx *ctx
         return r;
     c = json_pack("{s:s, s:s, s:s, s:s}", "cmd", "stowage.clear", "visit", ctx->visit, "sender",
                   ctx->sender, "doc_no", mv->doc_no);
-    if (!c || json_array_append_new(out->cmds, c) != 0)
-        return BOL_E_NOMEM;
+    if (!c || json_array_append_new(out->cmds, c) != 0) {
+        r = BOL_E_NOMEM;
+        goto fail;
+    }
     out->slot[0] = SIZE_MAX;
     for (i = 0; i < mv->n; i++) {
         r = rule_json(&mv->v[i], out, &rule);
         if (r < 0)
-            return r;
+            goto fail;
         if (r == 0)
             continue;
         c = json_pack("{s:s, s:s, s:s, s:o}", "cmd", "stowage.add", "visit", ctx->visit, "sender",
                       ctx->sender, "rule", rule);
-        if (!c || json_array_append_new(out->cmds, c) != 0)
-            return BOL_E_NOMEM;
+        if (!c || json_array_append_new(out->cmds, c) != 0) {
+            r = BOL_E_NOMEM;
+            goto fail;
+        }
         out->slot[json_array_size(out->cmds) - 1] = i;
         out->boxes++;
     }
     return 0;
+fail:
+    /* on an error the caller gets nothing to release */
+    bol_edi_mapped_release(out);
+    return r;
 }
 
 /* ---- out ---- */

@@ -142,12 +142,14 @@ p = batch(d1, [{"cmd": "visit.advance", "visit": "V1", "phase": "arrived"},
 check(p.returncode == 0, "visit arrived, both boxes discharged to the quay")
 p = batch(d1, [{"cmd": "load", "id": OOG, "visit": "V1", "cell": "0060280"}])
 check(p.returncode != 0 and "blocked: OVERHANG OF 0020280" in p.stdout + p.stderr,
-      "load into blocked cell 0060280 refused: %s" % (p.stdout + p.stderr).strip()[-160:])
+      "load into blocked cell 0060280 refused: %s"
+      % (p.stdout + p.stderr).strip()[-160:].replace("\n", " "))
 p = batch(d1, [{"cmd": "load", "id": RF, "visit": "V1", "cell": "0050280"}])
 check(p.returncode != 0 and "0060280" in p.stdout + p.stderr and "blocked" in p.stdout + p.stderr,
       "a 20 ft box into bay 05, under blocked 40 ft bay 06, refused")
 p = batch(d1, [{"cmd": "load", "id": OOG, "visit": "V1", "cell": "0020280"}])
-check(p.returncode == 0, "the same box into its own cell loads: %s" % p.stderr.strip()[-160:])
+check(p.returncode == 0,
+      "the same box into its own cell loads: %s" % p.stderr.strip()[-160:].replace("\n", " "))
 
 # Export as 3.1 and 2.2; the npm parser reads both.
 out31, out22 = os.path.join(tmp, "out31.edi"), os.path.join(tmp, "out22.edi")
@@ -172,7 +174,7 @@ if os.path.isdir(os.path.join(node, "edifact")):
         p = subprocess.run(["node", os.path.join(src, "tests", "interop", "check.js"), path] + want,
                            capture_output=True, text=True, env=dict(os.environ, NODE_PATH=node))
         check(p.returncode == 0, "npm edifact reads %s: %s" % (os.path.basename(path),
-                                                              (p.stdout + p.stderr).strip()[-200:]))
+                                                              (p.stdout + p.stderr).strip()[-200:].replace("\n", " ")))
 else:
     print("# skipped: tests/interop/node_modules missing (scripts/install-deps)")
 
