@@ -128,6 +128,8 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
         txt(ic, seg, 3, 2, v, sizeof(v));
         if (v[0] && bol_mass_parse(bol_str_from(v), bol_str_from(u), ',', &x->max_kg, &d) < 0)
             return refuse(diag, 3, "weight limit", v, d.msg);
+        if (x->max_kg > 200000) /* the bound the core holds a stowage rule to */
+            return refuse(diag, 3, "weight limit", v, "above 200,000 kg for one cell");
     } else if (!strcmp(t, "TMP")) {
         m->reefers++;
         txt(ic, seg, 2, 1, v, sizeof(v));
