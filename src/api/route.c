@@ -292,19 +292,15 @@ static int line_and_hold_rules(struct req *r, json_t *body)
 static int choose_slot(struct req *r, json_t *cmd, json_t **asked, json_t **why, struct bol_diag *d)
 {
     struct bol_store *s = NULL;
-    json_t *copy = json_deep_copy(cmd);
     int rc;
 
-    if (!copy)
-        return bol_diag_fail(d, BOL_E_NOMEM, "cmd", "out of memory");
+    *asked = *why = NULL;
+    if (!bol_ops_autoslot_wanted(cmd))
+        return 0;
     rc = api_reader_get(r->api, &s, d);
     if (rc == 0)
-        rc = bol_ops_autoslot(s, cmd, r->now, why, d);
+        rc = bol_ops_autoslot(s, cmd, r->now, asked, why, d);
     api_reader_put(r->api, s);
-    if (rc == 0 && *why)
-        *asked = copy;
-    else
-        json_decref(copy);
     return rc;
 }
 

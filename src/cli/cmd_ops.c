@@ -299,31 +299,20 @@ static int flush_window(struct batch *b, struct batch_line *w, unsigned n, struc
 }
 
 /*
- * A work instruction to "auto" (autoslot.h): the lines before it are run
- * first, so the slot planner sees what they did.  0, or the planner's error
+ * A work instruction to "auto" (autoslot.h), once the lines before it have
+ * run, so the slot planner sees what they did.  0, or the planner's error
  * in d.
  */
 static int batch_autoslot(struct bol_ops *ops, json_t *cmd, json_t **asked, struct bol_diag *d)
 {
     struct bol_store *s = NULL;
-    json_t *why = NULL, *copy;
-    int r;
+    json_t *why = NULL;
+    int r = bol_ops_reader(ops, &s, d);
 
-    if (!json_is_string(json_object_get(cmd, "to")) ||
-        strcmp(json_string_value(json_object_get(cmd, "to")), "auto") != 0)
-        return 0;
-    if (!(copy = json_deep_copy(cmd)))
-        return bol_diag_fail(d, BOL_E_NOMEM, "to", "out of memory");
-    r = bol_ops_reader(ops, &s, d);
     if (r == 0)
-        r = bol_ops_autoslot(s, cmd, bol_time_now_us(), &why, d);
+        r = bol_ops_autoslot(s, cmd, bol_time_now_us(), asked, &why, d);
     bol_store_close(s);
-    if (r == 0 && why) {
-        *asked = copy;
-        copy = NULL;
-    }
     json_decref(why);
-    json_decref(copy);
     return r;
 }
 
@@ -461,8 +450,7 @@ int cmd_batch(int argc, char **argv, struct cli_ctx *ctx)
         l->call.actor.id = bol_str_from(actor);
         l->call.actor.addr = bol_str_make("", 0);
         l->call.req = bol_str_from(l->req);
-        if (json_is_string(json_object_get(cmd, "to")) &&
-            !strcmp(json_string_value(json_object_get(cmd, "to")), "auto")) {
+        if (bol_ops_autoslot_wanted(cmd)) {
             flush_window(&b, w, n - 1, &rep);
             w[0] = *l;
             l = &w[0];

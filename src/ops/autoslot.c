@@ -8,19 +8,25 @@
 #include "mem.h"
 #include "yard_plan.h"
 
-int bol_ops_autoslot(struct bol_store *s, json_t *cmd, int64_t now_us, json_t **why,
-                     struct bol_diag *diag)
+bool bol_ops_autoslot_wanted(json_t *cmd)
 {
     const char *name = json_string_value(json_object_get(cmd, "cmd"));
     const char *to = json_string_value(json_object_get(cmd, "to"));
+
+    return name && !strcmp(name, "wi.plan") && to && !strcmp(to, "auto");
+}
+
+int bol_ops_autoslot(struct bol_store *s, json_t *cmd, int64_t now_us, json_t **asked, json_t **why,
+                     struct bol_diag *diag)
+{
     const char *kind = json_string_value(json_object_get(cmd, "kind"));
     const char *id = json_string_value(json_object_get(cmd, "id"));
     struct bol_slot_suggestion *g;
     char slot[BOL_YARD_ADDR_TEXT_MAX];
     int rc;
 
-    *why = NULL;
-    if (!name || strcmp(name, "wi.plan") != 0 || !to || strcmp(to, "auto") != 0)
+    *asked = *why = NULL;
+    if (!bol_ops_autoslot_wanted(cmd))
         return 0;
     if (!kind || (strcmp(kind, "dsch") != 0 && strcmp(kind, "gtin") != 0))
         return bol_diag_fail(diag, BOL_E_INVAL, "to",
@@ -36,10 +42,12 @@ int bol_ops_autoslot(struct bol_store *s, json_t *cmd, int64_t now_us, json_t **
         rc = bol_diag_fail(diag, BOL_E_NOTFOUND, "to", "no slot fits %s: %s", g->id.s, g->rules);
     if (rc == 0) {
         bol_yard_addr_format(&g->slot[0], slot);
+        *asked = json_deep_copy(cmd);
         *why = bol_slot_suggestion_json(g);
-        if (!*why || json_object_set_new(cmd, "to", json_string(slot)) != 0) {
+        if (!*asked || !*why || json_object_set_new(cmd, "to", json_string(slot)) != 0) {
+            json_decref(*asked);
             json_decref(*why);
-            *why = NULL;
+            *asked = *why = NULL;
             rc = bol_diag_fail(diag, BOL_E_NOMEM, "to", "out of memory");
         }
     }

@@ -24,12 +24,16 @@
 #include "errors.h"
 #include "store.h"
 
+/* Whether cmd asks for the planner's choice ("to": "auto"). */
+bool bol_ops_autoslot_wanted(json_t *cmd);
+
 /*
- * If cmd is such a wi.plan, set its "to" to the chosen slot and *why to
- * {"slot", "score", "why", "rules", "boxes"}; otherwise leave cmd alone and
- * *why NULL.  0, or the planner's error (BOL_E_NOTFOUND: no such box or no
+ * If cmd asks for it, set its "to" to the chosen slot, *asked to a copy of
+ * cmd as it was sent (for bol_ops_call.asked) and *why to the suggestion
+ * (yard_plan.h: bol_slot_suggestion_json); otherwise leave cmd alone and
+ * both NULL.  0, or the planner's error (BOL_E_NOTFOUND: no such box or no
  * slot fits, the diag says what ruled them out; BOL_E_STATE: not arriving
  * at the yard), or BOL_E_INVAL for "auto" on another kind of instruction.
  */
-BOL_MUST_CHECK int bol_ops_autoslot(struct bol_store *s, json_t *cmd, int64_t now_us, json_t **why,
-                                    struct bol_diag *diag);
+BOL_MUST_CHECK int bol_ops_autoslot(struct bol_store *s, json_t *cmd, int64_t now_us,
+                                    json_t **asked, json_t **why, struct bol_diag *diag);

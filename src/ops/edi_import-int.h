@@ -35,7 +35,10 @@ BOL_MUST_CHECK int bol_edi_imp_note(json_t *notes, const char *level, uint64_t o
 /* o[k] = v.  0 or BOL_E_NOMEM. */
 BOL_MUST_CHECK int bol_edi_imp_count(json_t *o, const char *k, uint64_t v);
 
-/* The request id of message m: "edi-" im->visit (or its type) "-" 128 bits of its bytes' SHA-256. */
+/* The request id of message m in the bytes p: "edi-" name "-" 128 bits of its bytes' SHA-256. */
+void bol_edi_msg_req(const char *p, const struct bol_edi_message *m, const char *name, char *out,
+                     size_t n);
+/* The same, named by im->visit (or, without a visit, the message's type). */
 void bol_edi_imp_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n);
 
 /* Run a message's commands as one command of several steps under its request id. */

@@ -204,16 +204,22 @@ static int plan_visit(struct imp *im, const struct bol_baplie *b, json_t **defin
 }
 
 /* The request id of a message imported into a visit: its bytes' hash. */
-void bol_edi_imp_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n)
+void bol_edi_msg_req(const char *p, const struct bol_edi_message *m, const char *name, char *out,
+                     size_t n)
 {
     uint8_t h[BOL_SHA256_LEN];
     char hex[33];
     size_t i;
 
-    bol_sha256(im->p + m->offset, (size_t) (m->end - m->offset), h);
+    bol_sha256(p + m->offset, (size_t) (m->end - m->offset), h);
     for (i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", h[i]);
-    snprintf(out, n, "edi-%s-%s", im->visit[0] ? im->visit : m->type, hex);
+    snprintf(out, n, "edi-%s-%s", name, hex);
+}
+
+void bol_edi_imp_req(struct imp *im, const struct bol_edi_message *m, char *out, size_t n)
+{
+    bol_edi_msg_req(im->p, m, im->visit[0] ? im->visit : m->type, out, n);
 }
 
 static const struct bol_baplie *plan_of(struct imp *im, size_t msg)

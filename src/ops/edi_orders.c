@@ -12,22 +12,22 @@
 #include "codec.h"
 #include "coprar_map.h"
 #include "domain.h"
+#include "edi_import-int.h"
 #include "edi_orders.h"
 #include "entry.h"
 #include "errors.h"
 #include "mem.h"
 #include "movins.h"
 #include "query.h"
-#include "sha256.h"
 #include "storeview.h"
 #include "str.h"
 
+/* An error note on the message: 1 (it failed), or BOL_E_NOMEM. */
 static int note(json_t *mr, uint64_t offset, uint32_t segment, const char *text)
 {
-    json_t *n = json_pack("{s:s, s:I, s:I, s:s}", "level", "error", "offset", (json_int_t) offset,
-                          "segment", (json_int_t) segment, "message", text);
-
-    return n && json_array_append_new(json_object_get(mr, "notes"), n) == 0 ? 1 : BOL_E_NOMEM;
+    return bol_edi_imp_note(json_object_get(mr, "notes"), "error", offset, segment, text) < 0
+               ? BOL_E_NOMEM
+               : 1;
 }
 
 /* Whether the report has a note at this offset already (from the equipment reader). */
@@ -113,23 +113,10 @@ static int find_visit(const struct bol_edi_orders_in *in, const char *vessel_id,
     return note(mr, m->offset, m->first_segment, text);
 }
 
-static void request_id(const struct bol_edi_orders_in *in, const struct bol_edi_message *m,
-                       const char *visit, char *out, size_t n)
-{
-    uint8_t h[BOL_SHA256_LEN];
-    char hex[33];
-    size_t i;
-
-    bol_sha256(in->p + m->offset, (size_t) (m->end - m->offset), h);
-    for (i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", h[i]);
-    snprintf(out, n, "edi-%s-%s", visit, hex);
-}
-
 /*
- * Run the mapped commands under req and report: "imported" with the
+ * Run the mapped commands under req and report (edi_import-int.h): the
  * journal range, "already imported", or 1 with an error at the failing
- * step's box (where[step] / its offset and segment; SIZE_MAX: the message).
+ * step's box (offs/segs[slot]; a step that is not a box's: the message).
  */
 static int run(const struct bol_edi_orders_in *in, const struct bol_edi_message *m,
                const struct bol_edi_mapped *mp, const uint64_t *offs, const uint32_t *segs,
@@ -138,7 +125,9 @@ static int run(const struct bol_edi_orders_in *in, const struct bol_edi_message 
     struct bol_ops_call call;
     struct bol_append_result ar;
     struct bol_diag d;
-    char text[2 * BOL_DIAG_MSG_MAX];
+    long step;
+    size_t slot;
+    bool at_box;
     int r;
 
     bol_diag_init(&d);
@@ -151,27 +140,11 @@ static int run(const struct bol_edi_orders_in *in, const struct bol_edi_message 
     call.cmd = mp->cmds;
     call.scope = in->scope;
     r = bol_ops_run_call(in->ops, &call);
-    if (r < 0 && !(call.diag.code == BOL_E_CONFLICT && !strcmp(call.diag.field, "req"))) {
-        long step = call.failed_step;
-        size_t slot =
-            step >= 0 && (size_t) step < json_array_size(mp->cmds) ? mp->slot[step] : SIZE_MAX;
-        bool at_box = slot != SIZE_MAX && slot < nslots;
-
-        snprintf(text, sizeof(text), "%s%s%s", call.diag.field, call.diag.field[0] ? ": " : "",
-                 call.diag.msg);
-        if (set(mr, count_key, json_integer(0)) < 0)
-            return BOL_E_NOMEM;
-        return note(mr, at_box ? offs[slot] : m->offset, at_box ? segs[slot] : m->first_segment,
-                    text);
-    }
-    if (r < 0 || call.res.duplicate)
-        return set(mr, "outcome", json_string("already imported"));
-    if (set(mr, "outcome", json_string("imported")) < 0 ||
-        set(mr, "seq",
-            json_pack("[I,I]", (json_int_t) call.res.first_seq, (json_int_t) call.res.last_seq)) <
-            0)
-        return BOL_E_NOMEM;
-    return 0;
+    step = call.failed_step;
+    slot = step >= 0 && (size_t) step < json_array_size(mp->cmds) ? mp->slot[step] : SIZE_MAX;
+    at_box = slot != SIZE_MAX && slot < nslots;
+    return bol_edi_imp_outcome(mr, &call, r, "", at_box ? offs[slot] : m->offset,
+                               at_box ? segs[slot] : m->first_segment, count_key);
 }
 
 int bol_edi_import_coprar(const struct bol_edi_orders_in *in, const struct bol_edi_equipment *eq,
@@ -227,7 +200,7 @@ int bol_edi_import_coprar(const struct bol_edi_orders_in *in, const struct bol_e
         offs[i] = b->v[i].offset;
         segs[i] = b->v[i].segment;
     }
-    request_id(in, m, visit, req, sizeof(req));
+    bol_edi_msg_req(in->p, m, visit, req, sizeof(req));
     r = run(in, m, &mp, offs, segs, b->n, req, mr, "lines");
 out:
     bol_free(offs);
@@ -307,7 +280,7 @@ int bol_edi_import_movins(const struct bol_edi_orders_in *in, size_t msg, json_t
         offs[i] = mv->v[i].offset;
         segs[i] = mv->v[i].segment;
     }
-    request_id(in, m, visit, req, sizeof(req));
+    bol_edi_msg_req(in->p, m, visit, req, sizeof(req));
     r = run(in, m, &mp, offs, segs, mv->n, req, mr, "rules");
 out:
     bol_free(offs);
