@@ -148,8 +148,8 @@ int bol_order_box_check(json_t *box, struct bol_diag *diag)
         (r = text_with(box, "cell", 7, is_cell, diag)) < 0 ||
         (r = jv_text(box, "booking", BOL_REF_MAX, false, &s, diag)) < 0 ||
         (r = jv_text(box, "line", BOL_LINE_MAX, false, &s, diag)) < 0 ||
-        (r = jv_int(box, "gross_kg", 1, 200000, false, &v, diag)) < 0 ||
-        (r = jv_int(box, "vgm_kg", 1, 200000, false, &v, diag)) < 0)
+        (r = jv_int(box, "gross_kg", 1, BOL_ORDER_KG_MAX, false, &v, diag)) < 0 ||
+        (r = jv_int(box, "vgm_kg", 1, BOL_ORDER_KG_MAX, false, &v, diag)) < 0)
         return r;
     if (json_object_get(box, "flagged") && !json_object_get(box, "container"))
         return bol_diag_fail(diag, BOL_E_INVAL, "flagged", "only a container number is flagged");
@@ -168,7 +168,7 @@ int bol_stowage_rule_check(json_t *rule, struct bol_diag *diag)
         return bol_diag_fail(diag, BOL_E_INVAL, "rule", "a stowage rule is an object");
     if ((r = jv_only(rule, keys, diag)) < 0 || (r = common_check(rule, diag)) < 0 ||
         (r = jv_enum(rule, "handling", bol_stowage_handling_names, false, &h, diag)) < 0 ||
-        (r = jv_int(rule, "max_kg", 1, 200000, false, &v, diag)) < 0)
+        (r = jv_int(rule, "max_kg", 1, BOL_ORDER_KG_MAX, false, &v, diag)) < 0)
         return r;
     if (!json_object_get(rule, "cell"))
         return bol_diag_fail(diag, BOL_E_INVAL, "cell", "a stowage rule names its cell");

@@ -19,8 +19,9 @@
 
 struct bol_diag;
 
-#define BOL_ORDER_LINES_MAX  20000 /* lines in one visit's list from one sender */
-#define BOL_ORDER_SENDER_MAX 35    /* UNB sender identification (an..35) */
+#define BOL_ORDER_LINES_MAX  20000  /* lines in one visit's list from one sender */
+#define BOL_ORDER_SENDER_MAX 35     /* UNB sender identification (an..35) */
+#define BOL_ORDER_KG_MAX     200000 /* a mass on an order line or stowage rule */
 
 /* "load", "discharge"; NULL-terminated. */
 extern const char *const bol_order_kind_names[];

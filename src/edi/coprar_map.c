@@ -12,6 +12,7 @@
 #include "edifact_write.h"
 #include "errors.h"
 #include "locode.h"
+#include "order.h"
 #include "utctime.h"
 
 const char *bol_coprar_kind(const char *doc)
@@ -108,6 +109,16 @@ static int box_line(const struct bol_edi_box *x, struct bol_edi_mapped *m, json_
         r = set_text(o, "booking", x->booking);
     if (r == 0 && strlen(x->line) <= 3)
         r = set_text(o, "line", x->line);
+    if (r == 0 && (x->gross_kg > BOL_ORDER_KG_MAX || x->vgm_kg > BOL_ORDER_KG_MAX)) {
+        char kg[16];
+
+        snprintf(kg, sizeof(kg), "%u kg", x->gross_kg > x->vgm_kg ? x->gross_kg : x->vgm_kg);
+        json_decref(o);
+        r = m ? note(m, true, x, "mass", kg,
+                     "above 200,000 kg for one box: the line cannot be kept")
+              : 0;
+        return r < 0 ? r : 0;
+    }
     if (r == 0 && x->gross_kg)
         r = set_int(o, "gross_kg", x->gross_kg);
     if (r == 0 && x->vgm_kg)

@@ -13,6 +13,7 @@
 #include "locode.h"
 #include "mem.h"
 #include "movins.h"
+#include "order.h"
 #include "sizetype.h"
 #include "utctime.h"
 
@@ -128,7 +129,7 @@ static int segment(void *ctx, struct bol_edi_interchange *ic, size_t msg,
         txt(ic, seg, 3, 2, v, sizeof(v));
         if (v[0] && bol_mass_parse(bol_str_from(v), bol_str_from(u), ',', &x->max_kg, &d) < 0)
             return refuse(diag, 3, "weight limit", v, d.msg);
-        if (x->max_kg > 200000) /* the bound the core holds a stowage rule to */
+        if (x->max_kg > BOL_ORDER_KG_MAX) /* the bound the core holds a stowage rule to */
             return refuse(diag, 3, "weight limit", v, "above 200,000 kg for one cell");
     } else if (!strcmp(t, "TMP")) {
         m->reefers++;

@@ -131,6 +131,39 @@ static void test_coprar_functions(void **state)
     }
 }
 
+/* A mass an order line cannot hold fails the message, naming the box and the mass. */
+static void test_coprar_mass_limit(void **state)
+{
+    static const char *const mea[][2] = {
+        { "MEA+AAE+G+KGM:27000", "MEA+AAE+G+KGM:200001" },
+        { "MEA+AAE+VGM+KGM:25000", "MEA+AAE+VGM+KGM:278009" },
+    };
+    struct bol_coprar_ctx ctx = { "V1", "BUILTLINE" };
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < BOL_ARRAY_SIZE(mea); i++) {
+        char text[2048], *p;
+        struct bol_edi_equipment eq;
+        struct bol_edi_mapped m;
+        const char *msg;
+
+        p = strstr(coprar, mea[i][0]);
+        snprintf(text, sizeof(text), "%.*s%s%s", (int) (p - coprar), coprar, mea[i][1],
+                 p + strlen(mea[i][0]));
+        assert_int_equal(bol_edi_equipment_read(text, strlen(text), NULL, &eq), 0);
+        assert_int_equal(bol_coprar_map(&eq.msgs[0], &ctx, &m), 0);
+        assert_true(m.failed);
+        msg = json_string_value(json_object_get(json_array_get(m.notes, 0), "message"));
+        assert_non_null(msg);
+        assert_non_null(strstr(msg, "MSCU1234566"));
+        assert_non_null(strstr(msg, i == 0 ? "200001 kg" : "278009 kg"));
+        assert_non_null(strstr(msg, "above 200,000 kg"));
+        bol_edi_mapped_release(&m);
+        bol_edi_equipment_release(&eq);
+    }
+}
+
 static json_t *movins_rules(const char *p, size_t n, struct bol_movins_set *s)
 {
     json_t *rules = NULL;
@@ -261,11 +294,9 @@ static void test_checks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_coprar_round_trip),
-        cmocka_unit_test(test_coprar_functions),
-        cmocka_unit_test(test_movins_round_trip),
-        cmocka_unit_test(test_movins_refusals),
-        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_coprar_round_trip), cmocka_unit_test(test_coprar_functions),
+        cmocka_unit_test(test_coprar_mass_limit), cmocka_unit_test(test_movins_round_trip),
+        cmocka_unit_test(test_movins_refusals),   cmocka_unit_test(test_checks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
