@@ -15,7 +15,7 @@
 #include <microhttpd.h>
 
 #include "api-int.h"
-#include "autoslot.h"
+#include "autoplan.h"
 #include "buf.h"
 #include "entry.h"
 #include "mem.h"
@@ -286,20 +286,20 @@ static int line_and_hold_rules(struct req *r, json_t *body)
 }
 
 /*
- * A work instruction to "auto": the slot planner's choice, made on a reader
- * (autoslot.h), goes into the command; the answer says why that slot.
+ * A work instruction that asks a planner (autoplan.h): the slot for "auto",
+ * or the dig-out before it, chosen on a reader; the answer says why.
  */
-static int choose_slot(struct req *r, json_t *cmd, json_t **asked, json_t **why, struct bol_diag *d)
+static int autoplan(struct req *r, json_t **cmd, json_t **asked, json_t **why, struct bol_diag *d)
 {
     struct bol_store *s = NULL;
     int rc;
 
     *asked = *why = NULL;
-    if (!bol_ops_autoslot_wanted(cmd))
+    if (!bol_ops_autoplan_wanted(*cmd))
         return 0;
     rc = api_reader_get(r->api, &s, d);
     if (rc == 0)
-        rc = bol_ops_autoslot(s, cmd, r->now, asked, why, d);
+        rc = bol_ops_autoplan(s, cmd, r->now, asked, why, d);
     api_reader_put(r->api, s);
     return rc;
 }
@@ -321,7 +321,7 @@ static int h_command(struct req *r)
     }
     memset(&call, 0, sizeof(call));
     bol_diag_init(&d);
-    rc = choose_slot(r, cmd, &call.asked, &why, &d);
+    rc = autoplan(r, &cmd, &call.asked, &why, &d);
     if (rc == 0)
         rc = api_run(r, cmd, &call, &d);
     json_decref(cmd);
@@ -331,12 +331,11 @@ static int h_command(struct req *r)
         return api_fail(r, rc, &d);
     }
     res = bol_ops_result_json(&call.res);
-    if (why && !res) {
-        json_decref(why);
-    } else if (why && json_object_set_new(res, "slot_choice", why) != 0) {
+    if (why && res && json_object_update(res, why) != 0) {
         json_decref(res);
         res = NULL;
     }
+    json_decref(why);
     return res ? api_json(r, call.res.duplicate ? 200 : 201, res) : api_fail(r, BOL_E_NOMEM, NULL);
 }
 

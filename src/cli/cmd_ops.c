@@ -12,7 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include "autoslot.h"
+#include "autoplan.h"
 #include "cli.h"
 #include "commands.h"
 #include "container_id.h"
@@ -289,7 +289,7 @@ static int flush_window(struct batch *b, struct batch_line *w, unsigned n, struc
     pthread_mutex_unlock(&b->lock);
     for (i = 0; i < n; i++) {
         report_line(rep, w[i].lineno, w[i].result, &w[i].call.diag, &w[i].call.res,
-                    bol_cmd_name(w[i].call.cmd));
+                    bol_cmd_name(w[i].call.asked ? w[i].call.asked : w[i].call.cmd));
         json_decref(w[i].call.cmd);
         json_decref(w[i].call.asked);
         w[i].call.cmd = NULL;
@@ -299,18 +299,18 @@ static int flush_window(struct batch *b, struct batch_line *w, unsigned n, struc
 }
 
 /*
- * A work instruction to "auto" (autoslot.h), once the lines before it have
- * run, so the slot planner sees what they did.  0, or the planner's error
- * in d.
+ * A work instruction that asks a planner (autoplan.h), once the lines
+ * before it have run, so the planner sees what they did.  *cmd may become
+ * the steps of a dig-out.  0, or the planner's error in d.
  */
-static int batch_autoslot(struct bol_ops *ops, json_t *cmd, json_t **asked, struct bol_diag *d)
+static int batch_autoplan(struct bol_ops *ops, json_t **cmd, json_t **asked, struct bol_diag *d)
 {
     struct bol_store *s = NULL;
     json_t *why = NULL;
     int r = bol_ops_reader(ops, &s, d);
 
     if (r == 0)
-        r = bol_ops_autoslot(s, cmd, bol_time_now_us(), asked, &why, d);
+        r = bol_ops_autoplan(s, cmd, bol_time_now_us(), asked, &why, d);
     bol_store_close(s);
     json_decref(why);
     return r;
@@ -450,14 +450,14 @@ int cmd_batch(int argc, char **argv, struct cli_ctx *ctx)
         l->call.actor.id = bol_str_from(actor);
         l->call.actor.addr = bol_str_make("", 0);
         l->call.req = bol_str_from(l->req);
-        if (bol_ops_autoslot_wanted(cmd)) {
+        if (bol_ops_autoplan_wanted(cmd)) {
             flush_window(&b, w, n - 1, &rep);
             w[0] = *l;
             l = &w[0];
             l->call.req = bol_str_from(l->req);
             n = 1;
             bol_diag_init(&d);
-            r = batch_autoslot(ops, cmd, &l->call.asked, &d);
+            r = batch_autoplan(ops, &cmd, &l->call.asked, &d);
             if (r < 0) {
                 report_line(&rep, lineno, r, &d, NULL, bol_cmd_name(cmd));
                 json_decref(cmd);

@@ -118,7 +118,7 @@ static int command_hash(struct bol_ops_call *call, struct bol_diag *diag)
 static void result_from(struct bol_ops_call *call, const struct bol_append_result *ar,
                         const struct bol_cmd_out *out)
 {
-    const char *name = bol_cmd_name(call->cmd);
+    const char *name = bol_cmd_name(call->asked ? call->asked : call->cmd);
 
     call->res.first_seq = ar->first_seq;
     call->res.last_seq = ar->last_seq;
@@ -128,8 +128,11 @@ static void result_from(struct bol_ops_call *call, const struct bol_append_resul
         call->res.id = ar->first_seq + (uint64_t) out->id_event;
         call->res.id_name = out->id_name;
     } else if (!out && name && (!strcmp(name, "wi.plan") || !strcmp(name, "truck.arrive"))) {
-        /* A repeat: these commands journal one event, whose number is the id. */
-        call->res.id = ar->first_seq;
+        /*
+         * A repeat, or an instruction after its dig-out's steps: these
+         * commands journal one event, the last, whose number is the id.
+         */
+        call->res.id = ar->last_seq;
         call->res.id_name = !strcmp(name, "wi.plan") ? "wi" : "truck";
     }
 }

@@ -75,8 +75,8 @@ struct bol_ops_call {
     json_t *cmd;
     /*
      * Optional: the command as the client sent it, when the caller completed
-     * cmd for it (autoslot.h: a slot chosen for "auto").  The request id
-     * stands for this one, so a retry matches the first run.
+     * cmd for it (autoplan.h: a slot chosen for "auto", a dig-out's steps).
+     * The request id stands for this one, so a retry matches the first run.
      */
     json_t *asked;
     void (*done)(struct bol_ops_call *call, int result);

@@ -338,6 +338,39 @@ if [ -n "$dig" ]; then
 else
     ok "# SKIP no stacked box in DCT1/1A"
 fi
+# a delivery that digs its box out first: "digout": true on the gate-out
+# instruction plans the rehandles and then the delivery, as one command
+# (a box with no hold whose dig-out may be planned now)
+deliv=$(python3 -c '
+import json
+y = json.load(open("'"$tmp/yard.json"'"))
+dug = {b["bay"] for b in y["bays"] for s in b["stacks"] for x in s["tiers"] if x["id"] == "'"$dig"'"}
+for b in y["bays"]:
+    for s in b["stacks"]:
+        t = s["tiers"]
+        if b["bay"] not in dug and len(t) >= 2 and t[0]["category"] == "import" and \
+                all(x["length"] == 20 for x in t):
+            print(t[0]["id"])
+' | while read -r c; do
+    [ "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$c")" = 200 ] || continue
+    python3 -c "import json, sys; sys.exit(any(h['active'] for h in json.load(open('$tmp/body'))['holds']))" || continue
+    [ "$(S -H "Authorization: Bearer $key_yard_planner" "$url/api/v1/containers/$c/digout")" = 200 ] && { echo "$c"; break; }
+done)
+if [ -n "$deliv" ]; then
+    check "a release for the box" "201" "$(S -H "Authorization: Bearer $key_clerk" -X POST -d "{\"id\":\"$deliv\",\"ref\":\"DO-DIG\"}" "$url/api/v1/ops/release.grant")"
+    check "a truck to take it" "201" "$(S -H "Authorization: Bearer $key_clerk" -X POST -d '{"terminal":"DCT1","person":"drv-dig","driver":"D Dig","plate":"DIG 1","ref":"TV-DIG"}' "$url/api/v1/ops/truck.arrive")"
+    gtot="{\"kind\":\"gtot\",\"id\":\"$deliv\",\"to\":{\"kind\":\"truck\",\"truck\":\"TV-DIG\"},\"digout\":true}"
+    check "a delivery with its dig-out: planned" "201" "$(S -H "Authorization: Bearer $key_yard_planner" -H 'Idempotency-Key: dig-1' -X POST -d "$gtot" "$url/api/v1/ops/wi.plan")"
+    check "the dig-out's rehandles, then the delivery, whose id is answered" "yes" "$(python3 -c "
+import json; o = json.load(open('$tmp/body')); d = o['digout']
+print('yes' if d['id'] == '$deliv' and len(d['moves']) >= 1 and o['steps'] == len(d['moves']) + 1
+      and o['wi'] == o['seq'][1] else o)")"
+    wi=$(field wi)
+    check "the same request again: the same delivery" "200 $wi" "$(S -H "Authorization: Bearer $key_yard_planner" -H 'Idempotency-Key: dig-1' -X POST -d "$gtot" "$url/api/v1/ops/wi.plan") $(field wi)"
+    check "digout on a discharge" "400" "$(S -H "Authorization: Bearer $key_yard_planner" -X POST -d "{\"kind\":\"dsch\",\"id\":\"$deliv\",\"to\":\"auto\",\"digout\":true}" "$url/api/v1/ops/wi.plan")"
+else
+    ok "# SKIP no stacked import box in DCT1/1A"
+fi
 check "premarshal preview" "200" "$(S -H "Authorization: Bearer $key_clerk" "$url/api/v1/terminals/DCT1/yard/1A/premarshal")"
 check "premarshal: a clerk may not commit" "403" "$(S -H "Authorization: Bearer $key_clerk" -X POST "$url/api/v1/terminals/DCT1/yard/1A/premarshal")"
 st=$(S -H "Authorization: Bearer $key_yard_planner" -X POST "$url/api/v1/terminals/DCT1/yard/1A/premarshal?bay=5")
