@@ -1053,8 +1053,7 @@ int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64]
  */
 struct snap_in {
     struct bol_store *into;
-    bool image;
-    struct bol_buf img;
+    int image; /* the memory file an image is gathered in, or -1 */
     struct bol_state_loader *l;
     struct bol_diag *diag;
 };
@@ -1065,29 +1064,30 @@ static int snap_in_meta(void *ctx, uint64_t seq, int64_t at_us, struct bol_str m
 
     (void) seq;
     (void) at_us;
-    si->image = meta.len > 4 && !memcmp(meta.p + meta.len - 4, " img", 4);
-    return si->image ? 0 : bol_store_state_load_begin(si->into, &si->l, si->diag);
+    if (meta.len > 4 && !memcmp(meta.p + meta.len - 4, " img", 4)) {
+        si->image = bol_store_image_fd(si->diag);
+        return si->image < 0 ? si->image : 0;
+    }
+    return bol_store_state_load_begin(si->into, &si->l, si->diag);
 }
 
 static int snap_in_data(void *ctx, const void *p, size_t n)
 {
     struct snap_in *si = ctx;
 
-    if (si->image)
-        return bol_buf_add(&si->img, p, n) < 0
-                   ? bol_diag_fail(si->diag, BOL_E_NOMEM, "snapshot", "out of memory")
-                   : 0;
+    if (si->image >= 0)
+        return bol_store_image_put(si->image, p, n, si->diag);
     return bol_store_state_load_feed(si->l, p, n, si->diag);
 }
 
 int bol_replica_snapshot_load(struct bol_replica *r, const char *name, struct bol_store *into,
                               uint64_t *ret_seq, struct bol_diag *diag)
 {
-    struct snap_in si = { into, false, BOL_BUF_INIT((size_t) 1 << 40), NULL, diag };
+    struct snap_in si = { into, -1, NULL, diag };
     int rc = bol_vault_snap_read(r->v, name, snap_in_meta, snap_in_data, &si, diag);
 
-    if (rc == 0 && si.image)
-        rc = bol_store_state_load_image(into, si.img.buf, si.img.len, ret_seq, diag);
+    if (rc == 0 && si.image >= 0)
+        rc = bol_store_state_load_image_fd(into, si.image, ret_seq, diag);
     else if (rc == 0 && si.l) {
         rc = bol_store_state_load_end(si.l, ret_seq, diag);
         si.l = NULL;
@@ -1095,7 +1095,8 @@ int bol_replica_snapshot_load(struct bol_replica *r, const char *name, struct bo
         rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds nothing", name);
     if (si.l)
         bol_store_state_load_abort(si.l);
-    bol_buf_release(&si.img);
+    if (si.image >= 0)
+        close(si.image);
     return rc;
 }
 
@@ -1848,10 +1849,9 @@ static int take_snapshot(struct bol_replica *r, int64_t now_us, struct bol_diag 
     if (rc < 0)
         return rc;
     /*
-     * A SQLite image when SQLite can make one (it serialises into one
-     * allocation, under 2 GiB), else the portable row dump.  The name
-     * carries the epoch owning the last entry, which decides which lineages
-     * can use it.
+     * A SQLite image (made in a memory file, db.h), else - when memory
+     * would not hold it - the portable row dump.  The name carries the
+     * epoch owning the last entry, which decides which lineages can use it.
      */
     for (image = true;; image = false) {
         snprintf(meta, sizeof(meta), image ? "e%u img" : "e%u", owner(r, r->cur, r->verified)->n);

@@ -7,6 +7,9 @@
 #include "compat.h"
 #include "db.h"
 
+/* The SQLite connection of db (db_image.c uses it); NULL for another engine. */
+struct sqlite3 *bol_db_sqlite_conn(struct bol_db *db);
+
 /* Most parameters a statement may take. */
 #define BOL_DB_PARAMS_MAX 32
 

@@ -118,21 +118,24 @@ bool bol_db_url_is_pg(const char *url);
 
 /*
  * SQLite only: a schema of the connection ("main", or an attached one) as
- * one database image (sqlite3_serialize), handed to fn in pieces of at most
- * 1 MiB.  fn returns 0 or a negative code, which stops and is returned.
+ * one database image, handed to fn in pieces of at most 1 MiB.  The image is
+ * made in a memory file with the backup API (db_image.c), so it has no size
+ * limit but memory.  fn returns 0 or a negative code, which stops and is
+ * returned.
  */
 BOL_MUST_CHECK int bol_db_sqlite_image(struct bol_db *db, const char *schema,
                                        int (*fn)(void *ctx, const void *p, size_t n), void *ctx,
                                        struct bol_diag *diag);
 
 /*
- * SQLite only: attach an image of n bytes as schema `name`, in memory
- * (sqlite3_deserialize).  The image is copied into SQLite's own memory,
- * written to no file, and freed with the connection or at bol_db_exec_script
- * "DETACH name".  BOL_E_CORRUPT when it is not a database.
+ * SQLite only: attach the image held in memory file fd (store.h:
+ * bol_store_image_fd) as schema `name`,
+ * read-only, until bol_db_exec_script "DETACH name".  The file is not
+ * copied; the attachment holds a duplicate of fd, so the caller may close
+ * its own.  BOL_E_CORRUPT when it is not a database.
  */
-BOL_MUST_CHECK int bol_db_sqlite_attach_image(struct bol_db *db, const char *name,
-                                              const void *image, size_t n, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_db_sqlite_attach_fd(struct bol_db *db, const char *name, int fd,
+                                           struct bol_diag *diag);
 
 /* Close; NULL is allowed.  An open transaction is rolled back. */
 void bol_db_close(struct bol_db *db);

@@ -253,7 +253,7 @@ int bol_db_open_sqlite(const char *path, unsigned flags, const char *vfs, struct
                        struct bol_diag *diag)
 {
     struct sqlite_db *d;
-    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
     int rc, r;
 
     d = bol_calloc(1, sizeof(*d));
@@ -300,67 +300,7 @@ fail:
     return r;
 }
 
-int bol_db_sqlite_image(struct bol_db *db, const char *schema,
-                        int (*fn)(void *ctx, const void *p, size_t n), void *ctx,
-                        struct bol_diag *diag)
+struct sqlite3 *bol_db_sqlite_conn(struct bol_db *db)
 {
-    struct sqlite_db *d = (struct sqlite_db *) db;
-    sqlite3_int64 size = 0;
-    unsigned char *img;
-    size_t off = 0;
-    int r = 0;
-
-    if (db->kind != BOL_DB_SQLITE)
-        return bol_diag_fail(diag, BOL_E_STATE, "sqlite", "an image is a SQLite thing");
-    img = sqlite3_serialize(d->conn, schema, &size, 0);
-    if (!img)
-        return bol_diag_fail(diag, BOL_E_NOMEM, "sqlite",
-                             "cannot serialise the database (out of memory)");
-    while (r == 0 && off < (size_t) size) {
-        size_t n = (size_t) size - off < (1u << 20) ? (size_t) size - off : (1u << 20);
-
-        r = fn(ctx, img + off, n);
-        off += n;
-    }
-    sqlite3_free(img);
-    return r;
-}
-
-int bol_db_sqlite_attach_image(struct bol_db *db, const char *name, const void *image, size_t n,
-                               struct bol_diag *diag)
-{
-    struct sqlite_db *d = (struct sqlite_db *) db;
-    char sql[128];
-    unsigned char *copy;
-    int rc, r;
-
-    if (db->kind != BOL_DB_SQLITE)
-        return bol_diag_fail(diag, BOL_E_STATE, "sqlite", "an image is a SQLite thing");
-    if (n < 512 || n % 512)
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "sqlite", "an image of %zu bytes is no database",
-                             n);
-    snprintf(sql, sizeof(sql), "ATTACH DATABASE ':memory:' AS %s", name);
-    r = sq_exec_script(db, sql, diag);
-    if (r < 0)
-        return r;
-    copy = sqlite3_malloc64((sqlite3_uint64) n);
-    if (!copy) {
-        snprintf(sql, sizeof(sql), "DETACH DATABASE %s", name);
-        (void) sq_exec_script(db, sql, NULL);
-        return bol_diag_fail(diag, BOL_E_NOMEM, "sqlite", "out of memory");
-    }
-    memcpy(copy, image, n);
-    rc = sqlite3_deserialize(d->conn, name, copy, (sqlite3_int64) n, (sqlite3_int64) n,
-                             SQLITE_DESERIALIZE_FREEONCLOSE);
-    if (rc == SQLITE_OK) {
-        snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.sqlite_schema", name);
-        rc = sqlite3_exec(d->conn, sql, NULL, NULL, NULL);
-    }
-    if (rc != SQLITE_OK) {
-        snprintf(sql, sizeof(sql), "DETACH DATABASE %s", name);
-        (void) sq_exec_script(db, sql, NULL);
-        return bol_diag_fail(diag, BOL_E_CORRUPT, "sqlite", "the image is not a database: %s",
-                             sqlite3_errmsg(d->conn));
-    }
-    return 0;
+    return db->kind == BOL_DB_SQLITE ? ((struct sqlite_db *) db)->conn : NULL;
 }

@@ -781,6 +781,20 @@ static int feed_rows(void *ctx, const void *p, size_t n)
 int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n, uint64_t *ret_seq,
                                struct bol_diag *diag)
 {
+    int fd = bol_store_image_fd(diag), r;
+
+    if (fd < 0)
+        return fd;
+    r = bol_store_image_put(fd, image, n, diag);
+    if (r == 0)
+        r = bol_store_state_load_image_fd(s, fd, ret_seq, diag);
+    close(fd);
+    return r;
+}
+
+int bol_store_state_load_image_fd(struct bol_store *s, int fd, uint64_t *ret_seq,
+                                  struct bol_diag *diag)
+{
     struct bol_buf v = BOL_BUF_INIT(128);
     char fp[65];
     uint64_t seq = 0;
@@ -798,7 +812,7 @@ int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n,
 
         r = bol_store_open_state(NULL, &m, diag);
         if (r == 0)
-            r = bol_store_state_load_image(m, image, n, &seq, diag);
+            r = bol_store_state_load_image_fd(m, fd, &seq, diag);
         if (r == 0)
             r = bol_store_state_load_begin(s, &f.l, diag);
         if (r == 0) {
@@ -813,7 +827,7 @@ int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n,
             *ret_seq = seq;
         return r;
     }
-    r = bol_db_sqlite_attach_image(s->db, "snap", image, n, diag);
+    r = bol_db_sqlite_attach_fd(s->db, "snap", fd, diag);
     if (r < 0)
         return r;
     bol_state_fingerprint(fp);

@@ -391,8 +391,9 @@ void bol_store_state_load_abort(struct bol_state_loader *l);
 
 /*
  * The state of a state-only store as a SQLite database image (the replica's
- * snapshots): loads into SQLite without a row being decoded.  Flushes first;
- * *ret_seq (may be NULL) gets the entry the state reflects.
+ * snapshots): loads into SQLite without a row being decoded.  Made in a
+ * memory file page by page, so any size memory holds will do.  Flushes
+ * first; *ret_seq (may be NULL) gets the entry the state reflects.
  */
 BOL_MUST_CHECK int bol_store_state_image(struct bol_store *s,
                                          int (*write)(void *ctx, const void *p, size_t n),
@@ -400,13 +401,23 @@ BOL_MUST_CHECK int bol_store_state_image(struct bol_store *s,
 
 /*
  * Load an image made by bol_store_state_image into the empty state tables
- * of s.  SQLite: the image is attached in memory and every table copied in
- * one transaction; PostgreSQL: through an in-memory state-only store, row by
- * row.  Refused like a dump: another state fingerprint (BOL_E_STATE), not a
- * database or without its seq (BOL_E_CORRUPT).
+ * of s.  SQLite: the image is attached from a memory file and every table
+ * copied in one transaction; PostgreSQL: through an in-memory state-only
+ * store, row by row.  Refused like a dump: another state fingerprint
+ * (BOL_E_STATE), not a database or without its seq (BOL_E_CORRUPT).  The
+ * image is n bytes at image, or the whole memory file fd (filled with
+ * bol_store_image_put; the caller closes it).
  */
 BOL_MUST_CHECK int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n,
                                               uint64_t *ret_seq, struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_state_load_image_fd(struct bol_store *s, int fd, uint64_t *ret_seq,
+                                                 struct bol_diag *diag);
+
+/* A new, empty memory file for an image (close it when done), or a negative code. */
+BOL_MUST_CHECK int bol_store_image_fd(struct bol_diag *diag);
+
+/* Append n bytes to the memory file fd. */
+BOL_MUST_CHECK int bol_store_image_put(int fd, const void *p, size_t n, struct bol_diag *diag);
 
 /* ---- credential store: personal data keys (crypto-shredding) ---- */
 
