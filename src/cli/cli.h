@@ -48,6 +48,15 @@ int cli_read_file(const char *path, size_t max, char **ret, size_t *len);
 struct bol_store;
 int cli_open_store(const char *dir, bool read_only, struct bol_store **ret);
 
+/*
+ * As root, hand directory dir to the service account user before dropping to
+ * it (sandbox.h): dir and what is in it, and with tree everything below it
+ * too (symbolic links themselves, never what they point to).  Nothing to do
+ * when not root.  0, or BOL_E_NOTFOUND (no such user: scripts/install-deps
+ * creates it) or BOL_E_IO, with the reason in d.
+ */
+int cli_give_dir(const char *dir, const char *user, bool tree, struct bol_diag *d);
+
 /* Log "what: why" once: the diag's message, else the code's text. */
 void cli_diag_error(const char *what, int r, const struct bol_diag *d);
 

@@ -10,10 +10,8 @@
  */
 #include "compat.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -73,42 +71,6 @@ const char *const cmd_serve_usage[] = {
     "go to the journal, the alerts API and the local syslog.",
     NULL,
 };
-
-/*
- * As root, hand the data directory to the service user before dropping to
- * it: the server writes its database and WAL there.  Nothing to do otherwise.
- */
-static int prepare_dir(const char *dir, const char *user, struct bol_diag *d)
-{
-    struct passwd pw, *res = NULL;
-    char buf[4096];
-    struct dirent *e;
-    DIR *dp;
-    int fd;
-
-    if (!bol_sandbox_is_root())
-        return 0;
-    if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || !res)
-        return bol_diag_fail(d, BOL_E_NOTFOUND, "user",
-                             "no user %s: scripts/install-deps creates it", user);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fchown(fd, pw.pw_uid, pw.pw_gid) != 0 || !(dp = fdopendir(fd))) {
-        if (fd >= 0)
-            close(fd);
-        return bol_diag_fail(d, BOL_E_IO, "data", "cannot give %s to %s", dir, user);
-    }
-    while ((e = readdir(dp))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (fchownat(dirfd(dp), e->d_name, pw.pw_uid, pw.pw_gid, AT_SYMLINK_NOFOLLOW) != 0) {
-            closedir(dp);
-            return bol_diag_fail(d, BOL_E_IO, "data", "cannot give %s/%s to %s", dir, e->d_name,
-                                 user);
-        }
-    }
-    closedir(dp);
-    return 0;
-}
 
 /*
  * METHOD PATH public|write|read ROLE,ROLE... BODY: what the role-matrix and
@@ -263,7 +225,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     if (!cfg.data_dir || optind != argc)
         return cli_usage(cmd_serve_usage, true);
     bol_diag_init(&d);
-    r = prepare_dir(cfg.data_dir, user, &d);
+    r = cli_give_dir(cfg.data_dir, user, false, &d);
     if (r == 0)
         r = bol_sandbox_drop(user, &d);
     if (r < 0) {

@@ -23,6 +23,7 @@
 #include "bol_version.h"
 #include "buf.h"
 #include "cli.h"
+#include "sandbox.h"
 #include "detect.h"
 #include "entry.h"
 #include "errors.h"
@@ -223,7 +224,7 @@ static void on_stop(int sig)
 
 const char *const cmd_replica_run_usage[] = {
     "usage: bollard replica run --data DIR [--once] [--poll-ms N] [--snapshot-every S]",
-    "                           [--pack-every S]",
+    "                           [--pack-every S] [--user NAME]",
     "",
     "Pull the primary's journal and checkpoints, verify them and keep them,",
     "until SIGINT or SIGTERM.  Snapshots of the state and operations packs",
@@ -239,6 +240,8 @@ const char *const cmd_replica_run_usage[] = {
     "    --poll-ms N         milliseconds between pulls (default: replica.conf, 1000)",
     "    --snapshot-every S  seconds between state snapshots (default 3600)",
     "    --pack-every S      seconds between operations packs (default 300)",
+    "    --user NAME         started as root: give DIR to NAME and run as NAME",
+    "                        (default bollard-replica; scripts/install-deps makes it)",
     NULL,
 };
 
@@ -250,9 +253,11 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
         { "poll-ms", required_argument, NULL, 'p' },
         { "snapshot-every", required_argument, NULL, 's' },
         { "pack-every", required_argument, NULL, 'k' },
+        { "user", required_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    const char *user = "bollard-replica";
     struct bol_replica *rep = NULL;
     struct bol_replica_config_override ov = { 0 };
     struct bol_security_policy policy;
@@ -276,6 +281,9 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case '1':
             once = true;
+            break;
+        case 'u':
+            user = optarg;
             break;
         case 'p':
         case 's':
@@ -303,6 +311,19 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (!dir || optind != argc)
         return cli_usage(cmd_replica_run_usage, true);
+    /*
+     * Root on the replica host gives the directory to the replica's own
+     * account and drops to it before reading anything: the vault key and
+     * every file written later belong to that account alone.
+     */
+    bol_diag_init(&d);
+    r = cli_give_dir(dir, user, true, &d);
+    if (r == 0)
+        r = bol_sandbox_drop(user, &d);
+    if (r < 0) {
+        cli_diag_error("cannot drop privileges", r, &d);
+        return CLI_EXIT_FAIL;
+    }
     if (cli_load_policy(dir, &policy, &policy_root) < 0 ||
         cli_load_webhook_key(dir, &policy.alerts, wkey, &wkey_len) < 0) {
         json_decref(policy_root);

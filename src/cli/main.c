@@ -10,12 +10,16 @@
 #include "compat.h"
 
 #include <jansson.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "sandbox.h"
 #include "errors.h"
 #include "note.h"
 #include "store.h"
@@ -226,6 +230,63 @@ int cli_open_store(const char *dir, bool read_only, struct bol_store **ret)
     if (r < 0)
         cli_diag_error("cannot open the store", r, &d);
     return r;
+}
+
+/* Everything in the open directory dfd (closed here) to uid:gid; below it too with tree. */
+static int give_entries(int dfd, const char *path, uid_t uid, gid_t gid, bool tree, unsigned depth,
+                        struct bol_diag *d)
+{
+    struct dirent *e;
+    DIR *dp = fdopendir(dfd);
+    int r = 0;
+
+    if (!dp) {
+        close(dfd);
+        return bol_diag_fail(d, BOL_E_IO, "data", "cannot read %s", path);
+    }
+    while (r == 0 && (e = readdir(dp))) {
+        struct stat st;
+
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (fchownat(dirfd(dp), e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0 ||
+            fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            r = bol_diag_fail(d, BOL_E_IO, "data", "cannot give %s/%s away: %s", path, e->d_name,
+                              strerror(errno));
+        } else if (tree && S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd(dp), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+            if (sub < 0 || depth >= 16)
+                r = bol_diag_fail(d, BOL_E_IO, "data", "cannot open %s/%s%s", path, e->d_name,
+                                  sub < 0 ? "" : ": nested too deep");
+            if (r < 0 && sub >= 0)
+                close(sub);
+            if (r == 0)
+                r = give_entries(sub, e->d_name, uid, gid, true, depth + 1, d);
+        }
+    }
+    closedir(dp);
+    return r;
+}
+
+int cli_give_dir(const char *dir, const char *user, bool tree, struct bol_diag *d)
+{
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+    int fd;
+
+    if (!bol_sandbox_is_root())
+        return 0;
+    if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || !res)
+        return bol_diag_fail(d, BOL_E_NOTFOUND, "user",
+                             "no user %s: scripts/install-deps creates it", user);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fchown(fd, pw.pw_uid, pw.pw_gid) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return bol_diag_fail(d, BOL_E_IO, "data", "cannot give %s to %s", dir, user);
+    }
+    return give_entries(fd, dir, pw.pw_uid, pw.pw_gid, tree, 0, d);
 }
 
 int cli_read_file(const char *path, size_t max, char **ret, size_t *len)

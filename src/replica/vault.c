@@ -897,7 +897,8 @@ static int key_load(struct bol_vault *v, struct bol_diag *diag)
                           path, (unsigned) (st.st_mode & 0777), path);
         goto out;
     }
-    if (st.st_uid != geteuid()) {
+    /* root may open the vault of the account the replica runs as (replica run --user) */
+    if (st.st_uid != geteuid() && geteuid() != 0) {
         r = bol_diag_fail(diag, BOL_E_PERM, "key", "vault key '%s' belongs to another user", path);
         goto out;
     }

@@ -125,6 +125,15 @@ psize() { "$bollard" journal show --data "$primary" --limit 0 --json | wc -l; }
 caught_up() { [ "$(held | cut -d' ' -f2)" -ge "$(psize)" ]; }
 wait_for 60 caught_up && ok "replica caught up with the primary" || fail "replica caught up with the primary ($(held) vs $(psize))"
 
+# Started as root, the replica runs as its own account, which alone holds the vault.
+if [ "$(id -u)" -eq 0 ]; then
+    check "the replica runs as its own account" "bollard-replica" "$(ps -o user= -p "$rpid" | tr -d ' ')"
+    check "the vault key belongs to it alone" "bollard-replica 600" "$(stat -c '%U %a' "$replica/vault.key")"
+    runuser -u bollard -- cat "$replica/vault.key" >/dev/null 2>&1 &&
+        fail "the server's account cannot read the vault key" ||
+        ok "the server's account cannot read the vault key"
+fi
+
 # The replica listens nowhere: there is no interface to delete or overwrite it through.
 if command -v ss >/dev/null; then
     ss -ltnpH 2>/dev/null | grep -q "pid=$rpid," && fail "replica listens on no port" || ok "replica listens on no port"
