@@ -75,6 +75,7 @@ static int dig_out(struct bol_store *s, json_t **cmd, json_t **why, struct bol_d
     json_int_t prio = json_integer_value(json_object_get(*cmd, "priority"));
     struct bol_digout dg = { 0 };
     struct bol_store_view sv;
+    struct bol_container c;
     uint64_t wid;
     size_t i;
     int rc;
@@ -95,11 +96,15 @@ static int dig_out(struct bol_store *s, json_t **cmd, json_t **why, struct bol_d
         return 0;
     if (rc != BOL_E_NOTFOUND)
         return bol_diag_fail(diag, rc, "id", "cannot read the work instructions");
-    rc = bol_ops_digout(s, id, NULL, &dg, diag);
-    if (rc == BOL_E_STATE) { /* not in the yard: nothing to dig; the core says if it may move */
+    /* Not in the yard (or no such box): nothing to dig; the core says whether it may move. */
+    rc = sv.view.container(sv.view.ctx, id, &c);
+    if (rc == BOL_E_NOTFOUND || (rc == 0 && c.place.kind != BOL_PLACE_YARD)) {
         bol_diag_init(diag);
         return 0;
     }
+    if (rc < 0)
+        return bol_diag_fail(diag, rc, "id", "cannot read the container");
+    rc = bol_ops_digout(s, id, NULL, &dg, diag);
     if (rc < 0)
         return rc;
     *why = json_pack("{s:o}", "digout", bol_digout_json(&dg));
