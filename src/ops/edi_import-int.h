@@ -32,6 +32,24 @@ struct imp {
 BOL_MUST_CHECK int bol_edi_imp_note(json_t *notes, const char *level, uint64_t offset,
                                     uint32_t segment, const char *text);
 
+/*
+ * The vessel visit a message is for: the one given (--visit), else the one
+ * visit listed by bol_query_visits in one of terminals whose vessel is
+ * vessel_id (IMO number or call sign, among vessels) and whose voyage in or
+ * out is voyage (any voyage when the message names none).  0 with it in
+ * out; BOL_E_NOTFOUND (none) or BOL_E_CONFLICT (several), or the store's
+ * error, with the reason in text.
+ */
+struct bol_edi_visit_find {
+    struct bol_store *rs;
+    const struct bol_view *view; /* answered from rs */
+    json_t *terminals, *vessels; /* bol_query_terminals, bol_query_vessels */
+    const char *given;           /* or NULL */
+    const char *vessel_id, *voyage;
+};
+BOL_MUST_CHECK int bol_edi_imp_visit(const struct bol_edi_visit_find *f,
+                                     char out[BOL_VISIT_ID_MAX + 1], char *text, size_t ntext);
+
 /* o[k] = v.  0 or BOL_E_NOMEM. */
 BOL_MUST_CHECK int bol_edi_imp_count(json_t *o, const char *k, uint64_t v);
 

@@ -238,6 +238,65 @@ int bol_edi_imp_count(json_t *o, const char *k, uint64_t v)
     return json_object_set_new(o, k, json_integer((json_int_t) v)) == 0 ? 0 : BOL_E_NOMEM;
 }
 
+int bol_edi_imp_visit(const struct bol_edi_visit_find *f, char out[BOL_VISIT_ID_MAX + 1],
+                      char *text, size_t ntext)
+{
+    const char *imo = NULL;
+    size_t i, k, found = 0;
+    json_t *v, *t, *visits;
+    struct bol_visit vis;
+    struct bol_diag d;
+    int r;
+
+    bol_diag_init(&d);
+    if (f->given) {
+        snprintf(out, BOL_VISIT_ID_MAX + 1, "%s", f->given);
+        r = f->view->visit(f->view->ctx, out, &vis);
+        if (r == BOL_E_NOTFOUND)
+            snprintf(text, ntext, "no vessel visit %s", out);
+        else if (r < 0)
+            snprintf(text, ntext, "cannot read vessel visit %s", out);
+        return r;
+    }
+    json_array_foreach(f->vessels, i, v)
+    {
+        if (f->vessel_id[0] && (!strcmp(text_of(v, "imo"), f->vessel_id) ||
+                                !strcmp(text_of(v, "call_sign"), f->vessel_id)))
+            imo = text_of(v, "imo");
+    }
+    json_array_foreach(imo ? f->terminals : NULL, i, t)
+    {
+        if ((r = bol_query_visits(f->rs, text_of(t, "code"), &visits, &d)) < 0) {
+            snprintf(text, ntext, "%s", d.msg);
+            return r;
+        }
+        json_array_foreach(visits, k, v)
+        {
+            json_t *doc = json_object_get(v, "visit");
+
+            if (strcmp(text_of(doc, "imo"), imo) != 0 ||
+                (f->voyage[0] && strcmp(text_of(doc, "voyage_in"), f->voyage) != 0 &&
+                 strcmp(text_of(doc, "voyage_out"), f->voyage) != 0))
+                continue;
+            if (!found++)
+                snprintf(out, BOL_VISIT_ID_MAX + 1, "%s", text_of(doc, "id"));
+        }
+        json_decref(visits);
+    }
+    if (found == 1)
+        return 0;
+    if (found)
+        snprintf(text, ntext, "vessel %.17s has %zu visits for voyage '%.17s': import with --visit",
+                 f->vessel_id, found, f->voyage);
+    else
+        snprintf(text, ntext,
+                 "no defined visit of vessel %.17s on voyage %.17s that has not departed: define "
+                 "the visit, or import into one with --visit",
+                 f->vessel_id[0] ? f->vessel_id : "(none given)",
+                 f->voyage[0] ? f->voyage : "(any)");
+    return found ? BOL_E_CONFLICT : BOL_E_NOTFOUND;
+}
+
 /* Import one message; its report goes into mr.  Returns 1 when it failed, 0 when not, < 0. */
 /* The master data of a box bollard has a record of: 1, 0 when none, < 0. */
 static int known_box(void *u, const char *id, struct bol_container *out)

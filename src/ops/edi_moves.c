@@ -74,88 +74,6 @@ static int moved(void *u, const char *id, enum bol_report_kind kind, const char 
     return found;
 }
 
-/* The defined vessel a report names by IMO number or call sign, or NULL. */
-static json_t *report_vessel(struct imp *im, const char *id)
-{
-    size_t i;
-    json_t *v;
-
-    if (!id[0])
-        return NULL;
-    json_array_foreach(im->vessels, i, v)
-    {
-        if (!strcmp(text_of(v, "imo"), id) || !strcmp(text_of(v, "call_sign"), id))
-            return v;
-    }
-    return NULL;
-}
-
-/*
- * The visit of a COARRI into im->visit: the one given, or the one visit of
- * the report's vessel (not departed) whose voyage in or out is the report's
- * (any, when the report gives none).  0, or an error with its reason.
- */
-static int report_visit(struct imp *im, const struct bol_report *rep, char *text, size_t ntext)
-{
-    struct bol_visit vis;
-    const char *imo;
-    size_t i, k, found = 0;
-    json_t *ves, *t, *visits, *v;
-    int r;
-
-    if (im->o->visit) {
-        snprintf(im->visit, sizeof(im->visit), "%s", im->o->visit);
-        r = im->sv.view.visit(im->sv.view.ctx, im->visit, &vis);
-        if (r == BOL_E_NOTFOUND)
-            snprintf(text, ntext, "no vessel visit %s", im->visit);
-        else if (r < 0)
-            snprintf(text, ntext, "%s", im->vd.msg);
-        return r;
-    }
-    ves = report_vessel(im, rep->vessel_id);
-    if (!ves) {
-        snprintf(text, ntext,
-                 "the report's vessel %s (%s) is not defined: import it into a visit with --visit",
-                 rep->vessel_id[0] ? rep->vessel_id : "without an id", rep->vessel);
-        return BOL_E_NOTFOUND;
-    }
-    imo = text_of(ves, "imo");
-    json_array_foreach(im->terminals, i, t)
-    {
-        struct bol_diag d;
-
-        bol_diag_init(&d);
-        if ((r = bol_query_visits(im->rs, text_of(t, "code"), &visits, &d)) < 0) {
-            snprintf(text, ntext, "%s", d.msg);
-            return r;
-        }
-        json_array_foreach(visits, k, v)
-        {
-            json_t *doc = json_object_get(v, "visit");
-
-            if (strcmp(text_of(doc, "imo"), imo) != 0 ||
-                (rep->voyage[0] && strcmp(text_of(doc, "voyage_in"), rep->voyage) != 0 &&
-                 strcmp(text_of(doc, "voyage_out"), rep->voyage) != 0))
-                continue;
-            if (!found++)
-                snprintf(im->visit, sizeof(im->visit), "%s", text_of(doc, "id"));
-        }
-        json_decref(visits);
-    }
-    if (found == 1)
-        return 0;
-    if (found)
-        snprintf(text, ntext,
-                 "vessel %s (IMO %s) has %zu visits for voyage '%s': import with --visit",
-                 rep->vessel_id, imo, found, rep->voyage);
-    else
-        snprintf(text, ntext,
-                 "vessel %s (IMO %s) has no visit for voyage '%s' that has not departed: "
-                 "define it or import with --visit",
-                 rep->vessel_id, imo, rep->voyage);
-    return found ? BOL_E_CONFLICT : BOL_E_NOTFOUND;
-}
-
 /*
  * The terminal of a CODECO: the one given, the one whose UN/LOCODE is the
  * report's port, or the only one.  NULL with the reason in text.
@@ -250,7 +168,12 @@ int bol_edi_import_moves(struct imp *im, size_t msg, json_t *mr)
     bol_diag_init(&im->vd);
     im->visit[0] = '\0';
     if (coarri) {
-        r = report_visit(im, &rep, text, sizeof(text));
+        struct bol_edi_visit_find f = {
+            im->rs,       &im->sv.view,  im->terminals, im->vessels,
+            im->o->visit, rep.vessel_id, rep.voyage,
+        };
+
+        r = bol_edi_imp_visit(&f, im->visit, text, sizeof(text));
         if (r == 0 && json_object_set_new(mr, "visit", json_string(im->visit)) != 0)
             r = BOL_E_NOMEM;
     } else {

@@ -56,61 +56,19 @@ static const char *text_of(json_t *o, const char *key)
     return v ? v : "";
 }
 
-/*
- * The visit: the one given, or the defined visit of the vessel (IMO number
- * or call sign) on that voyage.  0 with it in out, or 1 when none (noted).
- */
+/* The visit (edi_import-int.h): 0 with it in out, or 1 when none (noted). */
 static int find_visit(const struct bol_edi_orders_in *in, const char *vessel_id, const char *voyage,
                       const struct bol_edi_message *m, json_t *mr, char out[BOL_VISIT_ID_MAX + 1])
 {
-    struct bol_visit vis;
-    struct bol_diag d;
-    const char *imo = NULL;
+    struct bol_edi_visit_find f = {
+        in->rs, in->view, in->terminals, in->vessels, in->visit, vessel_id, voyage,
+    };
     char text[256];
-    json_t *v, *visits, *e;
-    size_t i, k, t;
-    int r;
+    int r = bol_edi_imp_visit(&f, out, text, sizeof(text));
 
-    if (in->visit) {
-        snprintf(out, BOL_VISIT_ID_MAX + 1, "%s", in->visit);
-        r = in->view->visit(in->view->ctx, out, &vis);
-        if (r == BOL_E_NOTFOUND) {
-            snprintf(text, sizeof(text), "no vessel visit %s", out);
-            return note(mr, m->offset, m->first_segment, text);
-        }
-        return r;
-    }
-    json_array_foreach(in->vessels, i, v)
-    {
-        if (vessel_id[0] &&
-            (!strcmp(text_of(v, "imo"), vessel_id) || !strcmp(text_of(v, "call_sign"), vessel_id)))
-            imo = text_of(v, "imo");
-    }
-    for (t = 0; imo && voyage[0] && t < json_array_size(in->terminals); t++) {
-        bol_diag_init(&d);
-        r = bol_query_visits(in->rs, text_of(json_array_get(in->terminals, t), "code"), &visits,
-                             &d);
-        if (r < 0)
-            return r;
-        json_array_foreach(visits, k, e)
-        {
-            json_t *doc = json_object_get(e, "visit");
-
-            if (!strcmp(text_of(doc, "imo"), imo) &&
-                (!strcmp(text_of(doc, "voyage_in"), voyage) ||
-                 !strcmp(text_of(doc, "voyage_out"), voyage))) {
-                snprintf(out, BOL_VISIT_ID_MAX + 1, "%s", text_of(doc, "id"));
-                json_decref(visits);
-                return 0;
-            }
-        }
-        json_decref(visits);
-    }
-    snprintf(text, sizeof(text),
-             "no defined visit of vessel %.17s on voyage %.17s: define the visit, or import into "
-             "one with --visit",
-             vessel_id[0] ? vessel_id : "(none given)", voyage[0] ? voyage : "(none given)");
-    return note(mr, m->offset, m->first_segment, text);
+    if (r == BOL_E_NOTFOUND || r == BOL_E_CONFLICT)
+        return note(mr, m->offset, m->first_segment, text);
+    return r;
 }
 
 /*

@@ -269,7 +269,7 @@ msg[2] = "TDT+20+NOSUCH+1++%s:172:20+++%s:146::TEST" % (line, imo)
 open(path, "w").write(interchange(msg))
 rc, rep = imp(b, path)
 notes = rep["messages"][0]["notes"] if rep["messages"] else []
-check(rc == 1 and any("no visit" in x["message"] and x["segment"] == 3 for x in notes),
+check(rc == 1 and any("no defined visit of vessel" in x["message"] and x["segment"] == 3 for x in notes),
       "a report for a voyage without a visit fails at its BGM (%s)" % notes)
 
 rp = subprocess.run([bollard, "journal", "replay", "--data", b], capture_output=True, text=True)
