@@ -1052,8 +1052,8 @@ int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64]
  * to the loader as it is read.
  */
 struct snap_in {
-    struct bol_store *into; /* NULL: an image only, not a row dump */
-    int image;              /* the memory file an image is gathered in, or -1 */
+    struct bol_store *into;
+    int image; /* the memory file an image is gathered in, or -1 */
     struct bol_state_loader *l;
     struct bol_diag *diag;
 };
@@ -1068,8 +1068,6 @@ static int snap_in_meta(void *ctx, uint64_t seq, int64_t at_us, struct bol_str m
         si->image = bol_store_image_fd(si->diag);
         return si->image < 0 ? si->image : 0;
     }
-    if (!si->into)
-        return 1; /* a row dump: not read here */
     return bol_store_state_load_begin(si->into, &si->l, si->diag);
 }
 
@@ -1099,18 +1097,6 @@ int bol_replica_snapshot_load(struct bol_replica *r, const char *name, struct bo
         bol_store_state_load_abort(si.l);
     if (si.image >= 0)
         close(si.image);
-    return rc;
-}
-
-int bol_replica_snapshot_image(struct bol_replica *r, const char *name, int *ret_fd,
-                               struct bol_diag *diag)
-{
-    struct snap_in si = { NULL, -1, NULL, diag };
-    int rc = bol_vault_snap_read(r->v, name, snap_in_meta, snap_in_data, &si, diag);
-
-    if (rc < 0 && si.image >= 0)
-        close(si.image);
-    *ret_fd = rc < 0 ? -1 : si.image;
     return rc;
 }
 

@@ -186,14 +186,6 @@ BOL_MUST_CHECK int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq
 BOL_MUST_CHECK int bol_replica_snapshot_load(struct bol_replica *r, const char *name,
                                              struct bol_store *into, uint64_t *ret_seq,
                                              struct bol_diag *diag);
-/*
- * A snapshot that is a SQLite state image, decrypted into a new memory file
- * (store.h: bol_store_image_fd) for bol_store_restore_init_image: *ret_fd,
- * the caller's to close.  A row dump gives *ret_fd = -1 (load it with
- * bol_replica_snapshot_load).
- */
-BOL_MUST_CHECK int bol_replica_snapshot_image(struct bol_replica *r, const char *name, int *ret_fd,
-                                              struct bol_diag *diag);
 
 /* ---- the primary, asked with the replica's key (drills) ---- */
 

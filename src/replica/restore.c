@@ -10,7 +10,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include "restore.h"
@@ -526,8 +525,8 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     struct bol_append_result ar;
     char snap[64];
     int64_t t0 = bol_time_mono_us();
-    uint64_t k, got = 0;
-    int rc, image = -1;
+    uint64_t k;
+    int rc;
 
     memset(res, 0, sizeof(*res));
     bol_buf_init(&ic.notes, NULL, (size_t) 1 << 32);
@@ -566,28 +565,19 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     }
     if (rc < 0)
         return rc;
-    /*
-     * Into SQLite, a snapshot that is a state image becomes the new database
-     * file itself (written once, at file-copy speed); otherwise the state is
-     * loaded into the new store's tables.
-     */
-    if (res->snapshot_seq && !c.db_url)
-        rc = bol_replica_snapshot_image(r, snap, &image, diag);
-    if (rc == 0 && image >= 0)
-        rc = bol_store_restore_init_image(&c, bol_replica_origin(r), o->now_us, image, &got,
-                                          &res->pub, &ic.s, diag);
-    else if (rc == 0)
-        rc = bol_store_restore_init(&c, bol_replica_origin(r), o->now_us, &res->pub, &ic.s, diag);
-    if (image >= 0)
-        close(image);
+    rc = bol_store_restore_init(&c, bol_replica_origin(r), o->now_us, &res->pub, &ic.s, diag);
     if (rc < 0)
         return rc;
     ic.apply_after = res->snapshot_seq;
     ic.now_us = o->now_us;
-    if (res->snapshot_seq && image < 0)
+    if (res->snapshot_seq) {
+        uint64_t got = 0;
+
         rc = bol_replica_snapshot_load(r, snap, ic.s, &got, diag);
-    if (rc == 0 && res->snapshot_seq && got != res->snapshot_seq)
-        rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap, got);
+        if (rc == 0 && got != res->snapshot_seq)
+            rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap,
+                               got);
+    }
     res->snapshot_s = secs_since(t0);
     if (rc == 0)
         rc = bol_store_begin(ic.s, diag);

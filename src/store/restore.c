@@ -114,20 +114,7 @@ int bol_store_restore_init(const struct bol_store_config *c, const char *origin,
                            struct bol_verifier *ret_pub, struct bol_store **ret,
                            struct bol_diag *diag)
 {
-    return store_create(c, origin, now_us, false, -1, NULL, ret_pub, ret, diag);
-}
-
-int bol_store_restore_init_image(const struct bol_store_config *c, const char *origin,
-                                 int64_t now_us, int image_fd, uint64_t *ret_seq,
-                                 struct bol_verifier *ret_pub, struct bol_store **ret,
-                                 struct bol_diag *diag)
-{
-    if (c->db_url)
-        return bol_diag_fail(diag, BOL_E_UNSUPPORTED, "db",
-                             "a state image becomes a SQLite database only");
-    if (image_fd < 0)
-        return bol_diag_fail(diag, BOL_E_INVAL, "image", "no image");
-    return store_create(c, origin, now_us, false, image_fd, ret_seq, ret_pub, ret, diag);
+    return store_create(c, origin, now_us, false, ret_pub, ret, diag);
 }
 
 static int import_ready(struct bol_store *s, struct bol_diag *diag)

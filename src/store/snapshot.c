@@ -20,7 +20,6 @@
  */
 #include "compat.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "entry.h"
@@ -722,7 +721,6 @@ int bol_store_state_image(struct bol_store *s, int (*write)(void *ctx, const voi
 }
 
 static const struct bol_sql q_img_meta = { "SELECT value FROM snap.meta WHERE key = $1" };
-static const struct bol_sql q_main_meta = { "SELECT value FROM main.meta WHERE key = $1" };
 
 static int take_text(void *ctx, const struct bol_db_row *row)
 {
@@ -732,109 +730,19 @@ static int take_text(void *ctx, const struct bol_db_row *row)
     return bol_buf_addstr(b, bol_db_row_bytes(row, 0)) < 0 ? BOL_E_NOMEM : 1;
 }
 
-/* A meta value of the image attached as snap, or (own) of the database itself. */
-static int img_meta(struct bol_store *s, bool own, const char *key, struct bol_buf *out,
+static int img_meta(struct bol_store *s, const char *key, struct bol_buf *out,
                     struct bol_diag *diag)
 {
     struct bol_db_val p = BOL_DBV_STR(bol_str_from(key));
     int r;
 
     bol_buf_reset(out);
-    r = bol_db_query(s->db, own ? &q_main_meta : &q_img_meta, &p, 1, take_text, out, diag);
+    r = bol_db_query(s->db, &q_img_meta, &p, 1, take_text, out, diag);
     if (r < 0)
         return r;
     if (out->len == 0)
         return bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image has no %s", key);
     return 0;
-}
-
-/* An image's fingerprint (this bollard's state tables?) and the entry it reflects. */
-static int img_check(struct bol_store *s, bool own, uint64_t *seq, struct bol_diag *diag)
-{
-    struct bol_buf v = BOL_BUF_INIT(128);
-    char fp[65];
-    int r;
-
-    bol_state_fingerprint(fp);
-    r = img_meta(s, own, "state_fingerprint", &v, diag);
-    if (r == 0 && strcmp(v.buf, fp) != 0)
-        r = bol_diag_fail(diag, BOL_E_STATE, "snapshot",
-                          "the snapshot was made by a bollard with other state tables; replay "
-                          "the journal instead");
-    if (r == 0)
-        r = img_meta(s, own, "state_seq", &v, diag);
-    if (r == 0 && bol_str_to_u64(bol_buf_str(&v), seq) < 0)
-        r = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image's state_seq is not a number");
-    bol_buf_release(&v);
-    return r;
-}
-
-int store_image_to_file(int fd, const char *path, struct bol_diag *diag)
-{
-    char *buf = bol_malloc(1u << 20);
-    off_t off = 0;
-    int out, r = 0;
-
-    if (!buf)
-        return bol_diag_fail(diag, BOL_E_NOMEM, "image", "out of memory");
-    out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (out < 0) {
-        bol_free(buf);
-        return bol_diag_fail(diag, bol_err_from_errno(errno), "image", "cannot create '%s': %s",
-                             path, strerror(errno));
-    }
-    for (;;) {
-        ssize_t k = pread(fd, buf, 1u << 20, off), w = 0;
-
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            if (k < 0)
-                r = bol_diag_fail(diag, BOL_E_IO, "image", "cannot read the image: %s",
-                                  strerror(errno));
-            break;
-        }
-        while (r == 0 && w < k) {
-            ssize_t n = write(out, buf + w, (size_t) (k - w));
-
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                r = bol_diag_fail(diag, BOL_E_IO, "image", "cannot write '%s': %s", path,
-                                  strerror(errno));
-            else
-                w += n;
-        }
-        if (r < 0)
-            break;
-        off += k;
-    }
-    if (close(out) != 0 && r == 0)
-        r = bol_diag_fail(diag, BOL_E_IO, "image", "cannot write '%s': %s", path, strerror(errno));
-    bol_free(buf);
-    return r;
-}
-
-int store_image_adopt(struct bol_store *s, uint64_t *ret_seq, struct bol_diag *diag)
-{
-    static const struct bol_sql q_journal = {
-        "SELECT count(*) FROM sqlite_schema WHERE name = 'journal'"
-    };
-    int64_t journal = 0;
-    uint64_t seq = 0;
-    int r = bol_db_query_int(s->db, &q_journal, NULL, 0, &journal, diag);
-
-    if (r == 0 && journal)
-        r = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot",
-                          "the image holds a journal: not a state");
-    if (r == 0)
-        r = img_check(s, true, &seq, diag);
-    /* the store's own meta comes with its schema */
-    if (r == 0)
-        r = bol_db_exec_script(s->db, "DROP TABLE meta", diag);
-    if (r == 0 && ret_seq)
-        *ret_seq = seq;
-    return r;
 }
 
 /* Copy every state table of the attached image into the empty tables of s (SQLite). */
@@ -887,6 +795,8 @@ int bol_store_state_load_image(struct bol_store *s, const void *image, size_t n,
 int bol_store_state_load_image_fd(struct bol_store *s, int fd, uint64_t *ret_seq,
                                   struct bol_diag *diag)
 {
+    struct bol_buf v = BOL_BUF_INIT(128);
+    char fp[65];
     uint64_t seq = 0;
     int r;
 
@@ -920,11 +830,21 @@ int bol_store_state_load_image_fd(struct bol_store *s, int fd, uint64_t *ret_seq
     r = bol_db_sqlite_attach_fd(s->db, "snap", fd, diag);
     if (r < 0)
         return r;
-    r = img_check(s, false, &seq, diag);
+    bol_state_fingerprint(fp);
+    r = img_meta(s, "state_fingerprint", &v, diag);
+    if (r == 0 && strcmp(v.buf, fp) != 0)
+        r = bol_diag_fail(diag, BOL_E_STATE, "snapshot",
+                          "the snapshot was made by a bollard with other state tables; replay "
+                          "the journal instead");
+    if (r == 0)
+        r = img_meta(s, "state_seq", &v, diag);
+    if (r == 0 && bol_str_to_u64(bol_buf_str(&v), &seq) < 0)
+        r = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image's state_seq is not a number");
     if (r == 0)
         r = img_copy(s, diag);
     if (bol_db_exec_script(s->db, "DETACH DATABASE snap", r == 0 ? diag : NULL) < 0 && r == 0)
         r = BOL_E_IO;
+    bol_buf_release(&v);
     if (r < 0)
         return r;
     if (s->state_only) {

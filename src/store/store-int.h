@@ -112,19 +112,11 @@ BOL_MUST_CHECK int store_read_small_file(const char *path, size_t max, struct bo
 /*
  * Create a data directory with a new key, configuration and schema; with
  * genesis the journal's first entry and checkpoint too.  *ret gets the open
- * store (or NULL for the caller to skip), *ret_pub its public key.  With a
- * state image (image_fd >= 0, SQLite only) the database file starts as that
- * image: its state tables are the store's, *ret_seq the entry they reflect.
+ * store (or NULL for the caller to skip), *ret_pub its public key.
  */
-/* snapshot.c: a state image (memory file fd) as the new file path (0600, not synced). */
-BOL_MUST_CHECK int store_image_to_file(int fd, const char *path, struct bol_diag *diag);
-/* snapshot.c: the database s opened on an image: checked, *ret_seq its entry, its meta gone. */
-BOL_MUST_CHECK int store_image_adopt(struct bol_store *s, uint64_t *ret_seq, struct bol_diag *diag);
-
 BOL_MUST_CHECK int store_create(const struct bol_store_config *c, const char *origin,
-                                int64_t now_us, bool genesis, int image_fd, uint64_t *ret_seq,
-                                struct bol_verifier *ret_pub, struct bol_store **ret,
-                                struct bol_diag *diag);
+                                int64_t now_us, bool genesis, struct bol_verifier *ret_pub,
+                                struct bol_store **ret, struct bol_diag *diag);
 
 /*
  * restore.c: durability around import mode.  IMPORT (outside a transaction):

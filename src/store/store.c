@@ -443,12 +443,11 @@ static int make_data_dir(const char *dir, struct bol_diag *diag)
 int bol_store_init(const struct bol_store_config *c, const char *origin, int64_t now_us,
                    struct bol_verifier *ret_pub, struct bol_diag *diag)
 {
-    return store_create(c, origin, now_us, true, -1, NULL, ret_pub, NULL, diag);
+    return store_create(c, origin, now_us, true, ret_pub, NULL, diag);
 }
 
 int store_create(const struct bol_store_config *c, const char *origin, int64_t now_us, bool genesis,
-                 int image_fd, uint64_t *ret_seq, struct bol_verifier *ret_pub,
-                 struct bol_store **ret, struct bol_diag *diag)
+                 struct bol_verifier *ret_pub, struct bol_store **ret, struct bol_diag *diag)
 {
     struct bol_store *s = NULL;
     struct bol_signer signer;
@@ -505,17 +504,7 @@ int store_create(const struct bol_store_config *c, const char *origin, int64_t n
     snprintf(conf.origin, sizeof(conf.origin), "%s", origin);
     snprintf(conf.db, sizeof(conf.db), "%s", c->db_url ? c->db_url : "sqlite");
     snprintf(s->origin, sizeof(s->origin), "%s", origin);
-    if (image_fd >= 0) {
-        /* the state image is the database's first content; validated once open */
-        r = store_path_join(path, sizeof(path), c->data_dir, SQLITE_NAME, diag);
-        if (r == 0)
-            r = store_image_to_file(image_fd, path, diag);
-        if (r < 0)
-            goto out;
-    }
     r = open_db(s, &conf, c, true, diag);
-    if (r == 0 && image_fd >= 0)
-        r = store_image_adopt(s, ret_seq, diag);
     if (r < 0)
         goto out;
     r = bol_migrate(s->db, NULL, diag);
@@ -545,12 +534,6 @@ int store_create(const struct bol_store_config *c, const char *origin, int64_t n
         r = store_meta_set(s, "vkey", pubtext.buf, diag);
     if (r == 0 && !genesis)
         r = store_meta_set(s, "import_mode", "1", diag);
-    if (r == 0 && image_fd >= 0) {
-        char fp[65];
-
-        bol_state_fingerprint(fp); /* the image's tables are this bollard's (store_image_adopt) */
-        r = store_meta_set(s, "state_fingerprint", fp, diag);
-    }
     if (r == 0)
         r = bol_db_commit(s->db, diag);
     else

@@ -292,22 +292,6 @@ BOL_MUST_CHECK int bol_store_restore_init(const struct bol_store_config *c, cons
                                           struct bol_store **ret, struct bol_diag *diag);
 
 /*
- * The same, with the state of a snapshot: the new SQLite database file
- * starts as the state image in memory file image_fd (bol_store_state_image,
- * gathered with bol_store_image_put), so the state is written once, at the
- * speed of a file copy, instead of table by table.  *ret_seq gets the entry
- * the state reflects: import the entries after it with apply.  SQLite only
- * (BOL_E_UNSUPPORTED for c->db_url: load the image with
- * bol_store_state_load_image instead); an image of other state tables
- * (BOL_E_STATE) or that is not one (BOL_E_CORRUPT) is refused, and the
- * directory is left without a configuration: not a store.
- */
-BOL_MUST_CHECK int bol_store_restore_init_image(const struct bol_store_config *c,
-                                                const char *origin, int64_t now_us, int image_fd,
-                                                uint64_t *ret_seq, struct bol_verifier *ret_pub,
-                                                struct bol_store **ret, struct bol_diag *diag);
-
-/*
  * In import mode, inside a transaction (bol_store_begin): append an entry
  * exactly as given (canonical bytes, at most BOL_ENTRY_MAX; its seq must be
  * size + 1), store its leaf hash and tree nodes as a normal append does and,

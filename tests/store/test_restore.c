@@ -985,86 +985,6 @@ static void test_state_image(void **state)
     bol_buf_release(&e);
 }
 
-/*
- * A restore whose SQLite database file starts as a state image: the entries
- * the image covers are imported without being applied, the later ones
- * applied, and the state is what a replay of the journal gives.  PostgreSQL
- * takes the image through bol_store_state_load_image instead.  A damaged
- * image leaves no store.
- */
-static void test_restore_init_image(void **state)
-{
-    struct fixture *f = *state, t;
-    struct bol_store_config c;
-    struct bol_store *st = NULL, *dst = NULL;
-    struct bol_buf img = BOL_BUF_INIT((size_t) 1 << 30), cp = BOL_BUF_INIT(BOL_NOTE_MAX);
-    struct bol_verifier pub;
-    struct apply_ctx ac;
-    struct import_ctx ic;
-    struct bol_diag d;
-    struct stat sb;
-    uint64_t seq = 0, n;
-    char path[600];
-    unsigned i;
-    int fd;
-
-    for (i = 0; i < 40; i++)
-        define_terminal(f->s, i, i % 3 == 0);
-    assert_int_equal(bol_store_open_state(NULL, &st, NULL), 0);
-    ac.st = st;
-    assert_int_equal(bol_store_read(f->s, 1, 0, apply_one, &ac, NULL), 0);
-    assert_int_equal(bol_store_state_image(st, collect_image, &img, &n, NULL), 0);
-    bol_store_close(st);
-    for (i = 40; i < 52; i++) /* entries after the image */
-        define_terminal(f->s, i, false);
-    latest_checkpoint(f->s, &cp);
-    fd = bol_store_image_fd(NULL);
-    assert_true(fd >= 0);
-    assert_int_equal(bol_store_image_put(fd, img.buf, img.len, NULL), 0);
-
-    target_make(&t, &c);
-    bol_diag_init(&d);
-    if (c.db_url) {
-        assert_int_equal(bol_store_restore_init_image(&c, "test.example/bollard", NOW, fd, &seq,
-                                                      &pub, &dst, &d),
-                         BOL_E_UNSUPPORTED);
-    } else {
-        if (bol_store_restore_init_image(&c, "test.example/bollard", NOW, fd, &seq, &pub, &dst,
-                                         &d) != 0)
-            fail_msg("restore from the image: %s", d.msg);
-        assert_int_equal(seq, n);
-        assert_int_equal(size_of(dst), 0);
-        ic = (struct import_ctx){ f->s, dst, size_of(f->s), n + 1, true };
-        import_range(&ic);
-        append_epoch(dst, bol_store_verifier(f->s), bol_buf_str(&cp), 2);
-        assert_verifies(dst, &pub);
-        assert_state_equals_replay(&t, dst);
-        bol_store_close(dst);
-    }
-    fixture_destroy(&t);
-    close(fd);
-
-    /* damaged: the schema page's header overwritten; the directory is no store */
-    memset(img.buf + 100, 0xff, 4);
-    fd = bol_store_image_fd(NULL);
-    assert_true(fd >= 0);
-    assert_int_equal(bol_store_image_put(fd, img.buf, img.len, NULL), 0);
-    target_make(&t, &c);
-    if (!c.db_url) {
-        dst = NULL;
-        assert_int_not_equal(bol_store_restore_init_image(&c, "test.example/bollard", NOW, fd,
-                                                          &seq, &pub, &dst, &d),
-                             0);
-        assert_null(dst);
-        snprintf(path, sizeof(path), "%s/bollard.conf", t.dir);
-        assert_int_not_equal(stat(path, &sb), 0);
-    }
-    fixture_destroy(&t);
-    close(fd);
-    bol_buf_release(&img);
-    bol_buf_release(&cp);
-}
-
 /* Import speed, printed for the record: entries per second on this engine. */
 static void test_import_rate(void **state)
 {
@@ -1129,7 +1049,6 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_state_only_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_from_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_image, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restore_init_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_rate, setup, teardown),
     };
     int r = store_test_engine(argc, argv);
