@@ -61,7 +61,9 @@ int h_edi_export(struct req *r)
         if (!strcmp(r->params[0], bol_edi_export_type_names[t]))
             break;
     if (!bol_edi_export_type_names[t])
-        return api_problem(r, 404, "not_found", "bollard writes baplie, coarri and codeco");
+        return api_problem(r, 404, "not_found",
+                           "bollard writes baplie, coarri, codeco, coprar and movins here (coparn "
+                           "and vermas: bollard edi export)");
     o.type = (enum bol_edi_export_type) t;
     o.visit = api_query(r, "visit");
     o.terminal = api_query(r, "terminal");
