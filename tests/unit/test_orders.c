@@ -92,6 +92,20 @@ static void test_coprar_round_trip(void **state)
     bol_edi_equipment_release(&eq2);
 }
 
+/* The test COPRAR with segment `from` replaced by `to`, read and mapped into eq and m. */
+static void coprar_edited(const char *from, const char *to, struct bol_edi_equipment *eq,
+                          struct bol_edi_mapped *m)
+{
+    static const struct bol_coprar_ctx ctx = { "V1", "BUILTLINE" };
+    const char *p = strstr(coprar, from);
+    char text[2048];
+
+    assert_non_null(p);
+    snprintf(text, sizeof(text), "%.*s%s%s", (int) (p - coprar), coprar, to, p + strlen(from));
+    assert_int_equal(bol_edi_equipment_read(text, strlen(text), NULL, eq), 0);
+    assert_int_equal(bol_coprar_map(&eq->msgs[0], &ctx, m), 0);
+}
+
 /* The message function decides the steps: original, replacement, cancellation, others refused. */
 static void test_coprar_functions(void **state)
 {
@@ -105,20 +119,14 @@ static void test_coprar_functions(void **state)
         { "BGM+43+O+5", 4, false, "order.clear" }, { "BGM+45+O+1", 1, false, "order.clear" },
         { "BGM+45+O+4", 0, true, NULL },           { "BGM+98+O+9", 0, true, NULL },
     };
-    struct bol_coprar_ctx ctx = { "V1", "BUILTLINE" };
     size_t i;
 
     (void) state;
     for (i = 0; i < BOL_ARRAY_SIZE(cases); i++) {
-        char text[2048], *p;
         struct bol_edi_equipment eq;
         struct bol_edi_mapped m;
 
-        p = strstr(coprar, "BGM+45+ORD1+9");
-        snprintf(text, sizeof(text), "%.*s%s%s", (int) (p - coprar), coprar, cases[i].bgm,
-                 p + strlen("BGM+45+ORD1+9"));
-        assert_int_equal(bol_edi_equipment_read(text, strlen(text), NULL, &eq), 0);
-        assert_int_equal(bol_coprar_map(&eq.msgs[0], &ctx, &m), 0);
+        coprar_edited("BGM+45+ORD1+9", cases[i].bgm, &eq, &m);
         assert_int_equal(m.failed, cases[i].failed);
         if (!cases[i].failed) {
             assert_int_equal(json_array_size(m.cmds), cases[i].ncmds);
@@ -138,21 +146,15 @@ static void test_coprar_mass_limit(void **state)
         { "MEA+AAE+G+KGM:27000", "MEA+AAE+G+KGM:200001" },
         { "MEA+AAE+VGM+KGM:25000", "MEA+AAE+VGM+KGM:278009" },
     };
-    struct bol_coprar_ctx ctx = { "V1", "BUILTLINE" };
     size_t i;
 
     (void) state;
     for (i = 0; i < BOL_ARRAY_SIZE(mea); i++) {
-        char text[2048], *p;
         struct bol_edi_equipment eq;
         struct bol_edi_mapped m;
         const char *msg;
 
-        p = strstr(coprar, mea[i][0]);
-        snprintf(text, sizeof(text), "%.*s%s%s", (int) (p - coprar), coprar, mea[i][1],
-                 p + strlen(mea[i][0]));
-        assert_int_equal(bol_edi_equipment_read(text, strlen(text), NULL, &eq), 0);
-        assert_int_equal(bol_coprar_map(&eq.msgs[0], &ctx, &m), 0);
+        coprar_edited(mea[i][0], mea[i][1], &eq, &m);
         assert_true(m.failed);
         msg = json_string_value(json_object_get(json_array_get(m.notes, 0), "message"));
         assert_non_null(msg);
