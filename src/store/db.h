@@ -67,7 +67,7 @@ struct bol_db_row;
 
 unsigned bol_db_row_ncols(const struct bol_db_row *row);
 bool bol_db_row_is_null(const struct bol_db_row *row, unsigned col);
-/* INTEGER / BIGINT column (0 for NULL). */
+/* INTEGER / BIGINT column, or a boolean as 0 or 1 (0 for NULL). */
 int64_t bol_db_row_int(const struct bol_db_row *row, unsigned col);
 /* TEXT or BLOB / BYTEA column as bytes (empty for NULL); valid during the callback. */
 struct bol_str bol_db_row_bytes(const struct bol_db_row *row, unsigned col);

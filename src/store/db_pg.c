@@ -98,6 +98,8 @@ static int64_t row_int(const struct bol_db_row *row, unsigned col)
         return 0;
     p = (const unsigned char *) PQgetvalue(row->impl, row->index, (int) col);
     len = PQgetlength(row->impl, row->index, (int) col);
+    if (len == 1) /* boolean (x IS NULL, a = b): 0 or 1, as SQLite gives it */
+        return p[0] != 0;
     if (len != 2 && len != 4 && len != 8)
         return 0;
     for (i = 0; i < len; i++)

@@ -278,6 +278,8 @@ after=$(size)
 # ---- a write lands in the journal with actor and address ----
 check "hold placed" "201" "$(S -H "Authorization: Bearer $k" -X POST -d '{"id":"'"$box"'","kind":"damage","reason":"dent in door"}' "$url/api/v1/ops/hold.place")"
 journal_types | grep -q "hold.placed key:$(echo "$k" | cut -c5-14) 127.0.0.1" && ok "write journaled with key and address" || fail "write journaled with key and address"
+S -H "Authorization: Bearer $k" "$url/api/v1/containers/$box" >/dev/null
+check "the container shows the hold as active" "damage True" "$(python3 -c "import json; print(*[(h['kind'], h['active']) for h in json.load(open('$tmp/body'))['holds'] if h['kind'] == 'damage'][-1])")"
 
 # ---- every route as every role, from the route table ----
 roles="admin security vessel_planner yard_planner clerk operator line customs auditor replica"
