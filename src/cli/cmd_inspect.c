@@ -4,7 +4,8 @@
  *
  * Gathers the facts (accounts, keys and their credential facts from the
  * store, file modes and owners in the data directory, the TLS certificate,
- * the host's listening sockets from /proc/net/tcp and tcp6 or a fixture,
+ * the protocol versions each --endpoint accepts, probed over the network,
+ * the host's listening sockets from /proc/net/{tcp,udp}{,6} or a fixture,
  * fingerprints for drift, the replica's status and drills, the journal's
  * verification), has core judge them (inspect.h), prints a summary, JSON or
  * an HTML report, and journals the run as inspect.completed.  --schedule
@@ -12,14 +13,18 @@
  */
 #include "compat.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
@@ -38,14 +43,17 @@
 #include "note.h"
 #include "query.h"
 #include "replica.h"
+#include "secpolicy.h"
 #include "sha256.h"
 #include "store.h"
 #include "utctime.h"
 
 const char *const cmd_inspect_usage[] = {
-    "usage: bollard inspect --data DIR [--replica DIR] [--host-facts FILE] [--owner USER]",
-    "                       [--json] [--html FILE] [--fail-on SEVERITY] [--no-record]",
-    "       bollard inspect --schedule DIR [--data DIR] [--bollard PATH]",
+    "usage: bollard inspect --data DIR [--replica DIR] [--endpoint HOST:PORT]...",
+    "                       [--host-facts FILE] [--owner USER] [--json] [--html FILE]",
+    "                       [--fail-on SEVERITY] [--no-record]",
+    "       bollard inspect --schedule DIR [--data DIR] [--replica DIR]",
+    "                       [--endpoint HOST:PORT]... [--bollard PATH]",
     "",
     "The monthly self-inspection: accounts without MFA, passwords judged weak",
     "when set, dormant accounts, the number of admins, API keys (expiry, use,",
@@ -60,6 +68,9 @@ const char *const cmd_inspect_usage[] = {
     "",
     "    --data DIR          the data directory",
     "    --replica DIR       a replica directory: drills, lag, last checkpoint",
+    "    --endpoint HOST:PORT  a TLS address users or partners reach (bollard",
+    "                        serve, or nginx before it): which protocol versions",
+    "                        it accepts; repeat for each, at most 8",
     "    --host-facts FILE   listening sockets from a JSON file, not this host",
     "    --owner USER        who should own the data files (default: bollard,",
     "                        when that user exists; - not to check)",
@@ -69,7 +80,8 @@ const char *const cmd_inspect_usage[] = {
     "                        high (default) or critical",
     "    --no-record         do not journal the run",
     "    --schedule DIR      write bollard-inspect.service and .timer (monthly)",
-    "                        into DIR and say how to enable them",
+    "                        into DIR and say how to enable them; --data,",
+    "                        --replica and --endpoint go into the service",
     "    --bollard PATH      the executable the service runs (default: this one)",
     NULL,
 };
@@ -130,8 +142,11 @@ static int fp_file(struct bol_inspect_facts *f, const char *dir, const char *nam
 
 /* ---- the policy ---- */
 
-static int load_policy(const char *dir, struct bol_inspect_policy *p, struct bol_inspect_facts *f)
+/* The policy; *webhook_secret is the webhook's secret_file when security.json names one. */
+static int load_policy(const char *dir, struct bol_inspect_policy *p, struct bol_inspect_facts *f,
+                       char *webhook_secret, size_t wn)
 {
+    const char *sf;
     char path[4200];
     char *text = NULL;
     size_t len = 0;
@@ -159,6 +174,9 @@ static int load_policy(const char *dir, struct bol_inspect_policy *p, struct bol
     }
     bol_diag_init(&d);
     r = bol_inspect_policy_from_json(json_object_get(doc, "inspect"), p, &d);
+    sf = json_string_value(json_object_get(json_object_get(doc, "webhook"), "secret_file"));
+    if (sf && strlen(sf) < wn)
+        snprintf(webhook_secret, wn, "%s", sf);
     json_decref(doc);
     if (r < 0) {
         bol_log_error("%s: section 'inspect': %s", path, d.msg);
@@ -292,7 +310,8 @@ static void add_file(struct facts_store *fs, const char *dir, const char *name, 
     fs->nfiles++;
 }
 
-static void gather_files(struct facts_store *fs, const char *dir, const char *replica)
+static void gather_files(struct facts_store *fs, const char *dir, const char *replica,
+                         const char *webhook_secret)
 {
     static const char *const secrets[] = { "journal.key", "tls.key", "journal.key.new" };
     static const char *const data[] = { "bollard.db", "bollard.db-wal", "bollard.db-shm",
@@ -320,6 +339,10 @@ static void gather_files(struct facts_store *fs, const char *dir, const char *re
     }
     if (dd)
         closedir(dd);
+    /* the webhook's HMAC secret, where security.json keeps it (absolute, or in DIR) */
+    if (webhook_secret[0])
+        add_file(fs, webhook_secret[0] == '/' ? "" : dir, webhook_secret, "webhook-secret",
+                 BOL_IFILE_SECRET);
     if (!replica)
         return;
     add_file(fs, replica, ".", "replica/", BOL_IFILE_DIR);
@@ -348,7 +371,7 @@ static int service_uid(const char *owner, const char *dir, int64_t *ret)
     return 0;
 }
 
-/* ---- host facts: listening TCP sockets ---- */
+/* ---- host facts: listening TCP sockets and bound UDP sockets ---- */
 
 static void ipv6_text(const char *hex, char *out, size_t n)
 {
@@ -385,7 +408,8 @@ static void ipv6_text(const char *hex, char *out, size_t n)
         snprintf(out, n, "%s", tmp);
 }
 
-static void read_proc_net(struct bol_inspect_host *h, const char *path, bool v6)
+/* TCP sockets in LISTEN (0x0a); UDP sockets unconnected (0x07), i.e. receiving from anyone. */
+static void read_proc_net(struct bol_inspect_host *h, const char *path, bool v6, bool udp)
 {
     FILE *f = fopen(path, "r");
     char line[512];
@@ -402,7 +426,8 @@ static void read_proc_net(struct bol_inspect_host *h, const char *path, bool v6)
         struct bol_inspect_socket *s = &h->sockets[h->nsockets];
         char *colon;
 
-        if (sscanf(line, " %*u: %63s %63s %x", local, remote, &st) != 3 || st != 0x0a)
+        if (sscanf(line, " %*u: %63s %63s %x", local, remote, &st) != 3 ||
+            st != (udp ? 0x07u : 0x0au))
             continue;
         colon = strchr(local, ':');
         if (!colon || sscanf(colon + 1, "%x", &port) != 1)
@@ -418,7 +443,7 @@ static void read_proc_net(struct bol_inspect_host *h, const char *path, bool v6)
             snprintf(s->addr, sizeof(s->addr), "%u.%u.%u.%u", a & 255, (a >> 8) & 255,
                      (a >> 16) & 255, a >> 24);
         }
-        snprintf(s->proto, sizeof(s->proto), "%s", v6 ? "tcp6" : "tcp");
+        snprintf(s->proto, sizeof(s->proto), "%s%s", udp ? "udp" : "tcp", v6 ? "6" : "");
         s->port = port;
         h->nsockets++;
     }
@@ -436,8 +461,10 @@ static int load_host(const char *file, struct bol_inspect_host *h)
 
     h->nsockets = 0;
     if (!file) {
-        read_proc_net(h, "/proc/net/tcp", false);
-        read_proc_net(h, "/proc/net/tcp6", true);
+        read_proc_net(h, "/proc/net/tcp", false, false);
+        read_proc_net(h, "/proc/net/tcp6", true, false);
+        read_proc_net(h, "/proc/net/udp", false, true);
+        read_proc_net(h, "/proc/net/udp6", true, true);
         return 0;
     }
     if (cli_read_file(file, HOST_FACTS_MAX, &text, &len) < 0)
@@ -466,24 +493,11 @@ static void gather_tls(const char *dir, struct bol_inspect_facts *f)
     char path[4200];
     char *text = NULL;
     size_t len = 0;
-    const char *pri = bol_api_tls_priorities(), *p;
     gnutls_x509_crt_t crt;
     gnutls_datum_t dat;
     unsigned bits = 0;
     int alg, sig;
-    size_t used = 0;
 
-    /* the protocol versions serve allows: every +VERS-X token of its priority string */
-    for (p = pri; (p = strstr(p, "+VERS-")) != NULL;) {
-        size_t n = strcspn(p + 6, ":");
-        int k = snprintf(t->protocols + used, sizeof(t->protocols) - used, "%s%.*s",
-                         used ? " " : "", (int) n, p + 6);
-
-        used += k > 0 ? (size_t) k : 0;
-        if (used >= sizeof(t->protocols))
-            break;
-        p += 6 + n;
-    }
     snprintf(path, sizeof(path), "%s/tls.crt", dir);
     if (access(path, F_OK) != 0)
         return;
@@ -515,6 +529,135 @@ static void gather_tls(const char *dir, struct bol_inspect_facts *f)
     }
     gnutls_x509_crt_deinit(crt);
     bol_free(text);
+}
+
+/*
+ * Probing an endpoint: one connection per protocol version, a handshake
+ * offering that version alone.  The certificate is not checked (the
+ * question is only what the endpoint agrees to); nothing is sent after the
+ * handshake.
+ */
+#define PROBE_TIMEOUT_S 5
+
+static int probe_connect(const char *host, const char *port, char *err, size_t n)
+{
+    struct addrinfo hints, *ai = NULL, *a;
+    struct timeval tv = { PROBE_TIMEOUT_S, 0 };
+    int fd = -1, r;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    r = getaddrinfo(host, port, &hints, &ai);
+    if (r != 0) {
+        snprintf(err, n, "%s", gai_strerror(r));
+        return -1;
+    }
+    for (a = ai; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        /* connect() honours the send timeout */
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            snprintf(err, n, "%s", errno == EINPROGRESS ? "timed out" : strerror(errno));
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+/* 1: a handshake under pri completed; 0: refused or not possible here; -1: no connection. */
+static int probe_version(const char *host, const char *port, const char *pri, char *err, size_t n)
+{
+    gnutls_certificate_credentials_t cred = NULL;
+    gnutls_session_t ses = NULL;
+    struct in6_addr a6;
+    struct in_addr a4;
+    int fd, r;
+
+    fd = probe_connect(host, port, err, n);
+    if (fd < 0)
+        return -1;
+    r = gnutls_certificate_allocate_credentials(&cred);
+    if (r == 0)
+        r = gnutls_init(&ses, GNUTLS_CLIENT);
+    if (r == 0)
+        r = gnutls_priority_set_direct(ses, pri, NULL);
+    if (r == 0)
+        r = gnutls_credentials_set(ses, GNUTLS_CRD_CERTIFICATE, cred);
+    if (r == 0 && inet_pton(AF_INET, host, &a4) != 1 && inet_pton(AF_INET6, host, &a6) != 1)
+        r = gnutls_server_name_set(ses, GNUTLS_NAME_DNS, host, strlen(host));
+    if (r == 0) {
+        gnutls_transport_set_int(ses, fd);
+        gnutls_handshake_set_timeout(ses, PROBE_TIMEOUT_S * 1000);
+        do
+            r = gnutls_handshake(ses);
+        while (r < 0 && !gnutls_error_is_fatal(r));
+        if (r == 0)
+            (void) gnutls_bye(ses, GNUTLS_SHUT_WR);
+    }
+    if (r < 0)
+        snprintf(err, n, "%s", gnutls_strerror(r));
+    if (ses)
+        gnutls_deinit(ses);
+    if (cred)
+        gnutls_certificate_free_credentials(cred);
+    close(fd);
+    return r == 0;
+}
+
+static int probe_endpoint(const char *spec, struct bol_inspect_endpoint *e)
+{
+    static const struct {
+        const char *name, *pri;
+    } old[] = {
+        { "SSL3.0", "NORMAL:-VERS-ALL:+VERS-SSL3.0" },
+        { "TLS1.0", "NORMAL:-VERS-ALL:+VERS-TLS1.0" },
+        { "TLS1.1", "NORMAL:-VERS-ALL:+VERS-TLS1.1" },
+    };
+    char host[64], err[128];
+    const char *port = strrchr(spec, ':');
+    uint64_t pn = 0;
+    size_t hl, used = 0, i;
+    int r;
+
+    memset(e, 0, sizeof(*e));
+    hl = port ? (size_t) (port - spec) : 0;
+    if (hl > 1 && spec[0] == '[' && spec[hl - 1] == ']') {
+        spec++;
+        hl -= 2;
+    }
+    if (!port || hl == 0 || hl >= sizeof(host) || strlen(spec) >= sizeof(e->name) ||
+        bol_str_to_u64(bol_str_from(port + 1), &pn) < 0 || pn < 1 || pn > 65535) {
+        bol_log_error("--endpoint '%s': give HOST:PORT ([ADDR]:PORT for IPv6)", spec);
+        return -1;
+    }
+    memcpy(host, spec, hl);
+    host[hl] = '\0';
+    snprintf(e->name, sizeof(e->name), "%s%s%s:%u", strchr(host, ':') ? "[" : "", host,
+             strchr(host, ':') ? "]" : "", (unsigned) pn);
+    r = probe_version(host, port + 1, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", e->error,
+                      sizeof(e->error));
+    e->reached = r == 1;
+    if (r < 0)
+        return 0; /* no connection at all: nothing more to ask */
+    for (i = 0; i < BOL_ARRAY_SIZE(old); i++) {
+        if (probe_version(host, port + 1, old[i].pri, err, sizeof(err)) != 1)
+            continue;
+        e->reached = true;
+        if (used < sizeof(e->old)) {
+            int w = snprintf(e->old + used, sizeof(e->old) - used, "%s%s", used ? " " : "",
+                             old[i].name);
+
+            used += w > 0 ? (size_t) w : 0;
+        }
+    }
+    if (e->reached)
+        e->error[0] = '\0';
+    return 0;
 }
 
 /* ---- the replica ---- */
@@ -673,11 +816,26 @@ static int write_unit(const char *dir, const char *name, const char *text)
     return 0;
 }
 
-static int schedule(const char *dir, const char *data, const char *exe)
+struct inspect_opts {
+    const char *data, *replica, *host_facts, *owner, *html, *sched, *exe;
+    const char *endpoint[BOL_INSPECT_ENDPOINTS_MAX];
+    size_t nendpoints;
+    bool json, no_record;
+    enum bol_isev fail_on;
+};
+
+static bool unit_safe(const char *s)
 {
-    struct bol_buf svc = BOL_BUF_INIT(1 << 16);
-    char self[4096], realdata[4096];
+    return !strpbrk(s, " \n\"'%$\\");
+}
+
+static int schedule(const struct inspect_opts *o)
+{
+    struct bol_buf svc = BOL_BUF_INIT(1 << 16), extra = BOL_BUF_INIT(4096);
+    char self[4096], realdata[4096], realrep[4096];
+    const char *dir = o->sched, *data = o->data, *exe = o->exe, *replica = o->replica;
     ssize_t n;
+    size_t i;
     int r;
 
     if (!exe) {
@@ -693,9 +851,24 @@ static int schedule(const char *dir, const char *data, const char *exe)
         data = "/var/lib/bollard";
     else if (realpath(data, realdata))
         data = realdata;
-    if (strpbrk(exe, " \n\"'%$\\") || strpbrk(data, " \n\"'%$\\")) {
-        bol_log_error("the executable and data paths must not contain spaces, quotes, %%, $ or \\");
+    if (replica && realpath(replica, realrep))
+        replica = realrep;
+    r = 0;
+    for (i = 0; i < o->nendpoints; i++)
+        r |= !unit_safe(o->endpoint[i]);
+    if (r || !unit_safe(exe) || !unit_safe(data) || (replica && !unit_safe(replica))) {
+        bol_log_error("the paths and endpoints must not contain spaces, quotes, %%, $ or \\");
         return CLI_EXIT_USAGE;
+    }
+    r = 0;
+    if (replica)
+        r |= bol_buf_addf(&extra, " --replica %s", replica);
+    for (i = 0; i < o->nendpoints; i++)
+        r |= bol_buf_addf(&extra, " --endpoint %s", o->endpoint[i]);
+    if (r < 0) {
+        bol_buf_release(&extra);
+        bol_log_error("out of memory");
+        return CLI_EXIT_FAIL;
     }
     r = bol_buf_addf(&svc,
                      "# Written by bollard inspect --schedule: the monthly self-inspection.\n"
@@ -707,7 +880,7 @@ static int schedule(const char *dir, const char *data, const char *exe)
                      "Type=oneshot\n"
                      "User=bollard\n"
                      "Group=bollard\n"
-                     "ExecStart=%s inspect --data %s --html %s/inspect-report.html\n"
+                     "ExecStart=%s inspect --data %s%s --html %s/inspect-report.html\n"
                      "# Findings exit 1: the journal has the run; do not mark the unit failed.\n"
                      "SuccessExitStatus=1\n"
                      "UMask=0077\n"
@@ -726,7 +899,8 @@ static int schedule(const char *dir, const char *data, const char *exe)
                      "MemoryDenyWriteExecute=yes\n"
                      "SystemCallArchitectures=native\n"
                      "CapabilityBoundingSet=\n",
-                     exe, data, data, data);
+                     exe, data, extra.len ? extra.buf : "", data, data);
+    bol_buf_release(&extra);
     if (r < 0 || write_unit(dir, "bollard-inspect.service", svc.buf) < 0 ||
         write_unit(dir, "bollard-inspect.timer",
                    "# Written by bollard inspect --schedule.\n"
@@ -978,17 +1152,12 @@ static int record(struct bol_store *s, const struct bol_inspect_report *r, uint6
 
 /* ---- the command ---- */
 
-struct inspect_opts {
-    const char *data, *replica, *host_facts, *owner, *html, *sched, *exe;
-    bool json, no_record;
-    enum bol_isev fail_on;
-};
-
 static int parse(int argc, char **argv, struct inspect_opts *o)
 {
     static const struct option opts[] = {
         { "data", required_argument, NULL, 'd' },
         { "replica", required_argument, NULL, 'r' },
+        { "endpoint", required_argument, NULL, 'e' },
         { "host-facts", required_argument, NULL, 'H' },
         { "owner", required_argument, NULL, 'o' },
         { "json", no_argument, NULL, 'j' },
@@ -1011,6 +1180,13 @@ static int parse(int argc, char **argv, struct inspect_opts *o)
             break;
         case 'r':
             o->replica = optarg;
+            break;
+        case 'e':
+            if (o->nendpoints == BOL_INSPECT_ENDPOINTS_MAX) {
+                bol_log_error("--endpoint: at most %d", BOL_INSPECT_ENDPOINTS_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            o->endpoint[o->nendpoints++] = optarg;
             break;
         case 'H':
             o->host_facts = optarg;
@@ -1054,6 +1230,7 @@ static int parse(int argc, char **argv, struct inspect_opts *o)
 int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
 {
     struct inspect_opts o;
+    char webhook_secret[BOL_POLICY_PATH_MAX] = "";
     struct bol_inspect_policy pol;
     struct bol_inspect_facts f;
     struct bol_inspect_report rep;
@@ -1072,7 +1249,7 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
     if (r != 0)
         return r < 0 ? CLI_EXIT_OK : r;
     if (o.sched)
-        return schedule(o.sched, o.data, o.exe);
+        return schedule(&o);
     memset(&f, 0, sizeof(f));
     memset(&fs, 0, sizeof(fs));
     memset(&rep, 0, sizeof(rep));
@@ -1082,8 +1259,8 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
         bol_log_error("out of memory");
         return CLI_EXIT_FAIL;
     }
-    if (load_policy(o.data, &pol, &f) < 0 || load_host(o.host_facts, fs.host) < 0 ||
-        service_uid(o.owner, o.data, &f.service_uid) < 0)
+    if (load_policy(o.data, &pol, &f, webhook_secret, sizeof(webhook_secret)) < 0 ||
+        load_host(o.host_facts, fs.host) < 0 || service_uid(o.owner, o.data, &f.service_uid) < 0)
         goto out;
     f.host = fs.host;
     memset(&c, 0, sizeof(c));
@@ -1095,6 +1272,11 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
         goto out;
     }
     gather_tls(o.data, &f);
+    for (f.nendpoints = 0; f.nendpoints < o.nendpoints; f.nendpoints++)
+        if (probe_endpoint(o.endpoint[f.nendpoints], &f.endpoints[f.nendpoints]) < 0) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
     if (fp_file(&f, o.data, "journal.pub") < 0)
         goto out;
     fp_units(&f);
@@ -1104,7 +1286,7 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
         cli_diag_error("cannot read the store", r, &d);
         goto out;
     }
-    gather_files(&fs, o.data, o.replica);
+    gather_files(&fs, o.data, o.replica, webhook_secret);
     f.files = fs.files;
     f.nfiles = fs.nfiles;
     if (o.replica && gather_replica(o.replica, &f) < 0)

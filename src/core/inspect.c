@@ -269,6 +269,7 @@ enum check_id {
     C_TLS_KEY,
     C_TLS_SIG,
     C_TLS_PROTO,
+    C_TLS_UNREACHABLE,
     C_FILE_MODE_SECRET,
     C_FILE_MODE,
     C_FILE_OWNER,
@@ -326,7 +327,10 @@ static const struct check checks[] = {
                     "use an ECDSA P-256 (or larger) or RSA 2048-bit (or larger) key" },
     [C_TLS_SIG] = { "tls.signature_weak", BOL_IAREA_CRYPTO, "5.4.3",
                     "reissue the certificate signed with SHA-256 or better" },
-    [C_TLS_PROTO] = { "tls.protocol_old", BOL_IAREA_CRYPTO, "5.4.4", "allow TLS 1.2 and 1.3 only" },
+    [C_TLS_PROTO] = { "tls.protocol_old", BOL_IAREA_CRYPTO, "5.4.4",
+                      "allow TLS 1.2 and 1.3 only (nginx: ssl_protocols TLSv1.2 TLSv1.3)" },
+    [C_TLS_UNREACHABLE] = { "tls.endpoint_unreachable", BOL_IAREA_MONITORING, "5.1.3",
+                            "check that the endpoint is up and speaks TLS, or correct --endpoint" },
     [C_FILE_MODE_SECRET] = { "file.mode", BOL_IAREA_CRYPTO, "5.4.3",
                              "chmod 600 the key file and rotate the key if others could read it" },
     [C_FILE_MODE] = { "file.mode", BOL_IAREA_EXPOSURE, "5.4.2",
@@ -488,8 +492,6 @@ static void check_keys(struct run *x, const struct bol_inspect_facts *f,
 static void check_tls(struct run *x, const struct bol_inspect_tls *t,
                       const struct bol_inspect_policy *p, int64_t now)
 {
-    const char *s;
-
     if (!t->cert_present) {
         add(x, C_TLS_MISSING, NULL, BOL_ISEV_MEDIUM, "no certificate at DATA/tls.crt");
     } else if (!t->cert_parsed) {
@@ -512,15 +514,20 @@ static void check_tls(struct run *x, const struct bol_inspect_tls *t,
         if (strstr(t->sig_alg, "SHA1") || strstr(t->sig_alg, "MD5") || strstr(t->sig_alg, "MD2"))
             add(x, C_TLS_SIG, NULL, BOL_ISEV_HIGH, "the certificate is signed with %s", t->sig_alg);
     }
-    for (s = t->protocols; *s;) {
-        const char *e = strchr(s, ' ');
-        size_t n = e ? (size_t) (e - s) : strlen(s);
+}
 
-        if (n && !(n == 6 && (!strncmp(s, "TLS1.2", 6) || !strncmp(s, "TLS1.3", 6)))) {
-            add(x, C_TLS_PROTO, NULL, BOL_ISEV_HIGH, "the server allows %s", t->protocols);
-            break;
-        }
-        s += n + (e ? 1 : 0);
+static void check_endpoints(struct run *x, const struct bol_inspect_facts *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->nendpoints; i++) {
+        const struct bol_inspect_endpoint *e = &f->endpoints[i];
+
+        if (!e->reached)
+            add(x, C_TLS_UNREACHABLE, e->name, BOL_ISEV_MEDIUM, "%s could not be probed: %s",
+                e->name, e->error);
+        else if (e->old[0])
+            add(x, C_TLS_PROTO, e->name, BOL_ISEV_HIGH, "%s accepts %s", e->name, e->old);
     }
 }
 
@@ -565,26 +572,27 @@ struct port_rule {
     unsigned port;
     const char *what;
     enum bol_isev sev;
+    bool udp; /* the service listens on UDP too (RDP's UDP transport) */
 };
 
 static const struct port_rule ports[] = {
-    { 21, "FTP", BOL_ISEV_HIGH },
-    { 22, "SSH", BOL_ISEV_MEDIUM },
-    { 23, "Telnet", BOL_ISEV_CRITICAL },
-    { 135, "MS RPC", BOL_ISEV_HIGH },
-    { 139, "SMB (NetBIOS)", BOL_ISEV_HIGH },
-    { 445, "SMB", BOL_ISEV_HIGH },
-    { 1433, "SQL Server", BOL_ISEV_HIGH },
-    { 1521, "Oracle", BOL_ISEV_HIGH },
-    { 3306, "MySQL", BOL_ISEV_HIGH },
-    { 3389, "RDP", BOL_ISEV_HIGH },
-    { 5432, "PostgreSQL", BOL_ISEV_HIGH },
-    { 5900, "VNC", BOL_ISEV_HIGH },
-    { 5984, "CouchDB", BOL_ISEV_HIGH },
-    { 6379, "Redis", BOL_ISEV_HIGH },
-    { 9200, "Elasticsearch", BOL_ISEV_HIGH },
-    { 11211, "memcached", BOL_ISEV_HIGH },
-    { 27017, "MongoDB", BOL_ISEV_HIGH },
+    { 21, "FTP", BOL_ISEV_HIGH, false },
+    { 22, "SSH", BOL_ISEV_MEDIUM, false },
+    { 23, "Telnet", BOL_ISEV_CRITICAL, false },
+    { 135, "MS RPC", BOL_ISEV_HIGH, false },
+    { 139, "SMB (NetBIOS)", BOL_ISEV_HIGH, false },
+    { 445, "SMB", BOL_ISEV_HIGH, false },
+    { 1433, "SQL Server", BOL_ISEV_HIGH, false },
+    { 1521, "Oracle", BOL_ISEV_HIGH, false },
+    { 3306, "MySQL", BOL_ISEV_HIGH, false },
+    { 3389, "RDP", BOL_ISEV_HIGH, true },
+    { 5432, "PostgreSQL", BOL_ISEV_HIGH, false },
+    { 5900, "VNC", BOL_ISEV_HIGH, false },
+    { 5984, "CouchDB", BOL_ISEV_HIGH, false },
+    { 6379, "Redis", BOL_ISEV_HIGH, false },
+    { 9200, "Elasticsearch", BOL_ISEV_HIGH, false },
+    { 11211, "memcached", BOL_ISEV_HIGH, false },
+    { 27017, "MongoDB", BOL_ISEV_HIGH, false },
 };
 
 static void check_ports(struct run *x, const struct bol_inspect_host *h)
@@ -601,12 +609,14 @@ static void check_ports(struct run *x, const struct bol_inspect_host *h)
         for (i = 0; i < h->nsockets; i++) {
             const struct bol_inspect_socket *s = &h->sockets[i];
 
-            if (s->port != ports[j].port || strncmp(s->proto, "tcp", 3) ||
-                bol_inspect_is_loopback(s->addr))
+            bool udp = !strncmp(s->proto, "udp", 3);
+
+            if (s->port != ports[j].port || (udp && !ports[j].udp) ||
+                (!udp && strncmp(s->proto, "tcp", 3)) || bol_inspect_is_loopback(s->addr))
                 continue;
             if (used < sizeof(addrs)) {
-                int w =
-                    snprintf(addrs + used, sizeof(addrs) - used, "%s%s", used ? ", " : "", s->addr);
+                int w = snprintf(addrs + used, sizeof(addrs) - used, "%s%s%s", used ? ", " : "",
+                                 s->addr, udp ? " (UDP)" : "");
 
                 used += w > 0 ? (size_t) w : 0;
             }
@@ -778,6 +788,7 @@ int bol_inspect_run(const struct bol_inspect_facts *facts, const struct bol_insp
     check_accounts(&x, facts, p, now_us);
     check_keys(&x, facts, p, now_us);
     check_tls(&x, &facts->tls, p, now_us);
+    check_endpoints(&x, facts);
     check_files(&x, facts);
     check_ports(&x, facts->host);
     check_recovery(&x, &facts->rec, p, now_us);

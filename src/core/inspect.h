@@ -147,8 +147,20 @@ struct bol_inspect_tls {
     int64_t not_after_us;
     char key_alg[16]; /* "RSA", "EC", "EdDSA", ... */
     unsigned key_bits;
-    char sig_alg[48];   /* "ECDSA-SHA256", "RSA-SHA1", ... */
-    char protocols[64]; /* what the server allows, space-separated: "TLS1.2 TLS1.3" */
+    char sig_alg[48]; /* "ECDSA-SHA256", "RSA-SHA1", ... */
+};
+
+#define BOL_INSPECT_ENDPOINTS_MAX 8
+
+/*
+ * A TLS endpoint the inspection probed (inspect --endpoint): the address
+ * users and partners reach, bollard serve itself or the front end before it.
+ */
+struct bol_inspect_endpoint {
+    char name[96];   /* "host:port" as given */
+    bool reached;    /* it answered a TLS handshake of some version */
+    char error[128]; /* why not, when !reached */
+    char old[32];    /* versions before TLS 1.2 it accepted, space-separated: "TLS1.0 TLS1.1" */
 };
 
 struct bol_inspect_fingerprint {
@@ -180,6 +192,8 @@ struct bol_inspect_facts {
     int64_t service_uid; /* the uid files should belong to; -1: not checked */
     const struct bol_inspect_host *host;
     struct bol_inspect_tls tls;
+    struct bol_inspect_endpoint endpoints[BOL_INSPECT_ENDPOINTS_MAX];
+    size_t nendpoints;
     struct bol_inspect_fingerprint fp[BOL_INSPECT_FP_MAX];
     size_t nfp;
     struct bol_inspect_recovery rec;

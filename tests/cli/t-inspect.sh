@@ -10,21 +10,28 @@
 # without MFA; a clerk whose chosen password passes the rules but is weak;
 # a dormant clerk (its credential row backdated 200 days with the sqlite3
 # tool, behind bollard's back: there is no clock to move); an API key valid
-# for 366 days, the longest allowed (policy: 365); tls.key readable by everyone; and host facts (a
-# fixture) with SSH, RDP and PostgreSQL listening on every address.  The
-# demo terminal has no replica, so drill.unknown and replica.missing stay.
+# for 366 days, the longest allowed (policy: 365); a key created 200 days
+# ago and never used (backdated the same way); tls.key and the webhook's
+# HMAC secret readable by everyone; host facts (a fixture) with SSH, SMB,
+# Telnet, PostgreSQL (TCP) and RDP (UDP only) listening beyond loopback;
+# and a TLS endpoint (gnutls-serv) that still accepts TLS 1.0 and 1.1, probed
+# beside bollard serve's own, which must pass.  The demo terminal has no
+# replica, so drill.unknown and replica.missing stay.  --schedule writes
+# units that systemd-analyze accepts.
 set -u
 bollard=${1:?usage: t-inspect.sh BOLLARD}
-for t in curl python3 sqlite3; do
+for t in curl python3 sqlite3 gnutls-serv; do
     command -v $t >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 0; }
 done
 
 tmp=$(mktemp -d)
 pid=""
+gpid=""
 fails=0
 n=0
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    [ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -101,10 +108,38 @@ person gate.clerk "$(add gate.clerk clerk)" "sunshine12345" mfa && ok "a weak pa
 add old.clerk clerk >/dev/null
 sqlite3 "$data/bollard.db" "UPDATE cred_password SET changed_at_us = changed_at_us - 200 * 86400000000 WHERE user_name = 'old.clerk'"
 key=$("$bollard" key create --data "$data" --name edi-partner --role line --line MSC --days 366 | sed -n 2p | awk '{print $2}')
+oldkey=$("$bollard" key create --data "$data" --name old-feed --role clerk --days 100 | sed -n 2p | awk '{print $2}')
+sqlite3 "$data/bollard.db" "UPDATE apikey SET doc = json_set(doc, '\$.created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-200 days')) WHERE id = '$oldkey'"
 chmod 644 "$data/tls.key"
+umask 022
+printf '0123456789abcdef0123456789abcdef' >"$data/webhook.secret"
+echo '{"webhook": {"url": "https://127.0.0.1:9/alerts", "secret_file": "webhook.secret"}}' >"$data/security.json"
+chmod 600 "$data/security.json"
+[ "$(id -u)" -eq 0 ] && chown bollard: "$data/webhook.secret" "$data/security.json"
+
+# a TLS endpoint: old protocols first, then (the fix) TLS 1.2 and 1.3 only
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tls_endpoint() { # tls_endpoint PRIORITY
+    [ -n "$gpid" ] && kill "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null
+    gnutls-serv --x509keyfile "$data/tls.key" --x509certfile "$data/tls.crt" -p "$tport" \
+        --priority "$1" >/dev/null 2>&1 &
+    gpid=$!
+    python3 - "$tport" <<'EOF' || fail "gnutls-serv listens"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close(); sys.exit(0)
+    except OSError: time.sleep(0.1)
+sys.exit(1)
+EOF
+}
+tls_endpoint 'NORMAL:+VERS-TLS1.0:+VERS-TLS1.1'
 cat >"$tmp/host.json" <<'EOF'
 {"sockets": [{"proto": "tcp", "addr": "0.0.0.0", "port": 22},
-             {"proto": "tcp6", "addr": "::", "port": 3389},
+             {"proto": "udp6", "addr": "::", "port": 3389},
+             {"proto": "tcp", "addr": "0.0.0.0", "port": 445},
+             {"proto": "tcp6", "addr": "::", "port": 23},
+             {"proto": "udp", "addr": "0.0.0.0", "port": 22},
              {"proto": "tcp", "addr": "0.0.0.0", "port": 5432},
              {"proto": "tcp", "addr": "127.0.0.1", "port": 6379},
              {"proto": "tcp6", "addr": "::1", "port": 5432},
@@ -120,7 +155,8 @@ for f in d["findings"]: print(f["status"], f["id"])
 for f in d["fixed"]: print("fixed", f)' "$1"
 }
 run() { # run OUT HOSTFILE
-    "$bollard" inspect --data "$data" --owner "$owner" --host-facts "$2" --json --html "$tmp/$1.html" >"$tmp/$1.json"
+    "$bollard" inspect --data "$data" --owner "$owner" --host-facts "$2" --json --html "$tmp/$1.html" \
+        --endpoint "127.0.0.1:$tport" --endpoint "127.0.0.1:$port" >"$tmp/$1.json"
 }
 
 run 1 "$tmp/host.json"
@@ -128,25 +164,38 @@ check "first run exits 1 (findings at or above high)" "1" "$?"
 check "first run: exactly the seeded findings" "new account.dormant:old.clerk
 new admins.too_many
 new apikey.long_expiry:$key
+new apikey.old:$oldkey
+new apikey.unused:$oldkey
 new drill.unknown
 new file.mode:tls.key
+new file.mode:webhook-secret
 new mfa.missing:old.clerk
 new mfa.missing:spare.admin
 new password.weak:gate.clerk
 new port.exposed:22
+new port.exposed:23
 new port.exposed:3389
+new port.exposed:445
 new port.exposed:5432
-new replica.missing" "$(ids "$tmp/1.json")"
-python3 - "$tmp/1.json" <<'EOF' && ok "each finding has its clause, remediation and severity" || fail "each finding has its clause, remediation and severity"
+new replica.missing
+new tls.protocol_old:127.0.0.1:$tport" "$(ids "$tmp/1.json")"
+python3 - "$tmp/1.json" "$oldkey" "$tport" <<'EOF' && ok "each finding has its clause, remediation and severity" || fail "each finding has its clause, remediation and severity"
 import json, sys
 d = json.load(open(sys.argv[1]))
 want = {"password.weak:gate.clerk": ("5.4.6", "medium"), "file.mode:tls.key": ("5.4.3", "critical"),
         "port.exposed:3389": ("5.4.2", "high"), "port.exposed:22": ("5.4.2", "medium"),
-        "mfa.missing:spare.admin": ("5.4.2", "high"), "admins.too_many": ("5.4.6", "medium")}
+        "mfa.missing:spare.admin": ("5.4.2", "high"), "admins.too_many": ("5.4.6", "medium"),
+        "port.exposed:23": ("5.4.2", "critical"), "port.exposed:445": ("5.4.2", "high"),
+        "file.mode:webhook-secret": ("5.4.3", "critical"), "apikey.old:" + sys.argv[2]: ("5.4.2", "medium")}
+tport = sys.argv[3]
+want["tls.protocol_old:127.0.0.1:" + tport] = ("5.4.4", "high")
 got = {f["id"]: (f["clause"], f["severity"]) for f in d["findings"]}
 assert all(got[k] == v for k, v in want.items()), got
 assert all(f["remediation"] and f["detail"] for f in d["findings"])
-assert d["counts"] == {"critical": 1, "high": 4, "medium": 7, "low": 0}, d["counts"]
+det = {f["id"]: f["detail"] for f in d["findings"]}
+assert det["tls.protocol_old:127.0.0.1:" + tport] == "127.0.0.1:%s accepts TLS1.0 TLS1.1" % tport, det
+assert "(UDP)" in det["port.exposed:3389"] and "0.0.0.0" not in det["port.exposed:3389"], det
+assert d["counts"] == {"critical": 3, "high": 6, "medium": 9, "low": 0}, d["counts"]
 assert d["profile"]["identity"] == {"current": 1, "target": 3}
 assert d["profile"]["crypto"] == {"current": 0, "target": 3}
 assert d["profile"]["monitoring"] == {"current": 4, "target": 3}
@@ -159,7 +208,9 @@ grep -q "sunshine" "$data/bollard.db" "$tmp/1.json" "$tmp/1.html" && fail "the w
 "$bollard" user lock --data "$data" --user old.clerk --reason "dormant" >/dev/null
 "$bollard" user reset-password --data "$data" --user gate.clerk --reason "weak password" >/dev/null
 "$bollard" key revoke --data "$data" --id "$key" --reason "valid too long" >/dev/null
-chmod 600 "$data/tls.key"
+"$bollard" key revoke --data "$data" --id "$oldkey" --reason "unused" >/dev/null
+chmod 600 "$data/tls.key" "$data/webhook.secret"
+tls_endpoint 'NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2'
 
 run 2 "$tmp/host-fixed.json"
 check "after the fixes exit 0 (replica.missing is high: --fail-on critical)" "0" "$("$bollard" inspect --data "$data" --owner "$owner" --host-facts "$tmp/host-fixed.json" --no-record --fail-on critical >/dev/null; echo $?)"
@@ -170,13 +221,19 @@ open replica.missing
 fixed account.dormant:old.clerk
 fixed admins.too_many
 fixed apikey.long_expiry:$key
+fixed apikey.old:$oldkey
+fixed apikey.unused:$oldkey
 fixed file.mode:tls.key
+fixed file.mode:webhook-secret
 fixed mfa.missing:old.clerk
 fixed mfa.missing:spare.admin
 fixed password.weak:gate.clerk
 fixed port.exposed:22
+fixed port.exposed:23
 fixed port.exposed:3389
-fixed port.exposed:5432" "$(ids "$tmp/2.json")"
+fixed port.exposed:445
+fixed port.exposed:5432
+fixed tls.protocol_old:127.0.0.1:$tport" "$(ids "$tmp/2.json")"
 run 3 "$tmp/host-fixed.json"
 check "third run: the baseline" "open drill.unknown
 open replica.missing
@@ -204,6 +261,38 @@ d = json.load(open(sys.argv[1]))
 assert d["profile"]["identity"] == {"current": 4, "target": 4}, d["profile"]
 assert [f["id"] for f in d["findings"]] == ["drift:security.json", "drill.unknown", "replica.missing"], d["findings"]' "$tmp/4.json" &&
     ok "the target profile and drift of security.json" || fail "the target profile and drift of security.json"
+
+# ---- the endpoint probe: unreachable, and bad input ----
+kill "$gpid" 2>/dev/null; wait "$gpid" 2>/dev/null; gpid=""
+"$bollard" inspect --data "$data" --owner "$owner" --host-facts "$tmp/host-fixed.json" --no-record \
+    --json --endpoint "127.0.0.1:$tport" >"$tmp/5.json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["findings"] if f["id"].startswith("tls.")]
+assert [x["id"] for x in f] == ["tls.endpoint_unreachable:127.0.0.1:" + sys.argv[2]], f
+assert "could not be probed" in f[0]["detail"], f' "$tmp/5.json" "$tport" &&
+    ok "an endpoint that does not answer is a finding" || fail "an endpoint that does not answer is a finding"
+"$bollard" inspect --data "$data" --owner "$owner" --no-record --endpoint "no-port-here" >/dev/null 2>"$tmp/err"
+check "a malformed --endpoint: usage error" "2" "$?"
+grep -q "endpoint 'no-port-here': give HOST:PORT" "$tmp/err" && ok "the error says what is wrong" || fail "the error says what is wrong"
+
+# ---- --schedule ----
+mkdir "$tmp/units" "$tmp/rep"
+"$real" inspect --schedule "$tmp/units" --data "$data" --replica "$tmp/rep" --endpoint "tos.example:443" >"$tmp/sched.out"
+check "--schedule writes the two units" "bollard-inspect.service
+bollard-inspect.timer" "$(ls "$tmp/units")"
+grep -qx "ExecStart=$(realpath "$real") inspect --data $(realpath "$data") --replica $(realpath "$tmp/rep") --endpoint tos.example:443 --html $(realpath "$data")/inspect-report.html" "$tmp/units/bollard-inspect.service" &&
+    ok "the service runs inspect with the data, replica and endpoint" || { fail "the service runs inspect with the data, replica and endpoint"; grep ExecStart "$tmp/units/bollard-inspect.service" | sed 's/^/#   /'; }
+grep -qx "OnCalendar=monthly" "$tmp/units/bollard-inspect.timer" && ok "the timer is monthly" || fail "the timer is monthly"
+if command -v systemd-analyze >/dev/null; then
+    systemd-analyze verify "$tmp/units/bollard-inspect.service" "$tmp/units/bollard-inspect.timer" >"$tmp/verify.out" 2>&1 &&
+        ok "systemd-analyze verify accepts the units" || { fail "systemd-analyze verify accepts the units"; sed 's/^/#   /' "$tmp/verify.out"; }
+else
+    ok "systemd-analyze verify accepts the units # SKIP systemd-analyze not installed"
+fi
+"$real" inspect --schedule "$tmp/units" --data "$data" --endpoint 'a b:1' >/dev/null 2>&1
+check "--schedule refuses an endpoint with a space" "2" "$?"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -32,7 +32,6 @@ static void base_facts(struct bol_inspect_facts *f)
     snprintf(f->tls.key_alg, sizeof(f->tls.key_alg), "EC");
     f->tls.key_bits = 256;
     snprintf(f->tls.sig_alg, sizeof(f->tls.sig_alg), "ECDSA-SHA256");
-    snprintf(f->tls.protocols, sizeof(f->tls.protocols), "TLS1.3 TLS1.2");
     f->rec.replica_given = true;
     f->rec.drill_known = f->rec.drill_ok = true;
     f->rec.drill_at_us = NOW - DAY;
@@ -149,7 +148,8 @@ static void test_host_tls_files(void **state)
     struct bol_inspect_host *h = bol_calloc(1, sizeof(*h));
     struct bol_inspect_facts f;
     json_t *j = json_loads("{\"sockets\":[{\"proto\":\"tcp\",\"addr\":\"0.0.0.0\",\"port\":22},"
-                           "{\"proto\":\"tcp6\",\"addr\":\"::\",\"port\":3389},"
+                           "{\"proto\":\"udp6\",\"addr\":\"::\",\"port\":3389},"
+                           "{\"proto\":\"udp\",\"addr\":\"0.0.0.0\",\"port\":445},"
                            "{\"proto\":\"tcp6\",\"addr\":\"::1\",\"port\":5432},"
                            "{\"proto\":\"tcp\",\"addr\":\"127.0.0.1\",\"port\":23}]}",
                            0, NULL);
@@ -157,7 +157,7 @@ static void test_host_tls_files(void **state)
     (void) state;
     assert_non_null(h);
     assert_int_equal(bol_inspect_host_from_json(j, h, NULL), 0);
-    assert_int_equal(h->nsockets, 4);
+    assert_int_equal(h->nsockets, 5);
     base_facts(&f);
     f.accounts = acc;
     f.naccounts = 2;
@@ -166,11 +166,20 @@ static void test_host_tls_files(void **state)
     f.nfiles = 3;
     f.service_uid = 5;
     f.tls.not_after_us = NOW + 10 * DAY;
-    snprintf(f.tls.protocols, sizeof(f.tls.protocols), "TLS1.3 TLS1.2 TLS1.1");
+    f.nendpoints = 3;
+    snprintf(f.endpoints[0].name, sizeof(f.endpoints[0].name), "10.1.1.1:443");
+    f.endpoints[0].reached = true;
+    snprintf(f.endpoints[0].old, sizeof(f.endpoints[0].old), "TLS1.0 TLS1.1");
+    snprintf(f.endpoints[1].name, sizeof(f.endpoints[1].name), "10.1.1.1:8443");
+    f.endpoints[1].reached = true;
+    snprintf(f.endpoints[2].name, sizeof(f.endpoints[2].name), "10.1.1.2:443");
+    snprintf(f.endpoints[2].error, sizeof(f.endpoints[2].error), "connection refused");
     f.tls.key_bits = 160;
-    run_expect(&f, NULL,
-               "file.mode:.,file.mode:journal.key,file.owner:bollard.db,port.exposed:22,"
-               "port.exposed:3389,tls.cert_expiring,tls.key_weak,tls.protocol_old");
+    run_expect(
+        &f, NULL,
+        "file.mode:.,file.mode:journal.key,file.owner:bollard.db,port.exposed:22,"
+        "port.exposed:3389,tls.cert_expiring,tls.endpoint_unreachable:10.1.1.2:443,tls.key_weak,"
+        "tls.protocol_old:10.1.1.1:443");
     json_decref(j);
     bol_free(h);
     assert_true(bol_inspect_is_loopback("127.0.0.53"));
