@@ -97,6 +97,7 @@ struct facts_store {
     struct bol_inspect_file files[64];
     size_t nfiles;
     struct bol_inspect_host *host;
+    int64_t *open_alerts;
 };
 
 static void hex32(const uint8_t d[BOL_SHA256_LEN], char out[65])
@@ -142,10 +143,14 @@ static int fp_file(struct bol_inspect_facts *f, const char *dir, const char *nam
 
 /* ---- the policy ---- */
 
-/* The policy; *webhook_secret is the webhook's secret_file when security.json names one. */
+/*
+ * The policy; where alerts go (section "alerts"); *webhook_secret is the
+ * webhook's secret_file when security.json names one.
+ */
 static int load_policy(const char *dir, struct bol_inspect_policy *p, struct bol_inspect_facts *f,
                        char *webhook_secret, size_t wn)
 {
+    json_t *alerts;
     const char *sf;
     char path[4200];
     char *text = NULL;
@@ -174,7 +179,10 @@ static int load_policy(const char *dir, struct bol_inspect_policy *p, struct bol
     }
     bol_diag_init(&d);
     r = bol_inspect_policy_from_json(json_object_get(doc, "inspect"), p, &d);
-    sf = json_string_value(json_object_get(json_object_get(doc, "webhook"), "secret_file"));
+    alerts = json_object_get(doc, "alerts");
+    f->resp.syslog = json_is_string(json_object_get(json_object_get(alerts, "syslog"), "url"));
+    f->resp.webhook = json_is_string(json_object_get(json_object_get(alerts, "webhook"), "url"));
+    sf = json_string_value(json_object_get(json_object_get(alerts, "webhook"), "secret_file"));
     if (sf && strlen(sf) < wn)
         snprintf(webhook_secret, wn, "%s", sf);
     json_decref(doc);
@@ -240,6 +248,41 @@ static int load_accounts(struct bol_store *s, struct facts_store *fs, struct bol
     bol_buf_release(&fp);
     f->accounts = fs->acc;
     f->naccounts = fs->nacc;
+    return r;
+}
+
+/* When each open alert was last seen: the response area's facts. */
+static int load_alerts(struct bol_store *s, struct facts_store *fs, struct bol_inspect_facts *f,
+                       struct bol_diag *d)
+{
+    json_t *a = NULL, *v;
+    size_t i;
+    int r = bol_query_docs(s, BOL_DOC_ALERT, NULL, &a, d);
+
+    if (r < 0)
+        return r;
+    fs->open_alerts = bol_calloc(json_array_size(a) + 1, sizeof(*fs->open_alerts));
+    if (!fs->open_alerts) {
+        json_decref(a);
+        return bol_diag_fail(d, BOL_E_NOMEM, "alerts", "out of memory");
+    }
+    json_array_foreach(a, i, v)
+    {
+        const char *st = json_string_value(json_object_get(v, "status"));
+        const char *last = json_string_value(json_object_get(v, "last"));
+        int64_t at = 0;
+
+        if (!st || strcmp(st, "open"))
+            continue;
+        if (!last || bol_time_parse(bol_str_from(last), &at, NULL) < 0) {
+            r = bol_diag_fail(d, BOL_E_CORRUPT, "alerts", "alert %zu has no readable 'last' time",
+                              i);
+            break;
+        }
+        fs->open_alerts[f->resp.nopen++] = at;
+    }
+    json_decref(a);
+    f->resp.open_alert_us = fs->open_alerts;
     return r;
 }
 
@@ -1004,7 +1047,7 @@ static int html_esc(struct bol_buf *b, const char *s)
 static int html_report(const char *path, const char *dir, const struct bol_inspect_report *r)
 {
     static const char *const area_clause[] = { "5.4.2 / 5.4.6", "5.4.3 / 5.4.4", "5.4.2 / 5.4.6",
-                                               "3.6 / 5.1.3", "4.5.3 / 5.1.3" };
+                                               "3.6 / 5.1.3",   "4.5.3 / 5.1.3", "4.7.2 / 4.9.1" };
     struct bol_buf b = BOL_BUF_INIT(64u << 20);
     char at[BOL_TIME_TEXT_MAX];
     FILE *out;
@@ -1282,6 +1325,7 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx)
     fp_units(&f);
     bol_diag_init(&d);
     if ((r = load_accounts(s, &fs, &f, &d)) < 0 || (r = load_keys(s, &fs, &f, now, &d)) < 0 ||
+        (r = load_alerts(s, &fs, &f, &d)) < 0 ||
         (r = bol_store_size(s, &f.rec.journal_size, &d)) < 0) {
         cli_diag_error("cannot read the store", r, &d);
         goto out;
@@ -1329,6 +1373,7 @@ out:
     bol_store_close(s);
     bol_free(fs.acc);
     bol_free(fs.keys);
+    bol_free(fs.open_alerts);
     bol_free(fs.host);
     return rc;
 }

@@ -21,8 +21,8 @@
 #include "utctime.h"
 
 const char *const bol_isev_names[] = { "low", "medium", "high", "critical", NULL };
-const char *const bol_iarea_names[] = { "identity",   "crypto",   "exposure",
-                                        "monitoring", "recovery", NULL };
+const char *const bol_iarea_names[] = { "identity", "crypto",   "exposure", "monitoring",
+                                        "recovery", "response", NULL };
 const char *const bol_pw_verdict_names[] = { "unknown", "ok", "weak", "generated", NULL };
 
 #define DAY_US ((int64_t) 86400 * BOL_US_PER_SEC)
@@ -71,6 +71,7 @@ void bol_inspect_policy_default(struct bol_inspect_policy *p)
     p->drill_days = 30;
     p->replica_lag_s = 600;
     p->tls_expiry_days = 30;
+    p->alert_ack_days = 7;
     for (i = 0; i < BOL_IAREA_N; i++)
         p->target[i] = 3;
 }
@@ -90,17 +91,10 @@ static int policy_uint(json_t *o, const char *key, int64_t min, int64_t max, uns
 int bol_inspect_policy_from_json(json_t *section, struct bol_inspect_policy *p,
                                  struct bol_diag *diag)
 {
-    static const char *const keys[] = { "dormant_days",
-                                        "key_unused_days",
-                                        "key_rotation_days",
-                                        "key_max_days",
-                                        "admins_max",
-                                        "admins_min",
-                                        "drill_days",
-                                        "replica_lag_s",
-                                        "tls_expiry_days",
-                                        "target",
-                                        NULL };
+    static const char *const keys[] = { "dormant_days",   "key_unused_days", "key_rotation_days",
+                                        "key_max_days",   "admins_max",      "admins_min",
+                                        "drill_days",     "replica_lag_s",   "tls_expiry_days",
+                                        "alert_ack_days", "target",          NULL };
     struct bol_inspect_policy q = *p;
     json_t *target = NULL;
     unsigned i;
@@ -120,6 +114,7 @@ int bol_inspect_policy_from_json(json_t *section, struct bol_inspect_policy *p,
         (r = policy_uint(section, "drill_days", 1, 3650, &q.drill_days, diag)) < 0 ||
         (r = policy_uint(section, "replica_lag_s", 1, 86400 * 30, &q.replica_lag_s, diag)) < 0 ||
         (r = policy_uint(section, "tls_expiry_days", 0, 3650, &q.tls_expiry_days, diag)) < 0 ||
+        (r = policy_uint(section, "alert_ack_days", 1, 3650, &q.alert_ack_days, diag)) < 0 ||
         (r = jv_object(section, "target", false, &target, diag)) < 0)
         return r;
     if (target) {
@@ -282,6 +277,8 @@ enum check_id {
     C_REPLICA_MISSING,
     C_REPLICA_LAG,
     C_VERIFY,
+    C_ALERT_SINK,
+    C_ALERT_STALE,
 };
 
 struct check {
@@ -356,6 +353,12 @@ static const struct check checks[] = {
                         "check that bollard replica run is running and reaches the primary" },
     [C_VERIFY] = { "journal.verify_failed", BOL_IAREA_MONITORING, "3.6",
                    "stop and investigate (bollard journal verify); restore from the replica" },
+    [C_ALERT_SINK] = { "alerts.no_delivery", BOL_IAREA_RESPONSE, "4.9.1",
+                       "name a syslog collector or a webhook in security.json (\"alerts\") so "
+                       "alerts reach the people on duty, not only the journal" },
+    [C_ALERT_STALE] = { "alerts.unacknowledged", BOL_IAREA_RESPONSE, "4.7.2",
+                        "review the open alerts and acknowledge each with a note (bollard alert "
+                        "ack), or open an incident (bollard incident open)" },
 };
 
 struct run {
@@ -629,6 +632,33 @@ static void check_ports(struct run *x, const struct bol_inspect_host *h)
     }
 }
 
+static void check_response(struct run *x, const struct bol_inspect_response *rs,
+                           const struct bol_inspect_policy *p, int64_t now)
+{
+    int64_t oldest = 0;
+    size_t i, stale = 0;
+
+    if (!rs->syslog && !rs->webhook)
+        add(x, C_ALERT_SINK, NULL, BOL_ISEV_HIGH,
+            "alerts go to the journal and the alerts API only: no syslog collector, no webhook");
+    for (i = 0; i < rs->nopen; i++) {
+        if (now - rs->open_alert_us[i] <= (int64_t) p->alert_ack_days * DAY_US)
+            continue;
+        if (!stale++ || rs->open_alert_us[i] < oldest)
+            oldest = rs->open_alert_us[i];
+    }
+    if (stale) {
+        char at[BOL_TIME_TEXT_MAX];
+
+        if (!bol_time_format(oldest, 0, 0, at))
+            snprintf(at, sizeof(at), "?");
+        add(x, C_ALERT_STALE, NULL, BOL_ISEV_MEDIUM,
+            "%zu alert(s) open for more than %u days without acknowledgement (oldest last seen "
+            "%s)",
+            stale, p->alert_ack_days, at);
+    }
+}
+
 static void check_recovery(struct run *x, const struct bol_inspect_recovery *rc,
                            const struct bol_inspect_policy *p, int64_t now)
 {
@@ -792,6 +822,7 @@ int bol_inspect_run(const struct bol_inspect_facts *facts, const struct bol_insp
     check_files(&x, facts);
     check_ports(&x, facts->host);
     check_recovery(&x, &facts->rec, p, now_us);
+    check_response(&x, &facts->resp, p, now_us);
     if (!facts->verify_ok)
         add(&x, C_VERIFY, NULL, BOL_ISEV_CRITICAL, "the journal does not verify: %s",
             facts->verify_what[0] ? facts->verify_what : "unknown reason");

@@ -39,10 +39,11 @@ enum bol_iarea {
     BOL_IAREA_EXPOSURE,     /* listening ports, file permissions (5.4.2, 5.4.6) */
     BOL_IAREA_MONITORING,   /* journal verification, configuration drift (3.6, 5.1.3) */
     BOL_IAREA_RECOVERY,     /* restore drills, replica lag (4.5.3, backups) */
+    BOL_IAREA_RESPONSE,     /* alerts reach people and are dealt with (4.7.2, 4.9.1) */
     BOL_IAREA_N
 };
 
-/* "identity", "crypto", "exposure", "monitoring", "recovery", NULL. */
+/* "identity", "crypto", "exposure", "monitoring", "recovery", "response", NULL. */
 extern const char *const bol_iarea_names[];
 
 #define BOL_INSPECT_LEVEL_MAX 4
@@ -58,6 +59,7 @@ struct bol_inspect_policy {
     unsigned drill_days;          /* last successful restore drill older than this (30) */
     unsigned replica_lag_s;       /* the replica further behind than this (600) */
     unsigned tls_expiry_days;     /* certificate expiring within this (30) */
+    unsigned alert_ack_days;      /* an alert open, unacknowledged, for longer than this (7) */
     unsigned target[BOL_IAREA_N]; /* 0..4 each (3) */
 };
 
@@ -67,7 +69,8 @@ void bol_inspect_policy_default(struct bol_inspect_policy *p);
  * Read the "inspect" section (a JSON object; NULL leaves the defaults):
  * {"dormant_days": N, "key_unused_days": N, "key_rotation_days": N,
  *  "key_max_days": N, "admins_max": N, "admins_min": N, "drill_days": N,
- *  "replica_lag_s": N, "tls_expiry_days": N, "target": {"identity": 0..4, ...}}.
+ *  "replica_lag_s": N, "tls_expiry_days": N, "alert_ack_days": N,
+ *  "target": {"identity": 0..4, ...}}.
  * Every member is optional; anything else is refused, naming the member.
  * *p is changed only on success.
  */
@@ -182,6 +185,13 @@ struct bol_inspect_recovery {
     int64_t drill_at_us;
 };
 
+/* How alerts reach people (security.json "alerts") and what became of them (the alert table). */
+struct bol_inspect_response {
+    bool syslog, webhook;         /* a syslog collector, a webhook configured */
+    const int64_t *open_alert_us; /* when each open (unacknowledged) alert was last seen */
+    size_t nopen;
+};
+
 struct bol_inspect_facts {
     const struct bol_inspect_account *accounts;
     size_t naccounts;
@@ -197,6 +207,7 @@ struct bol_inspect_facts {
     struct bol_inspect_fingerprint fp[BOL_INSPECT_FP_MAX];
     size_t nfp;
     struct bol_inspect_recovery rec;
+    struct bol_inspect_response resp;
     bool verify_ok;
     char verify_what[256]; /* when not ok */
 };

@@ -29,7 +29,7 @@ assert sum(d["counts"].values()) == len(d["findings"])
 for f in d["findings"]:
     assert set(f) == {"area", "clause", "detail", "id", "remediation", "severity", "status"}, f
     assert f["severity"] in d["counts"] and f["status"] == "new"
-assert set(d["profile"]) == {"identity", "crypto", "exposure", "monitoring", "recovery"}
+assert set(d["profile"]) == {"identity", "crypto", "exposure", "monitoring", "recovery", "response"}
 for a in d["profile"].values():
     assert 0 <= a["current"] <= 4 and 0 <= a["target"] <= 4
 assert {"accounts", "keys", "journal.pub", "tls.crt"} <= set(d["fingerprints"])

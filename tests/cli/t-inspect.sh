@@ -113,9 +113,25 @@ sqlite3 "$data/bollard.db" "UPDATE apikey SET doc = json_set(doc, '\$.created', 
 chmod 644 "$data/tls.key"
 umask 022
 printf '0123456789abcdef0123456789abcdef' >"$data/webhook.secret"
-echo '{"webhook": {"url": "https://127.0.0.1:9/alerts", "secret_file": "webhook.secret"}}' >"$data/security.json"
+echo '{"alerts": {"webhook": {"url": "https://127.0.0.1:9/alerts", "secret_file": "webhook.secret"}}}' >"$data/security.json"
 chmod 600 "$data/security.json"
 [ "$(id -u)" -eq 0 ] && chown bollard: "$data/webhook.secret" "$data/security.json"
+
+# an alert nobody acknowledged: ten failed logins on one account (brute
+# force), the alert's last sighting then backdated eight days
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    curl -s --cacert "$data/tls.crt" -o /dev/null -H 'Content-Type: application/json' \
+        -d '{"user": "night.admin", "password": "not the password '$i'"}' "$url/api/v1/login"
+done
+alert=""
+i=0
+while [ -z "$alert" ] && [ $i -lt 100 ]; do
+    alert=$(sqlite3 "$data/bollard.db" "SELECT id FROM alert WHERE doc LIKE '%brute_force%'" 2>/dev/null)
+    [ -z "$alert" ] && sleep 0.1
+    i=$((i + 1))
+done
+[ -n "$alert" ] && ok "the brute force raised an alert" || fail "the brute force raised an alert"
+sqlite3 "$data/bollard.db" "UPDATE alert SET doc = json_set(doc, '\$.last', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-8 days')) WHERE id = '$alert'"
 
 # a TLS endpoint: old protocols first, then (the fix) TLS 1.2 and 1.3 only
 tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -163,6 +179,7 @@ run 1 "$tmp/host.json"
 check "first run exits 1 (findings at or above high)" "1" "$?"
 check "first run: exactly the seeded findings" "new account.dormant:old.clerk
 new admins.too_many
+new alerts.unacknowledged
 new apikey.long_expiry:$key
 new apikey.old:$oldkey
 new apikey.unused:$oldkey
@@ -186,7 +203,8 @@ want = {"password.weak:gate.clerk": ("5.4.6", "medium"), "file.mode:tls.key": ("
         "port.exposed:3389": ("5.4.2", "high"), "port.exposed:22": ("5.4.2", "medium"),
         "mfa.missing:spare.admin": ("5.4.2", "high"), "admins.too_many": ("5.4.6", "medium"),
         "port.exposed:23": ("5.4.2", "critical"), "port.exposed:445": ("5.4.2", "high"),
-        "file.mode:webhook-secret": ("5.4.3", "critical"), "apikey.old:" + sys.argv[2]: ("5.4.2", "medium")}
+        "file.mode:webhook-secret": ("5.4.3", "critical"), "apikey.old:" + sys.argv[2]: ("5.4.2", "medium"),
+        "alerts.unacknowledged": ("4.7.2", "medium")}
 tport = sys.argv[3]
 want["tls.protocol_old:127.0.0.1:" + tport] = ("5.4.4", "high")
 got = {f["id"]: (f["clause"], f["severity"]) for f in d["findings"]}
@@ -195,7 +213,9 @@ assert all(f["remediation"] and f["detail"] for f in d["findings"])
 det = {f["id"]: f["detail"] for f in d["findings"]}
 assert det["tls.protocol_old:127.0.0.1:" + tport] == "127.0.0.1:%s accepts TLS1.0 TLS1.1" % tport, det
 assert "(UDP)" in det["port.exposed:3389"] and "0.0.0.0" not in det["port.exposed:3389"], det
-assert d["counts"] == {"critical": 3, "high": 6, "medium": 9, "low": 0}, d["counts"]
+assert det["alerts.unacknowledged"].startswith("1 alert(s) open for more than 7 days"), det
+assert d["counts"] == {"critical": 3, "high": 6, "medium": 10, "low": 0}, d["counts"]
+assert d["profile"]["response"] == {"current": 2, "target": 3}, d["profile"]
 assert d["profile"]["identity"] == {"current": 1, "target": 3}
 assert d["profile"]["crypto"] == {"current": 0, "target": 3}
 assert d["profile"]["monitoring"] == {"current": 4, "target": 3}
@@ -209,6 +229,7 @@ grep -q "sunshine" "$data/bollard.db" "$tmp/1.json" "$tmp/1.html" && fail "the w
 "$bollard" user reset-password --data "$data" --user gate.clerk --reason "weak password" >/dev/null
 "$bollard" key revoke --data "$data" --id "$key" --reason "valid too long" >/dev/null
 "$bollard" key revoke --data "$data" --id "$oldkey" --reason "unused" >/dev/null
+"$bollard" alert ack --data "$data" --id "$alert" --note "night.admin mistyped; confirmed by phone" >/dev/null
 chmod 600 "$data/tls.key" "$data/webhook.secret"
 tls_endpoint 'NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2'
 
@@ -220,6 +241,7 @@ open drill.unknown
 open replica.missing
 fixed account.dormant:old.clerk
 fixed admins.too_many
+fixed alerts.unacknowledged
 fixed apikey.long_expiry:$key
 fixed apikey.old:$oldkey
 fixed apikey.unused:$oldkey
@@ -259,8 +281,9 @@ python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["profile"]["identity"] == {"current": 4, "target": 4}, d["profile"]
-assert [f["id"] for f in d["findings"]] == ["drift:security.json", "drill.unknown", "replica.missing"], d["findings"]' "$tmp/4.json" &&
-    ok "the target profile and drift of security.json" || fail "the target profile and drift of security.json"
+assert [f["id"] for f in d["findings"]] == ["alerts.no_delivery", "drift:security.json", "drill.unknown", "replica.missing"], d["findings"]
+assert d["profile"]["response"] == {"current": 1, "target": 3}, d["profile"]' "$tmp/4.json" &&
+    ok "the target profile, drift of security.json, alerts without a destination" || fail "the target profile, drift of security.json, alerts without a destination"
 
 # ---- the endpoint probe: unreachable, and bad input ----
 kill "$gpid" 2>/dev/null; wait "$gpid" 2>/dev/null; gpid=""

@@ -35,6 +35,7 @@ static void base_facts(struct bol_inspect_facts *f)
     f->rec.replica_given = true;
     f->rec.drill_known = f->rec.drill_ok = true;
     f->rec.drill_at_us = NOW - DAY;
+    f->resp.syslog = true;
 }
 
 /* The ids of a run, comma-separated, with "!" before fixed ones. */
@@ -293,6 +294,43 @@ static void test_compare_and_profile(void **state)
     json_decref(prev);
 }
 
+/* Alerts that reach nobody, alerts nobody acknowledged: at the alert_ack_days edge to the µs. */
+static void test_response(void **state)
+{
+    struct bol_inspect_account acc[2] = { account("a1", BOL_ROLE_BIT(BOL_ROLE_ADMIN), true),
+                                          account("a2", BOL_ROLE_BIT(BOL_ROLE_ADMIN), true) };
+    int64_t open[3] = { NOW - 7 * DAY, NOW - 7 * DAY - 1, NOW - 30 * DAY };
+    struct bol_inspect_policy p;
+    struct bol_inspect_report r;
+    struct bol_inspect_facts f;
+
+    (void) state;
+    base_facts(&f);
+    f.accounts = acc;
+    f.naccounts = 2;
+    f.resp.syslog = false;
+    run_expect(&f, NULL, "alerts.no_delivery");
+    f.resp.webhook = true;
+    f.resp.open_alert_us = open;
+    f.resp.nopen = 1;
+    run_expect(&f, NULL, "");
+    f.resp.nopen = 3;
+    bol_inspect_policy_default(&p);
+    assert_int_equal(bol_inspect_run(&f, &p, NULL, NOW, &r, NULL), 0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.f[0].id, "alerts.unacknowledged");
+    assert_string_equal(r.f[0].clause, "4.7.2");
+    assert_non_null(strstr(r.f[0].detail, "2 alert(s) open for more than 7 days"));
+    assert_non_null(strstr(r.f[0].detail, "oldest last seen 2025-"));
+    assert_int_equal(r.level[BOL_IAREA_RESPONSE], 2);
+    bol_inspect_report_release(&r);
+    p.alert_ack_days = 31;
+    assert_int_equal(bol_inspect_run(&f, &p, NULL, NOW, &r, NULL), 0);
+    assert_int_equal(r.n, 0);
+    assert_int_equal(r.level[BOL_IAREA_RESPONSE], 4);
+    bol_inspect_report_release(&r);
+}
+
 static void test_policy(void **state)
 {
     struct bol_inspect_policy p, q;
@@ -352,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_host_refused),
         cmocka_unit_test(test_recovery_and_verify),
         cmocka_unit_test(test_compare_and_profile),
+        cmocka_unit_test(test_response),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_verdicts),
     };
