@@ -81,25 +81,45 @@ struct fold {
     json_t *c;
     struct bol_diag d;
     int err;
+    uint64_t skipped;
 };
 
+/*
+ * One entry into the case.  An entry that does not decode, or whose payload
+ * the case cannot read, is named in the case's "undecodable" and skipped:
+ * the case must still be read when the journal has been tampered with,
+ * which is exactly when evidence is preserved.
+ */
 static int fold_entry(void *ctx, uint64_t seq, struct bol_str bytes, const struct bol_hash *leaf)
 {
     struct fold *f = ctx;
     struct bol_entry e;
+    int r;
 
-    (void) seq;
     (void) leaf;
-    if ((f->err = bol_entry_decode(bytes, &e, &f->d)) < 0 ||
-        (f->err = bol_incident_case_add(f->c, &e, &f->d)) < 0)
+    bol_diag_init(&f->d);
+    r = bol_entry_decode(bytes, &e, &f->d);
+    if (r == 0)
+        r = bol_incident_case_add(f->c, &e, &f->d);
+    if (r == BOL_E_NOMEM) {
+        f->err = r;
         return 1;
+    }
+    if (r < 0) {
+        if (f->skipped++ < 5)
+            bol_log_warn("journal entry %" PRIu64 " does not decode (%s); skipped", seq,
+                         f->d.msg[0] ? f->d.msg : bol_strerror(r));
+        if ((f->err = bol_incident_case_skip(f->c, seq, f->d.msg[0] ? f->d.msg : bol_strerror(r))) <
+            0)
+            return 1;
+    }
     return 0;
 }
 
 /* The incident's case from the whole journal; *ret is new.  -1 after saying why. */
 static int read_case(struct bol_store *s, const char *id, json_t **ret)
 {
-    struct fold f = { bol_incident_case_new(id), { 0 }, 0 };
+    struct fold f = { bol_incident_case_new(id), { 0 }, 0, 0 };
     int r;
 
     bol_diag_init(&f.d);
@@ -113,6 +133,10 @@ static int read_case(struct bol_store *s, const char *id, json_t **ret)
         json_decref(f.c);
         return -1;
     }
+    if (f.skipped)
+        bol_log_warn("%" PRIu64 " journal entries do not decode (tampered or damaged?): run "
+                     "bollard journal verify",
+                     f.skipped);
     if (!json_is_object(json_object_get(f.c, "incident"))) {
         bol_log_error("no incident '%s' in the journal", id);
         json_decref(f.c);
@@ -522,23 +546,62 @@ static int put_copy(struct freeze *fz, const char *path, const char *src)
 
 struct range_ctx {
     struct efile *ef;
+    struct bol_evidence_manifest *m;
     json_t *alerts_in_range;
+    json_t *undecodable; /* [{seq, offset, size, sha256, why}] */
     uint64_t last;
     int err;
     struct bol_diag d;
 };
 
+/*
+ * One entry of the range, as its bytes are, one per line.  An entry that
+ * does not decode is copied all the same (the damaged bytes are the
+ * evidence) and named, with where its bytes sit in journal.jsonl, so the
+ * copy stays exact even when the damage put a newline into them.
+ */
 static int copy_entry(void *ctx, uint64_t seq, struct bol_str bytes, const struct bol_hash *leaf)
 {
     struct range_ctx *rc = ctx;
     struct bol_entry e;
+    uint64_t offset = rc->ef->size;
 
     (void) leaf;
     efile_write(rc->ef, bytes.p, bytes.len);
     efile_write(rc->ef, "\n", 1);
     rc->last = seq;
-    if (bol_entry_decode(bytes, &e, &rc->d) == 0 &&
-        (bol_str_eq_cstr(e.type, "alert.raised") || bol_str_eq_cstr(e.type, "alert.acknowledged")))
+    bol_diag_init(&rc->d);
+    if (bol_entry_decode(bytes, &e, &rc->d) < 0) {
+        uint8_t h[32];
+        char hex[65];
+        unsigned i;
+        json_t *o;
+
+        bol_sha256(bytes.p, bytes.len, h);
+        for (i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", h[i]);
+        o = json_pack("{s:I,s:I,s:I,s:s,s:s}", "seq", (json_int_t) seq, "offset",
+                      (json_int_t) offset, "size", (json_int_t) bytes.len, "sha256", hex, "why",
+                      "does not decode");
+        if (o && rc->d.msg[0]) {
+            json_t *why = json_string(rc->d.msg); /* NULL when the message is not UTF-8 */
+
+            if (why)
+                json_object_set_new(o, "why", why);
+        }
+        if (!o || json_array_append_new(rc->undecodable, o) < 0) {
+            rc->ef->failed = true; /* out of memory: the freeze fails rather than lose one */
+            return 1;
+        }
+        if (rc->m->nundecodable < BOL_INCIDENT_UNDECODABLE_MAX)
+            rc->m->undecodable[rc->m->nundecodable++] = seq;
+        else if (json_array_size(rc->undecodable) == BOL_INCIDENT_UNDECODABLE_MAX + 1)
+            bol_log_warn("entry %" PRIu64 ": more than %d undecodable entries; the manifest "
+                         "names the first, journal-undecodable.json all",
+                         seq, BOL_INCIDENT_UNDECODABLE_MAX);
+        return rc->ef->failed ? 1 : 0;
+    }
+    if (bol_str_eq_cstr(e.type, "alert.raised") || bol_str_eq_cstr(e.type, "alert.acknowledged"))
         json_array_append_new(rc->alerts_in_range, json_integer((json_int_t) seq));
     return rc->ef->failed ? 1 : 0;
 }
@@ -583,8 +646,13 @@ static int freeze_journal(struct freeze *fz, struct bol_store *s, json_t *c, uin
     if (efile_open(fz, "journal.jsonl", &ef) < 0)
         return -1;
     rc.ef = &ef;
+    rc.m = &fz->m;
     rc.alerts_in_range = json_array();
-    if (from <= size) {
+    rc.undecodable = json_array();
+    if (!rc.alerts_in_range || !rc.undecodable) {
+        bol_log_error("out of memory");
+        ef.failed = true;
+    } else if (from <= size) {
         r = bol_store_read(s, from, size - from + 1, copy_entry, &rc, &rc.d);
         if (r < 0) {
             cli_diag_error("cannot read the journal", r, &rc.d);
@@ -593,9 +661,25 @@ static int freeze_journal(struct freeze *fz, struct bol_store *s, json_t *c, uin
     }
     if (efile_close(&ef) < 0) {
         json_decref(rc.alerts_in_range);
+        json_decref(rc.undecodable);
         return -1;
     }
     *ret_to = rc.last;
+    if (json_array_size(rc.undecodable) > 0) {
+        json_t *u = json_pack("{s:s,s:O}", "file", "journal.jsonl", "entries", rc.undecodable);
+
+        bol_log_warn("%zu entries of the range do not decode (tampered or damaged?); their bytes "
+                     "are preserved as they are and named in journal-undecodable.json",
+                     json_array_size(rc.undecodable));
+        r = u ? put_json(fz, "journal-undecodable.json", u) : -1;
+        json_decref(u);
+        if (r < 0) {
+            json_decref(rc.alerts_in_range);
+            json_decref(rc.undecodable);
+            return -1;
+        }
+    }
+    json_decref(rc.undecodable);
     if (efile_open(fz, "checkpoints.jsonl", &ef) < 0) {
         json_decref(rc.alerts_in_range);
         return -1;
@@ -1045,6 +1129,10 @@ static int freeze_run(struct freeze *fz, int64_t since, uint64_t from)
     printf("%s/%s\n", fz->data, final);
     printf("manifest SHA-256 %s, %u files, entries %" PRIu64 "..%" PRIu64 "\n", hex, fz->m.nfiles,
            from, to);
+    for (i = 0; i < fz->m.nundecodable; i++)
+        printf("%s%" PRIu64 "%s",
+               i ? " " : "undecodable entries (bytes kept as they are): ", fz->m.undecodable[i],
+               i + 1 == fz->m.nundecodable ? "\n" : "");
     r = CLI_EXIT_OK;
     goto out;
 fail:
@@ -1292,6 +1380,10 @@ int cmd_incident_verify(int argc, char **argv, struct cli_ctx *ctx)
     printf("%s: %u files verified; incident %s freeze %u, entries %" PRIu64 "..%" PRIu64
            ", signed by %s\n",
            dir, m.nfiles, m.incident, m.freeze, m.from_seq, m.to_seq, v.name);
+    for (i = 0; i < m.nundecodable; i++)
+        printf("%s%" PRIu64 "%s",
+               i ? " " : "undecodable entries preserved as they were: ", m.undecodable[i],
+               i + 1 == m.nundecodable ? "\n" : "");
     return CLI_EXIT_OK;
 }
 
@@ -1301,7 +1393,7 @@ const char *const cmd_incident_report_usage[] = {
     "usage: bollard incident report --data DIR --id ID --kind sharing|public",
     "                               --lang ja|en [--format md|html] [--include ROW,...]",
     "                               [--out FILE]",
-    "       bollard incident report --data DIR --id ID --stix FILE",
+    "       bollard incident report --data DIR --id ID --stix FILE [--name-organization]",
     "",
     "Write the incident's information-sharing report (sharing: ISAC, ministry)",
     "or public-disclosure report (public), in Japanese or English, as Markdown",
@@ -1310,8 +1402,12 @@ const char *const cmd_incident_report_usage[] = {
     "the checklist marks case by case for the audience shows only notes",
     "released to it (note --disclose) unless --include names the row (attack,",
     "affected_system, weakness, interim for sharing; malware, address,",
-    "technique for public).  --stix writes a STIX 2.1 bundle of the",
-    "indicators (addresses, file hashes, accounts) for sharing with an ISAC.",
+    "technique for public).  Linked alerts are described by their rule; their",
+    "addresses, accounts and key ids appear only in rows kept to sharing, and",
+    "no decoy is named.  --stix writes a STIX 2.1 bundle of the indicators",
+    "(addresses, file hashes, accounts) for sharing with an ISAC; its",
+    "reporter is unnamed (the checklist keeps the victim's name out of",
+    "sharing) unless --name-organization names the organisation.",
     NULL,
 };
 
@@ -1349,12 +1445,19 @@ static int include_opt(const char *text, uint32_t *mask)
 int cmd_incident_report(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        { "data", required_argument, NULL, 'd' },   { "id", required_argument, NULL, 'i' },
-        { "kind", required_argument, NULL, 'k' },   { "lang", required_argument, NULL, 'l' },
-        { "format", required_argument, NULL, 'f' }, { "include", required_argument, NULL, 'I' },
-        { "out", required_argument, NULL, 'o' },    { "stix", required_argument, NULL, 'S' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "data", required_argument, NULL, 'd' },
+        { "id", required_argument, NULL, 'i' },
+        { "kind", required_argument, NULL, 'k' },
+        { "lang", required_argument, NULL, 'l' },
+        { "format", required_argument, NULL, 'f' },
+        { "include", required_argument, NULL, 'I' },
+        { "out", required_argument, NULL, 'o' },
+        { "stix", required_argument, NULL, 'S' },
+        { "name-organization", no_argument, NULL, 'N' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
+    bool name_org = false;
     struct bol_incident_report_opts o;
     struct bol_incident_policy pol;
     const char *data = NULL, *id = NULL, *kind = NULL, *lang = NULL, *out = NULL, *stix = NULL;
@@ -1400,6 +1503,9 @@ int cmd_incident_report(int argc, char **argv, struct cli_ctx *ctx)
         case 'S':
             stix = optarg;
             break;
+        case 'N':
+            name_org = true;
+            break;
         case 'h':
             return cli_usage(cmd_incident_report_usage, false);
         default:
@@ -1407,7 +1513,7 @@ int cmd_incident_report(int argc, char **argv, struct cli_ctx *ctx)
         }
     }
     if (!data || !id || optind != argc || (!stix && (!kind || !lang)) ||
-        (stix && (kind || lang || out)))
+        (stix && (kind || lang || out)) || (name_org && !stix))
         return cli_usage(cmd_incident_report_usage, true);
     if (kind && strcmp(kind, "sharing") && strcmp(kind, "public")) {
         bol_log_error("--kind is sharing or public");
@@ -1428,7 +1534,7 @@ int cmd_incident_report(int argc, char **argv, struct cli_ctx *ctx)
         goto done;
     bol_diag_init(&d);
     if (stix) {
-        if (bol_incident_stix(c, bol_store_origin(s), &pol, o.now_us, &bundle, &d) < 0 ||
+        if (bol_incident_stix(c, bol_store_origin(s), &pol, name_org, o.now_us, &bundle, &d) < 0 ||
             jv_dump(bundle, &b) < 0 || bol_buf_addch(&b, '\n') < 0) {
             cli_diag_error("cannot build the STIX bundle", d.code ? d.code : BOL_E_NOMEM, &d);
             goto done;

@@ -405,8 +405,32 @@ json_t *bol_incident_redact(json_t *config)
 
 json_t *bol_incident_case_new(const char *id)
 {
-    return json_pack("{s:s,s:n,s:[],s:[],s:[],s:{}}", "id", id, "incident", "notes", "freezes",
-                     "timeline", "alerts");
+    return json_pack("{s:s,s:n,s:[],s:[],s:[],s:{},s:[],s:i}", "id", id, "incident", "notes",
+                     "freezes", "timeline", "alerts", "undecodable", "undecodable_more", 0);
+}
+
+int bol_incident_case_skip(json_t *c, uint64_t seq, const char *why)
+{
+    json_t *list = json_object_get(c, "undecodable"), *o;
+    json_int_t more = json_integer_value(json_object_get(c, "undecodable_more"));
+    char text[201];
+    size_t i;
+
+    /* the message may quote the damaged bytes: printable ASCII only */
+    snprintf(text, sizeof(text), "%s", why ? why : "");
+    for (i = 0; text[i]; i++) {
+        if ((unsigned char) text[i] < 0x20 || (unsigned char) text[i] > 0x7e)
+            text[i] = '?';
+    }
+    if (!json_is_array(list))
+        return BOL_E_INVAL;
+    if (json_array_size(list) >= BOL_INCIDENT_UNDECODABLE_MAX)
+        return json_object_set_new(c, "undecodable_more", json_integer(more + 1)) < 0 ? BOL_E_NOMEM
+                                                                                      : 0;
+    o = json_pack("{s:I,s:s}", "seq", (json_int_t) seq, "why", text);
+    if (!o || json_array_append_new(list, o) < 0)
+        return BOL_E_NOMEM;
+    return 0;
 }
 
 static bool type_is(const struct bol_entry *e, const char *t)
@@ -559,6 +583,18 @@ int bol_evidence_manifest_format(const struct bol_evidence_manifest *m, struct b
                      MANIFEST_MAGIC "\nincident %s\nfreeze %u\norigin %s\ntaken %s\nrange %" PRIu64
                                     " %" PRIu64 "\n",
                      m->incident, m->freeze, m->origin, at, m->from_seq, m->to_seq);
+    if (m->nundecodable > BOL_INCIDENT_UNDECODABLE_MAX)
+        return bol_diag_fail(diag, BOL_E_INVAL, "undecodable",
+                             "a manifest names at most %d undecodable entries",
+                             BOL_INCIDENT_UNDECODABLE_MAX);
+    for (i = 0; i < m->nundecodable && r == 0; i++) {
+        uint64_t q = m->undecodable[i];
+
+        if (q < m->from_seq || q > m->to_seq || (i > 0 && q <= m->undecodable[i - 1]))
+            return bol_diag_fail(diag, BOL_E_INVAL, "undecodable",
+                                 "entry %" PRIu64 " is out of order or outside the range", q);
+        r = bol_buf_addf(out, "undecodable %" PRIu64 "\n", q);
+    }
     for (i = 0; i < m->nfiles && r == 0; i++) {
         const struct bol_evidence_file *f = &m->files[i];
 
@@ -716,6 +752,16 @@ int bol_evidence_manifest_parse(struct bol_str text, struct bol_evidence_manifes
                     return line_fail(diag, ln, "range", "expected 'range FROM TO'");
                 break;
             }
+            continue;
+        }
+        if (m->nfiles == 0 && take_word(line, "undecodable", &rest)) {
+            if (!parse_u64(rest, &u) || u < m->from_seq || u > m->to_seq ||
+                (m->nundecodable > 0 && u <= m->undecodable[m->nundecodable - 1]))
+                return line_fail(diag, ln, "undecodable",
+                                 "expected an entry of the range, after the one before");
+            if (m->nundecodable == BOL_INCIDENT_UNDECODABLE_MAX)
+                return line_fail(diag, ln, "undecodable", "too many entries");
+            m->undecodable[m->nundecodable++] = u;
             continue;
         }
         if (!take_word(line, "file", &rest))

@@ -101,16 +101,30 @@ json_t *bol_incident_redact(json_t *config);
  *   {"id", "incident": the latest document or null, "notes": [...] and
  *    "freezes": [...] each with "by" (the entry's actor) added,
  *    "timeline": [{"seq","at","type","by"}],
- *    "alerts": {alert id: the latest alert document}}
+ *    "alerts": {alert id: the latest alert document},
+ *    "undecodable": [{"seq", "why"}], "undecodable_more": N}
  * Every alert.raised / alert.acknowledged entry is kept (a case does not
  * know yet which alerts the incident links); incident entries of other
- * incidents and all other entries are ignored.
+ * incidents and all other entries are ignored.  An entry that does not
+ * decode (a tampered or damaged journal) is named in "undecodable" and
+ * otherwise skipped, so a case can still be read, frozen and reported at
+ * the moment journal verification fails.
  */
 json_t *bol_incident_case_new(const char *id);
 
 /* Fold one entry in.  0, or BOL_E_CORRUPT naming the entry when its payload does not parse. */
 BOL_MUST_CHECK int bol_incident_case_add(json_t *c, const struct bol_entry *e,
                                          struct bol_diag *diag);
+
+/* Entries named in a case's "undecodable"; more are only counted ("undecodable_more"). */
+#define BOL_INCIDENT_UNDECODABLE_MAX 256
+
+/*
+ * Record entry seq as undecodable in case c, with why (the decoder's or
+ * bol_incident_case_add's message; cut to 200 bytes).  Entries come in
+ * journal order.  0 or BOL_E_NOMEM.
+ */
+BOL_MUST_CHECK int bol_incident_case_skip(json_t *c, uint64_t seq, const char *why);
 
 /* ---- the evidence manifest ---- */
 
@@ -130,6 +144,8 @@ struct bol_evidence_manifest {
     char origin[129];
     int64_t taken_us;
     uint64_t from_seq, to_seq; /* the journal range copied; to_seq 0 when empty */
+    unsigned nundecodable;     /* entries of the range that did not decode */
+    uint64_t undecodable[BOL_INCIDENT_UNDECODABLE_MAX]; /* ascending, within the range */
     unsigned nfiles;
     struct bol_evidence_file files[BOL_EVIDENCE_FILES_MAX];
 };
@@ -141,6 +157,8 @@ BOL_MUST_CHECK int bol_evidence_path_check(struct bol_str path, struct bol_diag 
  * The manifest's text (what the signed note covers), appended to out:
  *   bollard incident evidence v1
  *   incident ID / freeze N / origin O / taken ISO / range FROM TO
+ *   undecodable SEQ                   (one per entry of the range that did
+ *                                      not decode, ascending; none usually)
  *   file ISO SHA256HEX SIZE PATH      (one per file, in capture order)
  * Files must be in time order with valid paths.  0, BOL_E_INVAL or a buffer error.
  */

@@ -121,6 +121,15 @@ enum msg {
     T_LEGEND,
     T_SIZE,
     T_SUMMARY,
+    T_MANIFEST,
+    T_JOURNAL,
+    T_FILES,
+    T_COUNT,
+    T_ACTOR,
+    T_DECOY,
+    T_UNDECODABLE,
+    T_UNDECODABLE_MORE,
+    T_UNDECODABLE_FREEZE,
 };
 
 static const char *const texts[][2] = {
@@ -158,7 +167,105 @@ static const char *const texts[][2] = {
                    "of scope" },
     [T_SIZE] = { "規模", "size" },
     [T_SUMMARY] = { "総括", "Summary" },
+    [T_MANIFEST] = { "マニフェスト SHA-256", "manifest SHA-256" },
+    [T_JOURNAL] = { "ジャーナル記録", "journal entries" },
+    [T_FILES] = { "ファイル数", "files" },
+    [T_COUNT] = { "件数", "count" },
+    [T_ACTOR] = { "操作主体", "actor" },
+    [T_DECOY] = { "囮の種類", "decoy kind" },
+    [T_UNDECODABLE] = { "ジャーナル記録を解読できない (改ざんまたは破損の疑い、証拠保全では原本の"
+                        "バイト列のまま保存): 記録番号",
+                        "Journal entry cannot be decoded (tampered with or damaged; a freeze "
+                        "keeps its bytes as they are): entry" },
+    [T_UNDECODABLE_MORE] = { "件の解読できない記録 (上記以外)",
+                             "more undecodable entries (besides those above)" },
+    [T_UNDECODABLE_FREEZE] = { "解読できない記録", "undecodable entries" },
 };
+
+/*
+ * Machine-written words in the report's language: the detection rules
+ * (detect.h), severities and statuses.  An alert's own message is English
+ * and names addresses, accounts and keys, so the reports never copy it:
+ * they describe the alert by its rule, and the subjects go to the rows the
+ * checklist allows for them.
+ */
+struct label {
+    const char *key, *ja, *en;
+};
+
+static const struct label rule_labels[] = {
+    { "brute_force", "単一アカウントへのパスワード総当たり", "Password guessing on one account" },
+    { "spraying", "パスワードスプレー (多数のアカウントへの試行)", "Password spraying" },
+    { "success_after_failures", "連続したログイン失敗後の成功",
+      "Login success after many failures" },
+    { "mfa_reset", "多要素認証の無効化・リセット", "MFA turned off or reset" },
+    { "privilege_escalation", "管理者の追加・権限の昇格", "New administrator or role escalation" },
+    { "key_outside_window", "変更時間帯外の API キー作成",
+      "API key created outside a change window" },
+    { "mass_change", "大量の変更・削除", "Mass changes or deletions" },
+    { "bulk_export", "データの大量持ち出し", "Bulk export of data" },
+    { "off_hours_admin", "業務時間外の管理者操作", "Administrator activity outside working hours" },
+    { "logging_gap", "ログ記録の停止", "Logging stopped" },
+    { "canary", "囮 (デコイ) への参照・使用", "A decoy was read or used" },
+    { "journal_verify_failed", "ジャーナル検証の失敗 (改ざんの疑い)",
+      "Journal verification failed" },
+    { "replica_refused", "レプリカによる受け入れ拒否", "Replica refused the journal" },
+    { NULL, NULL, NULL },
+};
+
+/* What each rule says was attacked (never the decoy itself: a decoy is bait, not a system). */
+static const struct label rule_systems[] = {
+    { "brute_force", "ログイン (認証) 機能", "Login (authentication)" },
+    { "spraying", "ログイン (認証) 機能", "Login (authentication)" },
+    { "success_after_failures", "ログイン (認証) 機能", "Login (authentication)" },
+    { "mfa_reset", "アカウント管理", "Account management" },
+    { "privilege_escalation", "アカウント管理", "Account management" },
+    { "key_outside_window", "API キー管理", "API key management" },
+    { "mass_change", "コンテナ・ホールド等の業務データ", "Container, hold and release records" },
+    { "bulk_export", "データ出力 (API・EDI)", "Data export (API, EDI)" },
+    { "off_hours_admin", "管理機能", "Administration" },
+    { "logging_gap", "ジャーナル (操作記録)", "Journal (audit log)" },
+    { "journal_verify_failed", "ジャーナル (操作記録)", "Journal (audit log)" },
+    { "replica_refused", "ジャーナルの複製 (レプリカ)", "Journal replica" },
+    { NULL, NULL, NULL },
+};
+
+static const struct label severity_labels[] = {
+    { "critical", "緊急", "critical" },
+    { "high", "高", "high" },
+    { "medium", "中", "medium" },
+    { "low", "低", "low" },
+    { "open", "対応中", "open" },
+    { "closed", "対応終了", "closed" },
+    { NULL, NULL, NULL },
+};
+
+/* The label of key in table, or NULL. */
+static const char *label_of(const struct label *table, const char *key, bool ja)
+{
+    size_t i;
+
+    for (i = 0; table[i].key; i++) {
+        if (!strcmp(table[i].key, key))
+            return ja ? table[i].ja : table[i].en;
+    }
+    return NULL;
+}
+
+/* A rule's label; a rule this build does not know keeps its name. */
+static const char *rule_label(const char *rule, bool ja)
+{
+    const char *l = label_of(rule_labels, rule, ja);
+
+    return l ? l : rule;
+}
+
+static const char *word(const char *value, bool ja)
+{
+    const char *l = label_of(severity_labels, value, ja);
+
+    return l ? l : value;
+}
 
 struct out {
     struct bol_buf *b;
@@ -386,6 +493,91 @@ static json_t *linked_alerts(json_t *c)
     return out;
 }
 
+/* An item, unless the row already has one with the same text (the first one's time stays). */
+static int item_once(json_t *list, int64_t at_us, const char *text, unsigned rel)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        if (!strcmp(sget(v, "x"), text))
+            return 0;
+    }
+    return item(list, at_us, text, rel);
+}
+
+/*
+ * One linked alert into the rows.  The public report shows the attack's
+ * timeline and the systems attacked (○), so those items say only what
+ * happened: the rule in the report's language, severity, count and times.
+ * Addresses go to the malicious addresses' row and accounts, actors (key
+ * ids) and the alert's id to "other information on attack methods", both
+ * ○ for sharing and △ for public, never released by default.  A decoy
+ * (canary) is bait, not a system: its id and the decoy account's name are
+ * written nowhere.
+ */
+static int gather_alert(json_t *v, json_t *inc, bool ja, json_t *items[NROWS])
+{
+    static const char *const decoy_kinds[][3] = {
+        { "container", "コンテナ", "container" },
+        { "user", "アカウント", "account" },
+        { "key", "API キー", "API key" },
+    };
+    json_t *subj = json_object_get(v, "subject");
+    const char *rule = sget(v, "rule"), *sys = label_of(rule_systems, rule, ja);
+    bool decoy = !strcmp(rule, "canary");
+    int64_t first = time_of(v, "first");
+    struct bol_buf d = BOL_BUF_INIT(BOL_INCIDENT_TEXT_MAX * 2);
+    char last[BOL_TIME_TEXT_MAX];
+    size_t k;
+    int r;
+
+    time_text(time_of(v, "last"), last);
+    r = itemf(items[bol_incident_row("attack")], first, 0, "%s: %s (%s: %s, %s: %" PRId64 "%s%s)",
+              texts[T_ALERT][ja ? 0 : 1], rule_label(rule, ja), texts[T_SEVERITY][ja ? 0 : 1],
+              word(sget(v, "severity"), ja), texts[T_COUNT][ja ? 0 : 1],
+              (int64_t) json_integer_value(json_object_get(v, "count")),
+              time_of(v, "last") > first ? ", .. " : "", time_of(v, "last") > first ? last : "");
+    if (r == 0 && sys)
+        r = item_once(items[bol_incident_row("affected_system")], 0, sys, 0);
+    if (r == 0 && sget(subj, "terminal")[0] &&
+        strcmp(sget(subj, "terminal"), sget(inc, "terminal")))
+        r = itemf(items[bol_incident_row("affected_system")], 0, 0, "%s %s",
+                  texts[T_TERMINAL][ja ? 0 : 1], sget(subj, "terminal"));
+    if (r == 0 && sget(subj, "addr")[0]) {
+        struct bol_buf a = BOL_BUF_INIT(512);
+
+        r = bol_buf_addf(&a, "%s: %s", texts[T_ADDR][ja ? 0 : 1], sget(subj, "addr"));
+        if (r == 0)
+            r = item_once(items[bol_incident_row("address")], first, a.buf, 0);
+        bol_buf_release(&a);
+    }
+
+    /* the detail, for sharing */
+    if (r == 0)
+        r = bol_buf_addf(&d, "%s: %s (%s)", texts[T_RULE][ja ? 0 : 1], rule_label(rule, ja),
+                         sget(v, "id"));
+    if (r == 0 && !decoy && sget(subj, "user")[0])
+        r = bol_buf_addf(&d, ", %s: %s", texts[T_ACCOUNT][ja ? 0 : 1], sget(subj, "user"));
+    for (k = 0; r == 0 && decoy && k < BOL_ARRAY_SIZE(decoy_kinds); k++) {
+        if (sget(subj, decoy_kinds[k][0])[0])
+            r = bol_buf_addf(&d, ", %s: %s", texts[T_DECOY][ja ? 0 : 1],
+                             decoy_kinds[k][ja ? 1 : 2]);
+    }
+    if (r == 0 && sget(subj, "actor")[0])
+        r = bol_buf_addf(&d, ", %s: %s", texts[T_ACTOR][ja ? 0 : 1], sget(subj, "actor"));
+    if (r == 0 && sget(subj, "addr")[0])
+        r = bol_buf_addf(&d, ", %s: %s", texts[T_ADDR][ja ? 0 : 1], sget(subj, "addr"));
+    if (r == 0)
+        r = bol_buf_addf(&d, ", %s: %" PRId64, texts[T_COUNT][ja ? 0 : 1],
+                         (int64_t) json_integer_value(json_object_get(v, "count")));
+    if (r == 0)
+        r = item(items[bol_incident_row("technique")], first, d.buf, 0);
+    bol_buf_release(&d);
+    return r;
+}
+
 /* Gather every row's items. */
 static int gather(json_t *c, const struct bol_incident_report_opts *o, json_t *items[NROWS])
 {
@@ -435,7 +627,7 @@ static int gather(json_t *c, const struct bol_incident_report_opts *o, json_t *i
             0)
         return r;
 
-    /* the response, from the incident's own events */
+    /* the response, from the incident's own events (who acted is left out: an account name) */
     row = bol_incident_row("response");
     json_array_foreach(json_object_get(c, "timeline"), i, v)
     {
@@ -443,21 +635,36 @@ static int gather(json_t *c, const struct bol_incident_report_opts *o, json_t *i
         int64_t at = time_of(v, "at");
 
         if (!strcmp(type, "incident.opened"))
-            r = itemf(items[row], at, 0, "%s (%s)", texts[T_EV_OPENED][ja ? 0 : 1], sget(v, "by"));
+            r = item(items[row], at, texts[T_EV_OPENED][ja ? 0 : 1], 0);
         else if (!strcmp(type, "incident.closed"))
-            r = itemf(items[row], at, 0, "%s (%s): %s", texts[T_EV_CLOSED][ja ? 0 : 1],
-                      sget(v, "by"), sget(inc, "summary"));
+            r = itemf(items[row], at, 0, "%s: %s", texts[T_EV_CLOSED][ja ? 0 : 1],
+                      sget(inc, "summary"));
         if (r < 0)
             return r;
     }
     json_array_foreach(json_object_get(c, "freezes"), i, v)
     {
-        if ((r = itemf(items[row], time_of(v, "at"), 0, "%s %" PRId64 " (%s): %s %s",
+        if ((r = itemf(items[row], time_of(v, "at"), 0, "%s %" PRId64 ": %s %s",
                        texts[T_EV_FROZEN][ja ? 0 : 1],
-                       (int64_t) json_integer_value(json_object_get(v, "n")), sget(v, "by"),
-                       "manifest SHA-256", sget(v, "manifest_sha256"))) < 0)
+                       (int64_t) json_integer_value(json_object_get(v, "n")),
+                       texts[T_MANIFEST][ja ? 0 : 1], sget(v, "manifest_sha256"))) < 0)
             return r;
     }
+
+    /* entries the journal could not decode: told to sharing in the attack's timeline */
+    row = bol_incident_row("attack");
+    json_array_foreach(json_object_get(c, "undecodable"), i, v)
+    {
+        if ((r = itemf(items[row], 0, 1u << BOL_INCIDENT_SHARING, "%s %" PRId64,
+                       texts[T_UNDECODABLE][ja ? 0 : 1],
+                       (int64_t) json_integer_value(json_object_get(v, "seq")))) < 0)
+            return r;
+    }
+    if (json_integer_value(json_object_get(c, "undecodable_more")) > 0 &&
+        (r = itemf(items[row], 0, 1u << BOL_INCIDENT_SHARING, "%" PRId64 " %s",
+                   (int64_t) json_integer_value(json_object_get(c, "undecodable_more")),
+                   texts[T_UNDECODABLE_MORE][ja ? 0 : 1])) < 0)
+        return r;
 
     /* the attack, from the linked alerts */
     if (sget(inc, "terminal")[0] &&
@@ -469,30 +676,7 @@ static int gather(json_t *c, const struct bol_incident_report_opts *o, json_t *i
         return BOL_E_NOMEM;
     json_array_foreach(alerts, i, v)
     {
-        json_t *subj = json_object_get(v, "subject");
-        int64_t first = time_of(v, "first");
-        static const char *const sys_keys[] = { "terminal", "container", "key", NULL };
-
-        r = itemf(items[bol_incident_row("attack")], first, 0,
-                  "%s %s [%s, %s] %s (%" PRId64 ", %s .. %s)", texts[T_ALERT][ja ? 0 : 1],
-                  sget(v, "id"), sget(v, "rule"), sget(v, "severity"), sget(v, "message"),
-                  (int64_t) json_integer_value(json_object_get(v, "count")), sget(v, "first"),
-                  sget(v, "last"));
-        if (r == 0)
-            r = itemf(items[bol_incident_row("technique")], first, 0, "%s: %s",
-                      texts[T_RULE][ja ? 0 : 1], sget(v, "rule"));
-        if (r == 0 && sget(subj, "addr")[0])
-            r = itemf(items[bol_incident_row("address")], first, 0, "%s: %s",
-                      texts[T_ADDR][ja ? 0 : 1], sget(subj, "addr"));
-        if (r == 0 && sget(subj, "user")[0])
-            r = itemf(items[bol_incident_row("technique")], first, 0, "%s: %s",
-                      texts[T_ACCOUNT][ja ? 0 : 1], sget(subj, "user"));
-        for (k = 0; r == 0 && sys_keys[k]; k++) {
-            if (sget(subj, sys_keys[k])[0])
-                r = itemf(items[bol_incident_row("affected_system")], first, 0, "%s %s: %s",
-                          texts[T_SUBJECT][ja ? 0 : 1], sys_keys[k], sget(subj, sys_keys[k]));
-        }
-        if (r < 0)
+        if ((r = gather_alert(v, inc, ja, items)) < 0)
             break;
     }
     json_decref(alerts);
@@ -655,8 +839,8 @@ int bol_incident_report(json_t *c, const struct bol_incident_report_opts *o, str
     adds(&w, html ? "</h1>\n" : "\n\n");
     list_open(&w);
     pair(&w, tx(&w, T_INCIDENT), sget(inc, "id"));
-    pair(&w, tx(&w, T_SEVERITY), sget(inc, "severity"));
-    pair(&w, tx(&w, T_STATUS), sget(inc, "status"));
+    pair(&w, tx(&w, T_SEVERITY), word(sget(inc, "severity"), o->lang == BOL_INCIDENT_JA));
+    pair(&w, tx(&w, T_STATUS), word(sget(inc, "status"), o->lang == BOL_INCIDENT_JA));
     time_text(o->now_us, at);
     pair(&w, tx(&w, T_GENERATED), at);
     item_open(&w);
@@ -700,14 +884,12 @@ int bol_incident_report(json_t *c, const struct bol_incident_report_opts *o, str
         item_open(&w);
         time_text(time_of(v, "at"), at);
         if (w.r == 0)
-            w.r = bol_buf_addf(out,
-                               "%s %s %" PRId64 ": %s %" PRId64 "..%" PRId64 ", %" PRId64
-                               " files, manifest SHA-256 ",
-                               at, tx(&w, T_FREEZE),
-                               (int64_t) json_integer_value(json_object_get(v, "n")), "journal",
-                               (int64_t) json_integer_value(json_object_get(v, "from")),
-                               (int64_t) json_integer_value(json_object_get(v, "to")),
-                               (int64_t) json_integer_value(json_object_get(v, "files")));
+            w.r = bol_buf_addf(
+                out, "%s %s %" PRId64 ": %s %" PRId64 "..%" PRId64 ", %s %" PRId64 ", %s ", at,
+                tx(&w, T_FREEZE), (int64_t) json_integer_value(json_object_get(v, "n")),
+                tx(&w, T_JOURNAL), (int64_t) json_integer_value(json_object_get(v, "from")),
+                (int64_t) json_integer_value(json_object_get(v, "to")), tx(&w, T_FILES),
+                (int64_t) json_integer_value(json_object_get(v, "files")), tx(&w, T_MANIFEST));
         escs(&w, sget(v, "manifest_sha256"));
         item_close(&w);
     }
@@ -849,13 +1031,18 @@ out:
     return r;
 }
 
+/* The reporter's name when the bundle does not name the organisation (checklist: 被害組織名 is — for sharing). */
+#define STIX_ANONYMOUS "reporting organisation (name withheld)"
+
 int bol_incident_stix(json_t *c, const char *origin, const struct bol_incident_policy *policy,
-                      int64_t now_us, json_t **ret, struct bol_diag *diag)
+                      bool name_organization, int64_t now_us, json_t **ret, struct bol_diag *diag)
 {
     json_t *inc = json_object_get(c, "incident"), *bundle = NULL, *v, *x, *alerts = NULL;
     struct stix st;
     char opened[BOL_TIME_TEXT_MAX], bid[80], salt[BOL_TIME_TEXT_MAX + 8];
-    const char *org = policy && policy->organization[0] ? policy->organization : origin;
+    const char *org = !name_organization                  ? STIX_ANONYMOUS
+                      : policy && policy->organization[0] ? policy->organization
+                                                          : origin;
     size_t i, k;
     int r = BOL_E_NOMEM;
 
@@ -865,7 +1052,11 @@ int bol_incident_stix(json_t *c, const char *origin, const struct bol_incident_p
     st.incident = sget(inc, "id");
     if (!stix_time(now_us, st.now) || !stix_time(time_of(inc, "opened_at"), opened))
         return bol_diag_fail(diag, BOL_E_INVAL, "now", "time out of range");
-    stix_id("identity", "", org, st.identity);
+    /* a withheld name gets an id of this incident's own, which says nothing of the name */
+    if (name_organization)
+        stix_id("identity", "", org, st.identity);
+    else
+        stix_id("identity", st.incident, STIX_ANONYMOUS, st.identity);
     stix_id("incident", st.incident, st.incident, st.incident_ref);
     snprintf(salt, sizeof(salt), "bundle %s", st.now);
     stix_id("bundle", st.incident, salt, bid);
@@ -916,7 +1107,9 @@ int bol_incident_stix(json_t *c, const char *origin, const struct bol_incident_p
         r = 0;
         if (sget(subj, "addr")[0])
             r = stix_add_indicator(&st, "addr", sget(subj, "addr"), at, sget(v, "rule"));
-        if (r == 0 && sget(subj, "user")[0] && account_ok(sget(subj, "user")))
+        /* a decoy account's name is ours, not the attacker's: never shared */
+        if (r == 0 && sget(subj, "user")[0] && strcmp(sget(v, "rule"), "canary") != 0 &&
+            account_ok(sget(subj, "user")))
             r = stix_add_indicator(&st, "account", sget(subj, "user"), at, sget(v, "rule"));
         if (r < 0)
             goto out;

@@ -16,8 +16,12 @@
  * so a public-disclosure report leaves out the malicious addresses, malware
  * and attack techniques, which the checklist keeps to information sharing,
  * and an information-sharing report leaves out the victim's name, damage
- * and response.  Note texts are written as their authors wrote them; the
- * fixed parts are in Japanese or English.
+ * and response.  Linked alerts are described by their rule, severity,
+ * count and times in the rows public may see; their addresses, accounts,
+ * actors and ids go only to the rows kept to sharing, and a decoy is never
+ * named.  Journal entries that did not decode are named in the attack's
+ * timeline, released to sharing.  Note texts are written as their authors
+ * wrote them; everything else is in Japanese or English.
  *
  * Pure: the case (incident.h, bol_incident_case_new) and the time of the
  * report come as arguments.
@@ -71,15 +75,20 @@ BOL_MUST_CHECK int bol_incident_report(json_t *c, const struct bol_incident_repo
                                        struct bol_buf *out, struct bol_diag *diag);
 
 /*
- * The STIX 2.1 bundle of case c: an identity for the reporter (the policy's
- * organization, else origin), the incident, one indicator per address, file
- * hash and account in the notes and in the linked alerts' subjects, and an
- * "indicates" relationship from each indicator to the incident.  Ids are
- * name-based (a SHA-256 of the incident id, the object's type and value,
- * shaped as a version 5 UUID), so a second bundle names the same
- * indicators the same; the bundle's own id also covers now_us.  *ret is a
- * new object.  0, BOL_E_NOTFOUND, BOL_E_CORRUPT or BOL_E_NOMEM.
+ * The STIX 2.1 bundle of case c: an identity for the reporter, the
+ * incident, one indicator per address, file hash and account in the notes
+ * and in the linked alerts' subjects (never a decoy account's name), and an
+ * "indicates" relationship from each indicator to the incident.  The
+ * checklist keeps the victim's name (被害組織名) out of sharing, so the
+ * identity is "reporting organisation (name withheld)" with an id of the
+ * incident's own, unless name_organization: then the policy's organization,
+ * else origin, with an id from that name.  Ids are name-based (a SHA-256 of
+ * the incident id, the object's type and value, shaped as a version 5
+ * UUID), so a second bundle names the same indicators the same; the
+ * bundle's own id also covers now_us.  *ret is a new object.  0,
+ * BOL_E_NOTFOUND, BOL_E_CORRUPT or BOL_E_NOMEM.
  */
 BOL_MUST_CHECK int bol_incident_stix(json_t *c, const char *origin,
-                                     const struct bol_incident_policy *policy, int64_t now_us,
-                                     json_t **ret, struct bol_diag *diag);
+                                     const struct bol_incident_policy *policy,
+                                     bool name_organization, int64_t now_us, json_t **ret,
+                                     struct bol_diag *diag);

@@ -148,6 +148,27 @@ static void test_manifest(void **state)
     assert_int_equal(bol_evidence_manifest_parse(S("bollard incident evidence v1\n"), &back, NULL),
                      BOL_E_PARSE);
     assert_int_equal(bol_evidence_manifest_parse(S(""), &back, NULL), BOL_E_PARSE);
+
+    /* entries that did not decode are named, ascending, inside the range */
+    m.files[1].at_us = m.taken_us + 2;
+    m.nundecodable = 2;
+    m.undecodable[0] = 12;
+    m.undecodable[1] = 17;
+    bol_buf_reset(&b);
+    assert_int_equal(bol_evidence_manifest_format(&m, &b, NULL), 0);
+    assert_non_null(strstr(b.buf, "range 10 20\nundecodable 12\nundecodable 17\nfile "));
+    assert_int_equal(bol_evidence_manifest_parse(bol_buf_str(&b), &back, NULL), 0);
+    assert_memory_equal(&m, &back, sizeof(m));
+    bad = strstr(b.buf, "undecodable 17");
+    memcpy(bad, "undecodable 21", 14); /* outside the range */
+    bol_diag_init(&diag);
+    assert_int_equal(bol_evidence_manifest_parse(bol_buf_str(&b), &back, &diag), BOL_E_PARSE);
+    assert_int_equal(diag.line, 8);
+    memcpy(bad, "undecodable 11", 14); /* before the one above */
+    assert_int_equal(bol_evidence_manifest_parse(bol_buf_str(&b), &back, NULL), BOL_E_PARSE);
+    m.undecodable[1] = 12;
+    bol_buf_reset(&b);
+    assert_int_equal(bol_evidence_manifest_format(&m, &b, NULL), BOL_E_INVAL);
     bol_buf_release(&b);
 }
 
@@ -232,7 +253,10 @@ static void test_case_and_reports(void **state)
     assert_non_null(strstr(s, "不正通信先"));
     assert_non_null(strstr(s, "198.51.100.77"));
     assert_non_null(strstr(s, "203.0.113.9")); /* the alert's subject */
-    assert_null(strstr(s, "Port Co"));         /* — for sharing */
+    assert_non_null(strstr(s, "gate.clerk"));  /* ○ for sharing: other attack methods */
+    assert_non_null(strstr(s, "単一アカウントへのパスワード総当たり")); /* the rule, in Japanese */
+    assert_null(strstr(s, "12 failed logins")); /* the English message is not copied */
+    assert_null(strstr(s, "Port Co"));          /* — for sharing */
     assert_null(strstr(s, "Gate"));
     assert_true(strstr(s, "タイミング") < strstr(s, "被害組織名"));
     assert_true(strstr(s, "被害組織名") < strstr(s, "マルウェア"));
@@ -243,8 +267,22 @@ static void test_case_and_reports(void **state)
     assert_null(strstr(s, "<delayed>"));
     assert_non_null(strstr(s, "Gate &lt;delayed&gt; &amp; closed"));
     assert_non_null(strstr(s, "Port Co"));
-    assert_non_null(strstr(s, "brute_force-7")); /* attack timeline: the linked alert */
+    /* attack timeline: the linked alert by its rule, nothing that names an address or account */
+    assert_non_null(strstr(s, "Password guessing on one account"));
+    assert_null(strstr(s, "203.0.113.9"));
+    assert_null(strstr(s, "gate.clerk"));
+    assert_null(strstr(s, "failed logins"));
+    assert_null(strstr(s, "user:officer")); /* who responded is an account too */
     assert_non_null(strstr(s, "</html>"));
+    bol_free(s);
+
+    s = report(c, BOL_INCIDENT_PUBLIC, BOL_INCIDENT_JA, BOL_INCIDENT_MD, 0);
+    assert_non_null(strstr(s, "単一アカウントへのパスワード総当たり"));
+    assert_non_null(strstr(s, "重大度: 高"));
+    assert_null(strstr(s, "brute\\_force"));
+    assert_null(strstr(s, "203.0.113.9"));
+    assert_null(strstr(s, "gate.clerk"));
+    assert_non_null(strstr(s, "ログイン (認証) 機能")); /* the system the rule says was attacked */
     bol_free(s);
 
     s = report(c, BOL_INCIDENT_PUBLIC, BOL_INCIDENT_EN, BOL_INCIDENT_MD,
@@ -265,16 +303,30 @@ static void test_case_and_reports(void **state)
     json_decref(c);
 }
 
+/* The JSON text of o, a new string. */
+static char *dump(json_t *o)
+{
+    struct bol_buf b = BOL_BUF_INIT(1 << 20);
+    char *s;
+
+    assert_int_equal(jv_dump(o, &b), 0);
+    s = bol_strdup(b.buf);
+    assert_non_null(s);
+    bol_buf_release(&b);
+    return s;
+}
+
 static void test_stix(void **state)
 {
     json_t *c = a_case(), *b1 = NULL, *b2 = NULL, *o;
     size_t i, indicators = 0;
+    char *s;
 
     (void) state;
     assert_int_equal(
-        bol_incident_stix(c, "port.example/bollard", NULL, 1772330400000000, &b1, NULL), 0);
+        bol_incident_stix(c, "port.example/bollard", NULL, false, 1772330400000000, &b1, NULL), 0);
     assert_int_equal(
-        bol_incident_stix(c, "port.example/bollard", NULL, 1772330460000000, &b2, NULL), 0);
+        bol_incident_stix(c, "port.example/bollard", NULL, false, 1772330460000000, &b2, NULL), 0);
     assert_string_equal(json_string_value(json_object_get(b1, "type")), "bundle");
     assert_string_not_equal(json_string_value(json_object_get(b1, "id")),
                             json_string_value(json_object_get(b2, "id")));
@@ -292,8 +344,77 @@ static void test_stix(void **state)
         }
     }
     assert_int_equal(indicators, 3); /* 198.51.100.77, 203.0.113.9, gate.clerk */
+    /* the checklist keeps the victim's name out of sharing unless asked for */
+    s = dump(b1);
+    assert_null(strstr(s, "port.example"));
+    bol_free(s);
+    json_decref(b1);
+    b1 = NULL;
+    assert_int_equal(
+        bol_incident_stix(c, "port.example/bollard", NULL, true, 1772330400000000, &b1, NULL), 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(b1, "objects"), 0), "name")),
+                        "port.example/bollard");
     json_decref(b1);
     json_decref(b2);
+    json_decref(c);
+}
+
+/* A decoy read and an entry that did not decode: what each report and the bundle may say. */
+static void test_decoy_and_undecodable(void **state)
+{
+    json_t *c = bol_incident_case_new("INC-1"), *b = NULL;
+    char p[4096], *s;
+
+    (void) state;
+    fold(c, 2, "alert.raised",
+         "{\"alert\":{\"id\":\"canary-8\",\"rule\":\"canary\",\"severity\":\"high\","
+         "\"message\":\"decoy container ZTCU5504480 read by key:sqfe45ordn from 203.0.113.9\","
+         "\"subject\":{\"container\":\"ZTCU5504480\",\"actor\":\"key:sqfe45ordn\","
+         "\"addr\":\"203.0.113.9\"},\"evidence\":[1],\"count\":1,"
+         "\"first\":\"2026-03-01T00:50:00Z\",\"last\":\"2026-03-01T00:50:00Z\","
+         "\"status\":\"open\"}}");
+    fold(c, 3, "alert.raised",
+         "{\"alert\":{\"id\":\"canary-9\",\"rule\":\"canary\",\"severity\":\"high\","
+         "\"message\":\"decoy user backup-admin used\",\"subject\":{\"user\":"
+         "\"backup-admin\",\"addr\":\"203.0.113.9\"},\"evidence\":[1],\"count\":1,"
+         "\"first\":\"2026-03-01T00:51:00Z\",\"last\":\"2026-03-01T00:51:00Z\","
+         "\"status\":\"open\"}}");
+    assert_int_equal(bol_incident_case_skip(c, 4, "expected '\"seq\"' at byte 6\xff"), 0);
+    snprintf(p, sizeof(p), "{\"incident\":%.*s\"canary-8\",\"canary-9\"%s}",
+             (int) (strstr(doc_open, "\"brute_force-7\"") - doc_open), doc_open,
+             strstr(doc_open, "\"brute_force-7\"") + 15);
+    fold(c, 5, "incident.opened", p);
+    assert_int_equal(json_array_size(json_object_get(c, "undecodable")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(c, "undecodable"), 0), "why")),
+                        "expected '\"seq\"' at byte 6?");
+
+    s = report(c, BOL_INCIDENT_PUBLIC, BOL_INCIDENT_EN, BOL_INCIDENT_MD, 0);
+    assert_non_null(strstr(s, "A decoy was read or used"));
+    assert_null(strstr(s, "ZTCU5504480"));
+    assert_null(strstr(s, "sqfe45ordn"));
+    assert_null(strstr(s, "backup-admin"));
+    assert_null(strstr(s, "203.0.113.9"));
+    bol_free(s);
+    s = report(c, BOL_INCIDENT_SHARING, BOL_INCIDENT_JA, BOL_INCIDENT_MD,
+               1u << bol_incident_row("affected_system"));
+    assert_non_null(strstr(s, "key:sqfe45ordn")); /* who read it: for sharing */
+    assert_non_null(strstr(s, "203.0.113.9"));
+    assert_non_null(strstr(s, "囮の種類: コンテナ"));
+    assert_null(strstr(s, "ZTCU5504480")); /* a decoy is named nowhere, nor is it a system */
+    assert_null(strstr(s, "backup-admin"));
+    assert_non_null(strstr(s, "ジャーナル記録を解読できない")); /* released to sharing */
+    assert_non_null(strstr(s, "記録番号 4"));
+    bol_free(s);
+
+    assert_int_equal(bol_incident_stix(c, "o", NULL, false, 1772330400000000, &b, NULL), 0);
+    s = dump(b);
+    assert_non_null(strstr(s, "203.0.113.9"));
+    assert_null(strstr(s, "backup-admin"));
+    assert_null(strstr(s, "ZTCU5504480"));
+    bol_free(s);
+    json_decref(b);
     json_decref(c);
 }
 
@@ -302,7 +423,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_documents), cmocka_unit_test(test_policy_and_redact),
         cmocka_unit_test(test_manifest),  cmocka_unit_test(test_case_and_reports),
-        cmocka_unit_test(test_stix),
+        cmocka_unit_test(test_stix),      cmocka_unit_test(test_decoy_and_undecodable),
     };
 
     return cmocka_run_group_tests(tests, test_group_setup, NULL);
