@@ -24,6 +24,7 @@
 struct delivery {
     struct delivery *next;
     uint64_t seq;
+    char id[BOL_DELIVERY_ID_MAX]; /* X-Bollard-Delivery */
     char event[32];
     unsigned attempts;
     int64_t due_us; /* monotonic */
@@ -74,7 +75,7 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 /* One POST; true when the receiver answered 2xx. */
 static bool post(struct bol_alertsink *s, const struct delivery *d)
 {
-    char ts[32], sig[72], h1[64], h2[64], h3[64], h4[96];
+    char ts[32], sig[72], h1[64], h2[32 + BOL_DELIVERY_ID_MAX], h3[64], h4[96];
     struct curl_slist *hl = NULL;
     long status = 0;
     CURL *c = curl_easy_init();
@@ -85,7 +86,7 @@ static bool post(struct bol_alertsink *s, const struct delivery *d)
     snprintf(ts, sizeof(ts), "%lld", (long long) (bol_time_now_us() / 1000000));
     bol_webhook_sign(s->key, s->keylen, ts, d->body, d->len, sig);
     snprintf(h1, sizeof(h1), "X-Bollard-Event: %s", d->event);
-    snprintf(h2, sizeof(h2), "X-Bollard-Delivery: %" PRIu64, d->seq);
+    snprintf(h2, sizeof(h2), "X-Bollard-Delivery: %s", d->id);
     snprintf(h3, sizeof(h3), "X-Bollard-Timestamp: %s", ts);
     snprintf(h4, sizeof(h4), "X-Bollard-Signature: %s", sig);
     hl = curl_slist_append(hl, "Content-Type: application/json");
@@ -111,12 +112,12 @@ static bool post(struct bol_alertsink *s, const struct delivery *d)
     return cr == CURLE_OK && status >= 200 && status < 300;
 }
 
-static int64_t backoff_us(const struct bol_alertsink *s, unsigned attempts)
+int64_t bol_webhook_backoff_us(unsigned attempts, unsigned max_s)
 {
-    int64_t sec = (int64_t) 1 << BOL_MIN(attempts - 1, 20u);
+    int64_t sec = (int64_t) 1 << BOL_MIN(attempts ? attempts - 1 : 0, 20u);
 
-    if (sec > (int64_t) s->p.webhook_backoff_max_s)
-        sec = s->p.webhook_backoff_max_s;
+    if (sec > (int64_t) max_s)
+        sec = max_s;
     return sec * 1000000;
 }
 
@@ -169,13 +170,14 @@ static void *work(void *arg)
         if (d->attempts >= s->p.webhook_attempts) {
             s->st.webhook_dropped++;
             syslog(LOG_AUTH | LOG_ERR,
-                   "bollard: alert webhook gave up on entry %" PRIu64 " after %u attempts", d->seq,
+                   "bollard: alert webhook gave up on delivery %s after %u attempts", d->id,
                    d->attempts);
             bol_free(d);
             continue;
         }
         s->st.webhook_retries++;
-        d->due_us = bol_time_mono_us() + backoff_us(s, d->attempts);
+        d->due_us =
+            bol_time_mono_us() + bol_webhook_backoff_us(d->attempts, s->p.webhook_backoff_max_s);
         d->next = NULL;
         for (pp = &s->head; *pp; pp = &(*pp)->next)
             ;
@@ -256,6 +258,15 @@ static void to_syslog(struct bol_alertsink *s, const struct bol_entry *e, struct
 
 void bol_alertsink_deliver(struct bol_alertsink *s, const struct bol_entry *e, struct bol_str bytes)
 {
+    char id[BOL_DELIVERY_ID_MAX];
+
+    snprintf(id, sizeof(id), "%" PRIu64, e->seq);
+    bol_alertsink_deliver_as(s, e, bytes, id);
+}
+
+void bol_alertsink_deliver_as(struct bol_alertsink *s, const struct bol_entry *e,
+                              struct bol_str bytes, const char *delivery_id)
+{
     json_t *p, *body;
     struct delivery *d;
     struct bol_buf b = BOL_BUF_INIT(1u << 20);
@@ -290,6 +301,7 @@ void bol_alertsink_deliver(struct bol_alertsink *s, const struct bol_entry *e, s
     }
     memset(d, 0, sizeof(*d));
     d->seq = e->seq;
+    snprintf(d->id, sizeof(d->id), "%s", delivery_id);
     snprintf(d->event, sizeof(d->event), "%.*s", (int) e->type.len, e->type.p);
     d->len = b.len;
     memcpy(d->body, b.buf, b.len);
@@ -303,8 +315,8 @@ void bol_alertsink_deliver(struct bol_alertsink *s, const struct bol_entry *e, s
         s->head = old->next;
         s->queued--;
         s->st.webhook_dropped++;
-        syslog(LOG_AUTH | LOG_ERR, "bollard: alert webhook queue full: entry %" PRIu64 " dropped",
-               old->seq);
+        syslog(LOG_AUTH | LOG_ERR, "bollard: alert webhook queue full: delivery %s dropped",
+               old->id);
         bol_free(old);
     }
     {

@@ -165,7 +165,7 @@ static int read_from(struct bol_detector *d, struct bol_store *s, uint64_t from,
     return r;
 }
 
-/* Accounts as they are, so an admin's off-hours work is known before their next change. */
+/* Accounts and keys as they are, so an admin's off-hours work is known before their next change. */
 static int prime_accounts(struct bol_detector *d, struct bol_store *s, struct bol_diag *diag)
 {
     json_t *list = NULL, *v;
@@ -178,6 +178,19 @@ static int prime_accounts(struct bol_detector *d, struct bol_store *s, struct bo
 
         if (r == 0 && bol_account_from_json(v, &a, NULL) == 0)
             r = bol_detect_account(d->eng, bol_str_from(a.user), a.roles, a.mfa, a.mfa_required);
+    }
+    json_decref(list);
+    if (r < 0)
+        return r;
+    /* and keys, so an admin or security key at work outside hours is known */
+    list = NULL;
+    r = bol_query_docs(s, BOL_DOC_APIKEY, NULL, &list, diag);
+    json_array_foreach(list, i, v)
+    {
+        struct bol_apikey_info k;
+
+        if (r == 0 && bol_apikey_from_json(v, &k, NULL) == 0)
+            r = bol_detect_key(d->eng, bol_str_from(k.id), BOL_ROLE_BIT(k.role));
     }
     json_decref(list);
     return r;

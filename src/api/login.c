@@ -417,6 +417,7 @@ int api_csrf_ok(struct req *r)
 /* ---- logging in ---- */
 
 struct login_ctx {
+    const char *typed; /* the name as typed (for an unknown name's tag) */
     struct req *r;
     const char *user;
     bool failure;            /* record a failed attempt */
@@ -501,20 +502,50 @@ static void set_cookie(struct req *r, const struct login_ctx *lc)
              lc->token, (long long) (r->api->cfg.session_max_us / 1000000));
 }
 
+/*
+ * The name_tag of an unknown name: 8 bytes of a keyed BLAKE2b of it, as
+ * hex, under a key made at random once per process and never stored.  The
+ * same name gives the same tag while the server runs, so detection counts a
+ * name typed wrong ten times as one account; the tag cannot be turned back
+ * into the name (which may be a password typed into the wrong field).
+ */
+static uint8_t name_tag_key[crypto_generichash_KEYBYTES];
+static pthread_once_t name_tag_once = PTHREAD_ONCE_INIT;
+
+static void name_tag_make(void)
+{
+    randombytes_buf(name_tag_key, sizeof(name_tag_key));
+}
+
+static void name_tag(const char *name, char out[17])
+{
+    uint8_t h[8];
+
+    pthread_once(&name_tag_once, name_tag_make);
+    crypto_generichash(h, sizeof(h), (const unsigned char *) name, strlen(name), name_tag_key,
+                       sizeof(name_tag_key));
+    sodium_bin2hex(out, 17, h, sizeof(h));
+}
+
 /* Journal a login outcome as the system, with its credential changes. */
-static int journal_login(struct req *r, struct login_ctx *lc, const char *user, const char *result,
-                         const char *method, struct bol_diag *d)
+static int journal_login(struct req *r, struct login_ctx *lc, const char *user, const char *typed,
+                         const char *result, const char *method, struct bol_diag *d)
 {
     struct bol_ops_call call;
     json_t *cmd =
         json_pack("{s:s,s:s,s:s}", "cmd", "auth.login", "result", result, "method", method);
+    char tag[17];
     int rc;
 
     if (!cmd)
         return BOL_E_NOMEM;
-    /* An unknown name is left out: people type passwords into the user field. */
-    if (user[0])
+    /* An unknown name is left out, only its tag kept: people type passwords into the user field. */
+    if (user[0]) {
         json_object_set_new(cmd, "user", json_string(user));
+    } else if (typed && typed[0]) {
+        name_tag(typed, tag);
+        json_object_set_new(cmd, "name_tag", json_string(tag));
+    }
     memset(&call, 0, sizeof(call));
     call.user = lc;
     call.tx_hook = lc ? login_hook : NULL;
@@ -533,7 +564,7 @@ static int login_failed(struct req *r, struct login_ctx *lc, const char *result,
     r->api->logins_failed++;
     bol_diag_init(&d);
     lc->failure = lc->user[0] != '\0';
-    rc = journal_login(r, lc->user[0] ? lc : NULL, lc->user, result, method, &d);
+    rc = journal_login(r, lc->user[0] ? lc : NULL, lc->user, lc->typed, result, method, &d);
     if (rc < 0)
         return api_fail(r, rc, &d);
     if (!lc->user[0] || !strcmp(result, "locked"))
@@ -601,6 +632,7 @@ int h_login(struct req *r)
     memset(&lc, 0, sizeof(lc));
     lc.r = r;
     lc.user = "";
+    lc.typed = user;
     bol_diag_init(&d);
     rc = api_reader_get(r->api, &s, &d);
     if (rc < 0)
@@ -682,7 +714,7 @@ int h_login(struct req *r)
     lc.clear_failures = true;
     lc.login_ok = true;
     new_session(&lc);
-    rc = journal_login(r, &lc, a.user, "ok", method, &d);
+    rc = journal_login(r, &lc, a.user, NULL, "ok", method, &d);
     if (rc == BOL_E_CONFLICT) {
         const char *why = lc.recovery ? "bad_code" : "code_reused";
 

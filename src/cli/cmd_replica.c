@@ -79,11 +79,15 @@ static void print_alert(void *ctx, const char *kind, const char *message)
  * the syslog collector and webhook that DIR/security.json names (the
  * primary may be the one under attack, so the backup host speaks for
  * itself).  A fork, a cut or an unapproved key is critical; an unreachable
- * primary medium; the rest high.
+ * primary medium; the rest high.  These alerts are no entry of the
+ * primary's journal: their body's "seq" is 0 and their X-Bollard-Delivery is
+ * "replica-<start>-<n>" (the second this process started, then a counter),
+ * never a number a primary's entry could have.
  */
 struct alert_out {
     struct bol_alertsink *sink;
     uint64_t n;
+    int64_t started_s;
 };
 
 static void send_alert(void *ctx, const char *kind, const char *message)
@@ -95,7 +99,7 @@ static void send_alert(void *ctx, const char *kind, const char *message)
     enum bol_alert_severity sev = BOL_ALERT_HIGH;
     int64_t now = bol_time_now_us();
     json_t *j = NULL, *p;
-    char key[96];
+    char key[96], id[BOL_DELIVERY_ID_MAX];
 
     print_alert(NULL, kind, message);
     if (!o->sink)
@@ -113,12 +117,16 @@ static void send_alert(void *ctx, const char *kind, const char *message)
     p = json_pack("{s:o}", "alert", j);
     if (p && jv_dump(p, &b) == 0) {
         memset(&e, 0, sizeof(e));
-        e.seq = ++o->n;
+        if (!o->started_s)
+            o->started_s = now / 1000000;
+        snprintf(id, sizeof(id), "replica-%lld-%llu", (long long) o->started_s,
+                 (unsigned long long) ++o->n);
+        e.seq = 0;
         e.at_us = now;
         e.actor = bol_str_from("system");
         e.type = bol_str_from("alert.raised");
         e.payload = bol_buf_str(&b);
-        bol_alertsink_deliver(o->sink, &e, e.payload);
+        bol_alertsink_deliver_as(o->sink, &e, e.payload, id);
     }
     json_decref(p);
     bol_buf_release(&b);
@@ -261,7 +269,7 @@ int cmd_replica_run(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_replica *rep = NULL;
     struct bol_replica_config_override ov = { 0 };
     struct bol_security_policy policy;
-    struct alert_out out = { NULL, 0 };
+    struct alert_out out = { NULL, 0, 0 };
     json_t *policy_root = NULL;
     uint8_t wkey[256];
     size_t wkey_len = 0;

@@ -570,7 +570,7 @@ int bol_cmd_fact(struct run *r, const char *const *keys, const char *type)
 
 int bol_c_auth_login(struct run *r)
 {
-    static const char *const keys[] = { "user", "result", "method", NULL };
+    static const char *const keys[] = { "user", "name_tag", "result", "method", NULL };
 
     return bol_cmd_fact(r, keys, "auth.login");
 }

@@ -198,18 +198,62 @@ void bol_detect_policy_default(struct bol_detect_policy *p)
     p->rule[BOL_RULE_CANARY] = (struct bol_rule_limit){ false, 1, 10 * MIN_US };
 }
 
+static const struct bol_site *site_named(const struct bol_detect_policy *p,
+                                         struct bol_str terminal);
+
 const struct bol_site *bol_detect_site(const struct bol_detect_policy *p, struct bol_str terminal)
 {
-    const struct bol_site *any = NULL;
+    const struct bol_site *s = terminal.len ? site_named(p, terminal) : NULL;
+
+    return s ? s : site_named(p, bol_str_from("*"));
+}
+
+static const struct bol_site *site_named(const struct bol_detect_policy *p, struct bol_str terminal)
+{
     unsigned i;
 
-    for (i = 0; i < p->nsites; i++) {
-        if (terminal.len && bol_str_eq_cstr(terminal, p->site[i].terminal))
+    for (i = 0; i < p->nsites; i++)
+        if (bol_str_eq_cstr(terminal, p->site[i].terminal))
             return &p->site[i];
-        if (!strcmp(p->site[i].terminal, "*"))
-            any = &p->site[i];
+    return NULL;
+}
+
+static unsigned site_spans(const struct bol_site *s, bool change, const struct bol_weekspan **spans)
+{
+    *spans = change ? s->change : s->work;
+    return change ? s->nchange : s->nwork;
+}
+
+int bol_detect_judge(const struct bol_detect_policy *p, struct bol_str terminal, bool change,
+                     int64_t at_us, const struct bol_site **which)
+{
+    const struct bol_weekspan *spans;
+    const struct bol_site *s = bol_detect_site(p, terminal), *first = NULL;
+    unsigned i, n;
+
+    *which = s;
+    if (s) {
+        n = site_spans(s, change, &spans);
+        if (!n)
+            return -1;
+        return bol_site_within(s, spans, n, at_us) ? 0 : 1;
     }
-    return any;
+    if (terminal.len)
+        return -1; /* a terminal the policy does not name, and no "*" */
+    /* Installation-wide, and only named terminals: inside if inside any of them. */
+    for (i = 0; i < p->nsites; i++) {
+        n = site_spans(&p->site[i], change, &spans);
+        if (!n)
+            continue;
+        if (bol_site_within(&p->site[i], spans, n, at_us)) {
+            *which = &p->site[i];
+            return 0;
+        }
+        if (!first)
+            first = &p->site[i];
+    }
+    *which = first;
+    return first ? 1 : -1;
 }
 
 bool bol_site_within(const struct bol_site *s, const struct bol_weekspan *spans, unsigned n,
@@ -590,6 +634,20 @@ int bol_detect_account(struct bol_detect *d, struct bol_str user, uint32_t roles
     return 0;
 }
 
+int bol_detect_key(struct bol_detect *d, struct bol_str id, uint32_t roles)
+{
+    char name[4 + BOL_KEY_ID_LEN + 1];
+    struct account_info *a;
+
+    if (id.len > BOL_KEY_ID_LEN)
+        return 0;
+    snprintf(name, sizeof(name), "key:%.*s", (int) id.len, id.p);
+    if (!(a = account_find(d, bol_str_from(name), true)))
+        return BOL_E_NOMEM;
+    a->roles = roles;
+    return 0;
+}
+
 static void roles_text(uint32_t roles, char *out, size_t n)
 {
     size_t len = 0;
@@ -723,7 +781,20 @@ static int on_login(struct raise *x, json_t *p)
     }
     if (!sp->off && e->addr.len) {
         unsigned cap = BOL_MAX(sp->n * 4, 64u);
-        uint64_t tag = user[0] ? fnv(user, strlen(user), FNV0) : fnv(&e->seq, sizeof(e->seq), 1);
+        const char *name_tag = json_string_value(json_object_get(p, "name_tag"));
+        uint64_t tag;
+
+        /*
+         * An unknown name is journaled only as a keyed hash (name_tag): the
+         * same mistyped name is one account, and the name itself is not
+         * kept.  Entries written before the tag existed count once each.
+         */
+        if (user[0])
+            tag = fnv(user, strlen(user), FNV0);
+        else if (name_tag)
+            tag = fnv(name_tag, strlen(name_tag), fnv("?", 1, FNV0));
+        else
+            tag = fnv(&e->seq, sizeof(e->seq), 1);
 
         t = tracker_get(d, BOL_RULE_SPRAYING, e->addr, cap);
         if (!t)
@@ -820,49 +891,113 @@ static int on_export(struct raise *x, json_t *p)
 
 /* ---- local time ---- */
 
-static int on_key_created(struct raise *x)
+/*
+ * Where a key is judged: a key for named terminals by their change windows
+ * (inside if inside any of them); a key for every terminal by the entry's
+ * terminal ("" for keys: installation-wide, bol_detect_judge).
+ */
+static int key_judge(const struct bol_detect_policy *p, const struct bol_entry *e, json_t *pl,
+                     const struct bol_site **which)
 {
-    const struct bol_entry *e = x->e;
-    const struct bol_site *s = bol_detect_site(&x->d->p, e->terminal);
+    struct bol_apikey_info k;
+    const struct bol_site *s;
+    int v = -1, one;
+    unsigned i;
 
-    if (!s || !s->nchange || bol_site_within(s, s->change, s->nchange, e->at_us))
+    if (!pl || bol_apikey_from_json(json_object_get(pl, "key"), &k, NULL) < 0 || k.scope.all ||
+        !k.scope.n)
+        return bol_detect_judge(p, e->terminal, true, e->at_us, which);
+    *which = NULL;
+    for (i = 0; i < k.scope.n; i++) {
+        one = bol_detect_judge(p, bol_str_from(k.scope.terminal[i]), true, e->at_us, &s);
+        if (one == 0) {
+            *which = s;
+            return 0;
+        }
+        if (one == 1 && v != 1) {
+            v = 1;
+            *which = s;
+        }
+    }
+    return v;
+}
+
+static int on_key(struct raise *x, json_t *pl)
+{
+    struct bol_detect *d = x->d;
+    const struct bol_entry *e = x->e;
+    const struct bol_site *s = NULL;
+    struct bol_apikey_info k;
+
+    if (pl && bol_apikey_from_json(json_object_get(pl, "key"), &k, NULL) == 0 &&
+        bol_detect_key(d, bol_str_from(k.id), BOL_ROLE_BIT(k.role)) < 0)
+        return BOL_E_NOMEM;
+    if (!bol_str_eq_cstr(e->type, "apikey.created") || d->p.rule[BOL_RULE_KEY_OUTSIDE_WINDOW].off)
+        return 0;
+    if (key_judge(&d->p, e, pl, &s) != 1)
         return 0;
     start(x, BOL_RULE_KEY_OUTSIDE_WINDOW, BOL_ALERT_HIGH);
     copy(x->a.subject.actor, e->actor);
-    message(x, "API key created by %.*s outside a change window (%s time)", (int) e->actor.len,
-            e->actor.p, s->tz_name);
+    if (pl && bol_apikey_from_json(json_object_get(pl, "key"), &k, NULL) == 0)
+        snprintf(x->a.subject.key, sizeof(x->a.subject.key), "%s", k.id);
+    message(x, "API key created by %.*s outside a change window (%s: %s time)", (int) e->actor.len,
+            e->actor.p, s->terminal, s->tz_name);
     emit(x);
     return 0;
 }
 
-static int on_admin(struct raise *x)
+/*
+ * Who an entry speaks for, when that is an admin or security principal: an
+ * account (user:NAME), an API key (key:ID, its role from apikey.* entries),
+ * or the account of a successful login (journaled by the system).
+ */
+static struct account_info *privileged(struct bol_detect *d, const struct bol_entry *e, json_t *pl,
+                                       char *who, size_t n)
+{
+    struct account_info *a = NULL;
+    const char *user, *result;
+
+    if (e->actor.len > 5 && !memcmp(e->actor.p, "user:", 5)) {
+        a = account_find(d, (struct bol_str){ e->actor.p + 5, e->actor.len - 5 }, false);
+        snprintf(who, n, "%.*s", (int) e->actor.len, e->actor.p);
+    } else if (e->actor.len > 4 && !memcmp(e->actor.p, "key:", 4)) {
+        a = account_find(d, e->actor, false);
+        snprintf(who, n, "%.*s", (int) e->actor.len, e->actor.p);
+    } else if (bol_str_eq_cstr(e->type, "auth.login") && pl &&
+               (user = json_string_value(json_object_get(pl, "user"))) && user[0] &&
+               (result = json_string_value(json_object_get(pl, "result"))) &&
+               !strcmp(result, "ok")) {
+        a = account_find(d, bol_str_from(user), false);
+        snprintf(who, n, "user:%s", user);
+    }
+    return a && (a->roles & BOL_ROLES_PRIVILEGED) ? a : NULL;
+}
+
+static int on_admin(struct raise *x, json_t *pl)
 {
     struct bol_detect *d = x->d;
     const struct bol_entry *e = x->e;
     const struct bol_rule_limit *oh = &d->p.rule[BOL_RULE_OFF_HOURS_ADMIN];
-    const struct bol_site *s;
+    const struct bol_site *s = NULL;
     struct account_info *a;
     struct tracker *t;
+    char who[BOL_ALERT_SUBJECT_MAX];
 
-    if (e->actor.len <= 5 || memcmp(e->actor.p, "user:", 5) != 0)
+    if (!(a = privileged(d, e, pl, who, sizeof(who))))
         return 0;
-    a = account_find(d, (struct bol_str){ e->actor.p + 5, e->actor.len - 5 }, false);
-    if (!a || !(a->roles & BOL_ROLES_PRIVILEGED))
+    if (bol_detect_judge(&d->p, e->terminal, false, e->at_us, &s) != 1)
         return 0;
-    s = bol_detect_site(&d->p, e->terminal);
-    if (!s || !s->nwork || bol_site_within(s, s->work, s->nwork, e->at_us))
-        return 0;
-    t = tracker_get(d, BOL_RULE_OFF_HOURS_ADMIN, e->actor, BOL_ALERT_EVIDENCE_MAX);
+    t = tracker_get(d, BOL_RULE_OFF_HOURS_ADMIN, bol_str_from(who), BOL_ALERT_EVIDENCE_MAX);
     if (!t)
         return BOL_E_NOMEM;
     push(t, e, 0);
     if (e->at_us < t->quiet_until)
         return 0;
     start(x, BOL_RULE_OFF_HOURS_ADMIN, BOL_ALERT_MEDIUM);
-    copy(x->a.subject.actor, e->actor);
+    snprintf(x->a.subject.actor, sizeof(x->a.subject.actor), "%s", who);
     copy(x->a.subject.addr, e->addr);
-    message(x, "%.*s (%s) at work outside working hours (%s time): %.*s", (int) e->actor.len,
-            e->actor.p, a->roles & BOL_ROLE_BIT(BOL_ROLE_ADMIN) ? "admin" : "security", s->tz_name,
+    message(x, "%s (%s) at work outside working hours (%s: %s time): %.*s", who,
+            a->roles & BOL_ROLE_BIT(BOL_ROLE_ADMIN) ? "admin" : "security", s->terminal, s->tz_name,
             (int) e->type.len, e->type.p);
     t->quiet_until = e->at_us + oh->window_us;
     emit(x);
@@ -970,7 +1105,7 @@ int bol_detect_feed(struct bol_detect *d, const struct bol_entry *e, bol_alert_f
     json_error_t err;
     bool wants_payload = bol_str_eq_cstr(e->type, "auth.login") || prefix(e->type, "account.") ||
                          bol_str_eq_cstr(e->type, "data.exported") ||
-                         bol_str_eq_cstr(e->type, "canary.tripped");
+                         bol_str_eq_cstr(e->type, "canary.tripped") || prefix(e->type, "apikey.");
     int r = 0;
 
     memset(&x, 0, sizeof(x));
@@ -988,8 +1123,8 @@ int bol_detect_feed(struct bol_detect *d, const struct bol_entry *e, bol_alert_f
         r = on_login(&x, p);
     else if (prefix(e->type, "account."))
         r = on_account(&x, p);
-    else if (bol_str_eq_cstr(e->type, "apikey.created") && !rule[BOL_RULE_KEY_OUTSIDE_WINDOW].off)
-        r = on_key_created(&x);
+    else if (prefix(e->type, "apikey."))
+        r = on_key(&x, p);
     else if (bol_str_eq_cstr(e->type, "data.exported") && !rule[BOL_RULE_BULK_EXPORT].off)
         r = on_export(&x, p);
     else if (bol_str_eq_cstr(e->type, "canary.tripped") && !rule[BOL_RULE_CANARY].off)
@@ -997,7 +1132,7 @@ int bol_detect_feed(struct bol_detect *d, const struct bol_entry *e, bol_alert_f
     else if (is_change(e->type) && !rule[BOL_RULE_MASS_CHANGE].off)
         r = on_change(&x);
     if (r == 0 && !rule[BOL_RULE_OFF_HOURS_ADMIN].off)
-        r = on_admin(&x);
+        r = on_admin(&x, p);
 done:
     json_decref(p);
     if (bol_str_eq_cstr(e->type, "service.started") ||

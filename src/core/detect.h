@@ -13,20 +13,22 @@
  *   brute_force             >= N failed logins on one account in W (attempts on a
  *                           locked account count)                       10 / 10 min
  *   spraying                failed logins on >= N accounts from one address in W
- *                           (each unknown account name counts once)     10 / 30 min
+ *                           (an unknown name counts once: by its keyed hash,
+ *                           the auth.login entry's name_tag)            10 / 30 min
  *   success_after_failures  a login that succeeds after >= N failures on the
  *                           account in W                                 5 / 30 min
  *   mfa_reset               MFA reset, or turned off for an account
  *   privilege_escalation    an account created with, or given, a role it did not
  *                           have (admin and security: high; others: medium)
- *   key_outside_window      an API key created outside the terminal's change
- *                           windows (only where change windows are configured)
+ *   key_outside_window      an API key created outside the change windows of the
+ *                           terminals it is for (only where configured)
  *   mass_change             > N changes to existing containers, holds, releases and
  *                           people by one actor in W (new boxes do not count)
  *                                                                      500 / 5 min
  *   bulk_export             >= N records exported (data.exported) by one actor in W
  *                                                                    5000 / 10 min
- *   off_hours_admin         an entry by an admin or security account outside the
+ *   off_hours_admin         an entry by an admin or security account or API key, or
+ *                           a successful login to such an account, outside the
  *                           terminal's working hours (where configured)
  *   logging_gap             no entry for longer than G while the service was running
  *                           (it writes a heartbeat when quiet; a clean stop says so)
@@ -159,6 +161,18 @@ void bol_detect_policy_default(struct bol_detect_policy *p);
 /* The site for a terminal: its own, else "*", else NULL. */
 const struct bol_site *bol_detect_site(const struct bol_detect_policy *p, struct bol_str terminal);
 
+/*
+ * Is an entry at terminal (or "" for an installation-wide one) at at_us
+ * outside the working hours (change false) or change windows (change true)?
+ * 1 outside, 0 inside, -1 not judged (no such spans configured).  The site
+ * is bol_detect_site's; an installation-wide entry where the policy has no
+ * "*" and names only terminals is judged by every named terminal that has
+ * such spans: inside if inside any of them.  *which: the site that decided
+ * (for an entry outside, the first named terminal), NULL when not judged.
+ */
+int bol_detect_judge(const struct bol_detect_policy *p, struct bol_str terminal, bool change,
+                     int64_t at_us, const struct bol_site **which);
+
 /* Is at_us inside one of the spans (local time of the site)? */
 bool bol_site_within(const struct bol_site *s, const struct bol_weekspan *spans, unsigned n,
                      int64_t at_us);
@@ -178,6 +192,12 @@ void bol_detect_free(struct bol_detect *d);
  */
 BOL_MUST_CHECK int bol_detect_account(struct bol_detect *d, struct bol_str user, uint32_t roles,
                                       bool mfa, bool mfa_required);
+
+/*
+ * Tell the engine an API key's role (BOL_ROLE_BIT) before feeding entries
+ * that follow it; apikey.* entries keep this up to date by themselves.
+ */
+BOL_MUST_CHECK int bol_detect_key(struct bol_detect *d, struct bol_str id, uint32_t roles);
 
 /*
  * Feed the next entry (in journal order).  Alerts crossed by it go to fn;

@@ -246,7 +246,11 @@ static int approval_apply(const struct bol_entry *e, json_t *p,
 
 /* ---- facts without state ---- */
 
-/* auth.login: {"user", "result", "method"}; user is "" when no such account exists. */
+/*
+ * auth.login: {"user", "result", "method"}, or for a name that is no account
+ * {"name_tag", "result", "method"}: a keyed hash of the name (16 hex digits)
+ * instead of the name.
+ */
 const char *const bol_login_results[] = {
     "ok",       "bad_password", "bad_code",  "code_reused", "locked", "unknown_user",
     "disabled", "mfa_needed",   "no_window", "expired",     NULL,
@@ -255,16 +259,24 @@ const char *const bol_login_methods[] = { "password", "totp", "recovery", NULL }
 
 static int login_check(json_t *p, struct bol_diag *diag)
 {
-    static const char *const keys[] = { "user", "result", "method", NULL };
-    struct bol_str user = { NULL, 0 };
+    static const char *const keys[] = { "user", "name_tag", "result", "method", NULL };
+    struct bol_str user = { NULL, 0 }, tag = { NULL, 0 };
     unsigned x;
+    size_t i;
     int r;
 
     if ((r = jv_only(p, keys, diag)) < 0 ||
         (r = jv_text(p, "user", BOL_USER_MAX, false, &user, diag)) < 0 ||
+        (r = jv_text(p, "name_tag", 16, false, &tag, diag)) < 0 ||
         (r = jv_enum(p, "result", bol_login_results, true, &x, diag)) < 0 ||
         (r = jv_enum(p, "method", bol_login_methods, true, &x, diag)) < 0)
         return r;
+    if (tag.p && (user.len || tag.len != 16))
+        return bol_diag_fail(diag, BOL_E_INVAL, "name_tag",
+                             "a name tag is 16 hex digits, and only for a name that is no account");
+    for (i = 0; i < tag.len; i++)
+        if (!strchr("0123456789abcdef", tag.p[i]) || !tag.p[i])
+            return bol_diag_fail(diag, BOL_E_INVAL, "name_tag", "a name tag is 16 hex digits");
     return 0;
 }
 

@@ -365,6 +365,51 @@ static void test_spraying_unknown_users_and_window(void **state)
     stop();
 }
 
+/* An unknown name's failed login, as the server journals it: a keyed hash of the name. */
+static uint64_t login_tagged(int64_t at, const char *tag, const char *addr)
+{
+    char p[256];
+
+    snprintf(p, sizeof(p),
+             "{\"method\":\"password\",\"name_tag\":\"%s\",\"result\":\"unknown_user\"}", tag);
+    return feed(at, "system", addr, "", "auth.login", p);
+}
+
+static void test_spraying_name_tags(void **state)
+{
+    char tag[17];
+
+    (void) state;
+    /* One person mistyping the same unknown name twenty times is one account. */
+    start_default();
+    for (int i = 0; i < 20; i++)
+        login_tagged(T0 + i * SEC, "00000000000000aa", "203.0.113.9");
+    assert_int_equal(seen.n, 0);
+    /* With seven other names and a real account, nine; one more name, ten. */
+    for (int i = 0; i < 7; i++) {
+        snprintf(tag, sizeof(tag), "%016x", 0x100 + i);
+        login_tagged(T0 + MIN + i * SEC, tag, "203.0.113.9");
+        login_tagged(T0 + MIN + i * SEC + 1, tag, "203.0.113.9");
+    }
+    assert_int_equal(seen.n, 0);
+    login(T0 + 2 * MIN, "ann", "bad_password", "203.0.113.9");
+    assert_int_equal(seen.n, 0);
+    login_tagged(T0 + 3 * MIN, "00000000000001ff", "203.0.113.9");
+    assert_contains(only_alert("spraying")->message, "10 accounts");
+    stop();
+
+    /* A name tag is never taken for the account of the same spelling. */
+    start_default();
+    for (int i = 0; i < 5; i++) {
+        snprintf(tag, sizeof(tag), "%016x", i);
+        login_tagged(T0 + i * SEC, tag, "203.0.113.10");
+        snprintf(tag, sizeof(tag), "%x", i);
+        login(T0 + i * SEC, tag, "bad_password", "203.0.113.10");
+    }
+    assert_contains(only_alert("spraying")->message, "10 accounts");
+    stop();
+}
+
 /* ---- success after failures ---- */
 
 static void test_success_after_failures(void **state)
@@ -722,6 +767,131 @@ static void test_off_hours_admin(void **state)
     account_event(jst(5, 13, 30), "account.updated", "boss", ROLE(CLERK), true);
     feed(jst(5, 15, 0), "user:boss", "192.0.2.3", "NCT1", "container.updated", "{}");
     assert_int_equal(seen.n, 5);
+    stop();
+}
+
+/* An apikey.created payload for a key of one role and the given terminals ("*" for all). */
+static const char *key_payload(const char *id, const char *role, const char *terminals)
+{
+    snprintf(
+        payload_buf, sizeof(payload_buf),
+        "{\"key\":{\"created\":\"2026-01-01T00:00:00Z\",\"expires\":\"2027-01-01T00:00:00Z\","
+        "\"id\":\"%s\",\"name\":\"k\",\"role\":\"%s\",\"status\":\"active\",\"terminals\":[%s]}}",
+        id, role, terminals);
+    return payload_buf;
+}
+
+static void test_off_hours_keys_and_logins(void **state)
+{
+    struct bol_detect_policy p;
+    struct bol_site *s;
+    const struct bol_alert *a;
+    uint64_t seq;
+
+    (void) state;
+    bol_detect_policy_default(&p);
+    s = add_site(&p, "*", "JST-9");
+    s->work[s->nwork++] = span(MON_FRI, 8, 0, 18, 0);
+    start_with(&p);
+    assert_int_equal(bol_detect_account(eng, S("boss"), ROLE(ADMIN), true, true), 0);
+    assert_int_equal(bol_detect_account(eng, S("clerk1"), ROLE(CLERK), false, false), 0);
+    assert_int_equal(bol_detect_key(eng, S("soc2soc2so"), ROLE(SECURITY)), 0);
+    assert_int_equal(bol_detect_key(eng, S("gategate22"), ROLE(CLERK)), 0);
+
+    /* Inside hours: nothing; a clerk key or a clerk's login at night: nothing. */
+    feed(jst(0, 9, 0), "key:soc2soc2so", "192.0.2.5", "", "alert.acknowledged", "{}");
+    login(jst(0, 9, 0), "boss", "ok", "192.0.2.5");
+    feed(jst(0, 22, 0), "key:gategate22", "192.0.2.5", "NCT1", "hold.placed", "{}");
+    login(jst(0, 22, 0), "clerk1", "ok", "192.0.2.5");
+    /* A failed login is no work done, and an unknown key is no admin. */
+    login(jst(0, 22, 0), "boss", "bad_password", "192.0.2.5");
+    feed(jst(0, 22, 0), "key:zzzzzzzzzz", "192.0.2.5", "", "alert.acknowledged", "{}");
+    assert_int_equal(seen.n, 0);
+
+    /* A security key at night. */
+    seq = feed(jst(0, 22, 1), "key:soc2soc2so", "192.0.2.5", "", "alert.acknowledged", "{}");
+    a = only_alert("off_hours_admin");
+    assert_string_equal(a->subject.actor, "key:soc2soc2so");
+    assert_int_equal(a->evidence[0], seq);
+    assert_contains(a->message, "security");
+    /* An admin's login at night, journaled by the system: the account is the subject. */
+    seq = login(jst(0, 22, 2), "boss", "ok", "192.0.2.6");
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.a[1].rule, "off_hours_admin");
+    assert_string_equal(seen.a[1].subject.actor, "user:boss");
+    assert_string_equal(seen.a[1].subject.addr, "192.0.2.6");
+    assert_int_equal(seen.a[1].evidence[0], seq);
+    assert_contains(seen.a[1].message, "auth.login");
+    /* ... and the same account's work within the hour is the same alert's quiet period. */
+    feed(jst(0, 22, 30), "user:boss", "192.0.2.6", "", "account.updated", "{\"x\":1}");
+    assert_int_equal(seen.n, 2);
+    /* A key learns its role from the journal: an admin key made at night acts at night. */
+    feed(jst(0, 23, 0), "user:boss", "192.0.2.6", "", "apikey.created",
+         key_payload("adminadmin", "admin", "\"*\""));
+    assert_int_equal(seen.n, 2);
+    feed(jst(0, 23, 5), "key:adminadmin", "192.0.2.7", "", "user.added", "{}");
+    assert_int_equal(seen.n, 3);
+    assert_string_equal(seen.a[2].subject.actor, "key:adminadmin");
+    assert_contains(seen.a[2].message, "admin");
+    stop();
+}
+
+static void test_installation_wide_with_named_terminals(void **state)
+{
+    struct bol_detect_policy p;
+    const struct bol_site *which;
+    struct bol_site *s;
+
+    (void) state;
+    /* Tokyo 08:00-18:00 and Hamburg (summer) 08:00-18:00, no "*". */
+    bol_detect_policy_default(&p);
+    s = add_site(&p, "NCT1", "JST-9");
+    s->work[s->nwork++] = span(MON_FRI, 8, 0, 18, 0);
+    s->change[s->nchange++] = span(MON_FRI, 10, 0, 12, 0);
+    s = add_site(&p, "DEHAM", "CET-1CEST,M3.5.0,M10.5.0/3");
+    s->work[s->nwork++] = span(MON_FRI, 8, 0, 18, 0);
+    s->change[s->nchange++] = span(MON_FRI, 10, 0, 12, 0);
+
+    /* 2026-06-01 Monday 12:00Z: 21:00 in Tokyo, 14:00 in Hamburg. */
+    assert_int_equal(bol_detect_judge(&p, S("NCT1"), false, T0 + 12 * 3600 * US, &which), 1);
+    assert_ptr_equal(which, &p.site[0]);
+    assert_int_equal(bol_detect_judge(&p, S("DEHAM"), false, T0 + 12 * 3600 * US, &which), 0);
+    /* An entry with no terminal is inside when inside any terminal's hours ... */
+    assert_int_equal(bol_detect_judge(&p, S(""), false, T0 + 12 * 3600 * US, &which), 0);
+    assert_ptr_equal(which, &p.site[1]);
+    /* ... and outside when outside all of them: 20:00Z is 05:00 Tokyo, 22:00 Hamburg. */
+    assert_int_equal(bol_detect_judge(&p, S(""), false, T0 + 20 * 3600 * US, &which), 1);
+    assert_ptr_equal(which, &p.site[0]);
+    /* Change windows the same way: 01:30Z is 10:30 Tokyo. */
+    assert_int_equal(bol_detect_judge(&p, S(""), true, T0 + 90 * MIN, &which), 0);
+    assert_int_equal(bol_detect_judge(&p, S(""), true, T0 + 12 * 3600 * US, &which), 1);
+    /* A terminal the policy does not name is not judged (no "*"). */
+    assert_int_equal(bol_detect_judge(&p, S("OTHER"), false, T0 + 20 * 3600 * US, &which), -1);
+    assert_null(which);
+
+    /* Through the rules: an admin's account change and a key, neither at a terminal. */
+    start_with(&p);
+    assert_int_equal(bol_detect_account(eng, S("boss"), ROLE(ADMIN), true, true), 0);
+    feed(T0 + 12 * 3600 * US, "user:boss", "192.0.2.3", "", "account.updated", "{\"x\":1}");
+    feed(T0 + 90 * MIN, "user:ops", "192.0.2.9", "", "apikey.created",
+         key_payload("aaaaaaaaaa", "clerk", "\"*\""));
+    assert_int_equal(seen.n, 0);
+    feed(T0 + 20 * 3600 * US, "user:boss", "192.0.2.3", "", "account.updated", "{\"x\":1}");
+    assert_contains(only_alert("off_hours_admin")->message, "NCT1");
+    /* A key for all terminals at 12:00Z (outside both change windows). */
+    feed(T0 + 12 * 3600 * US, "user:ops", "192.0.2.9", "", "apikey.created",
+         key_payload("bbbbbbbbbb", "clerk", "\"*\""));
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.a[1].rule, "key_outside_window");
+    assert_string_equal(seen.a[1].subject.key, "bbbbbbbbbb");
+    /* A key for one terminal by that terminal's windows: 01:30Z is inside Tokyo's, 03:30 Hamburg. */
+    feed(T0 + 90 * MIN, "user:ops", "192.0.2.9", "", "apikey.created",
+         key_payload("cccccccccc", "clerk", "\"DEHAM\""));
+    assert_int_equal(seen.n, 3);
+    assert_contains(seen.a[2].message, "DEHAM");
+    feed(T0 + 90 * MIN, "user:ops", "192.0.2.9", "", "apikey.created",
+         key_payload("dddddddddd", "clerk", "\"DEHAM\",\"NCT1\""));
+    assert_int_equal(seen.n, 3);
     stop();
 }
 
@@ -1254,12 +1424,15 @@ int main(void)
         cmocka_unit_test(test_brute_force_counts),
         cmocka_unit_test(test_spraying),
         cmocka_unit_test(test_spraying_unknown_users_and_window),
+        cmocka_unit_test(test_spraying_name_tags),
         cmocka_unit_test(test_success_after_failures),
         cmocka_unit_test(test_mfa_reset),
         cmocka_unit_test(test_privilege_escalation),
         cmocka_unit_test(test_site_within),
         cmocka_unit_test(test_key_outside_window),
         cmocka_unit_test(test_off_hours_admin),
+        cmocka_unit_test(test_off_hours_keys_and_logins),
+        cmocka_unit_test(test_installation_wide_with_named_terminals),
         cmocka_unit_test(test_mass_change),
         cmocka_unit_test(test_bulk_export),
         cmocka_unit_test(test_logging_gap),
