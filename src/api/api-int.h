@@ -243,6 +243,18 @@ int h_alert_ack(struct req *r);
 bool api_canary_trip(struct req *r, const char *kind, const char *id, const char *how);
 
 /*
+ * The same for text that names a container as people type it (spaces and
+ * case forgiven): false when it is not a container id or not a decoy.
+ */
+bool api_canary_trip_container(struct req *r, const char *text, const char *how);
+
+/*
+ * Trip every decoy container an EDIFACT interchange names (its EQD
+ * segments), each once, whatever the import makes of the message.
+ */
+void api_canary_trip_edi(struct req *r, const char *p, size_t n);
+
+/*
  * Journal that the caller took rows records of what in one answer
  * (data.exported): always for a bulk interface (EDI, event feeds), for
  * lists when rows is large (watch.c).

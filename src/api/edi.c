@@ -125,6 +125,8 @@ int h_edi_import(struct req *r)
     actor.addr = bol_str_from(r->addr);
     bol_diag_init(&d);
     rc = bol_edi_import(r->api->ops, &actor, r->body, r->body_len, &o, &rep, &d);
+    /* a decoy named in the interchange trips whether the message imported or not */
+    api_canary_trip_edi(r, r->body, r->body_len);
     if (!rep)
         return api_fail(r, rc, &d);
     return api_json(r, rc == 0 ? 200 : 422, rep);
@@ -184,14 +186,20 @@ int h_dcsa_events(struct req *r)
         return 0;
     if (limit == 0)
         return api_problem(r, 400, "invalid", "limit is 1 to %u", DCSA_LIMIT_MAX);
-    /* Only equipment events exist here: asking for other types alone gives none. */
-    if (type && !strstr(type, "EQUIPMENT"))
-        return api_json(r, 200, json_array());
     f.container = api_query(r, "equipmentReference");
+    /* Only equipment events exist here: asking for other types alone gives none. */
+    if (type && !strstr(type, "EQUIPMENT")) {
+        if (f.container)
+            api_canary_trip_container(r, f.container, "events read");
+        return api_json(r, 200, json_array());
+    }
     if (f.container &&
         (!f.container[0] || strlen(f.container) > 15 ||
          strspn(f.container, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(f.container)))
         return api_problem(r, 400, "invalid", "equipmentReference is up to 15 letters and digits");
+    /* asking for a decoy's events is a read of it: it has none, as an unknown box has none */
+    if (f.container)
+        api_canary_trip_container(r, f.container, "events read");
     f.line = line_only(r) ? r->who.line : NULL;
     f.scope = &r->who.scope;
     f.after_seq = cursor;

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "entry.h"
 #include "mem.h"
+#include "merkle.h"
 #include "query.h"
 #include "utctime.h"
 #include "reqbody.h"
@@ -74,10 +75,9 @@ json_t *api_container_visible(struct req *r, const char *id)
     if (rc == 0)
         rc = bol_query_container(s, id, r->now, &o, &d);
     api_reader_put(r->api, s);
-    if (rc == BOL_E_NOTFOUND && api_canary_trip(r, "container", id, "read")) {
-        api_problem(r, 404, "not_found", "no container %s", id);
-        return NULL;
-    }
+    /* a decoy is answered as any unknown id is, word for word */
+    if (rc == BOL_E_NOTFOUND)
+        api_canary_trip_container(r, id, "read");
     if (rc < 0) {
         api_fail(r, rc, &d);
         return NULL;
@@ -104,6 +104,30 @@ static int h_container(struct req *r)
 }
 
 enum tq { TQ_INVENTORY, TQ_YARD, TQ_QUEUE, TQ_DWELL, TQ_REEFERS, TQ_HOLDS };
+
+/* The boxes a yard answer shows: a 40 ft box fills two slots and counts once. */
+static size_t yard_boxes(json_t *o)
+{
+    json_t *seen = json_object(), *bay, *stack, *box;
+    size_t i, j, k, n;
+
+    json_array_foreach(json_object_get(o, "bays"), i, bay)
+    {
+        json_array_foreach(json_object_get(bay, "stacks"), j, stack)
+        {
+            json_array_foreach(json_object_get(stack, "tiers"), k, box)
+            {
+                const char *id = json_string_value(json_object_get(box, "id"));
+
+                if (seen && id)
+                    json_object_set_new(seen, id, json_true());
+            }
+        }
+    }
+    n = json_object_size(seen);
+    json_decref(seen);
+    return n;
+}
 
 static int terminal_query(struct req *r, enum tq which)
 {
@@ -165,7 +189,7 @@ static int terminal_query(struct req *r, enum tq which)
     api_reader_put(r->api, s);
     if (rc < 0)
         return api_fail(r, rc, &d);
-    if (which == TQ_DWELL || which == TQ_HOLDS || which == TQ_REEFERS) {
+    if (which == TQ_DWELL || which == TQ_HOLDS || which == TQ_REEFERS || which == TQ_QUEUE) {
         /* the list is the answer itself or its one array member */
         const char *k;
         json_t *v;
@@ -175,8 +199,11 @@ static int terminal_query(struct req *r, enum tq which)
         api_note_export(r,
                         which == TQ_DWELL   ? "dwell"
                         : which == TQ_HOLDS ? "holds"
+                        : which == TQ_QUEUE ? "queue"
                                             : "reefers",
                         rows, false);
+    } else if (which == TQ_YARD) {
+        api_note_export(r, "yard", yard_boxes(o), false);
     }
     return api_json(r, 200, o);
 }
@@ -304,6 +331,14 @@ static int autoplan(struct req *r, json_t **cmd, json_t **asked, json_t **why, s
     return rc;
 }
 
+/* The container a command names under key: its id, or the id in its data ("container": {...}). */
+static const char *named_container(json_t *body, const char *key)
+{
+    json_t *v = json_object_get(body, key);
+
+    return json_string_value(json_is_object(v) ? json_object_get(v, "id") : v);
+}
+
 static int h_command(struct req *r)
 {
     struct bol_ops_call call;
@@ -312,6 +347,13 @@ static int h_command(struct req *r)
     int rc;
 
     body = api_body(r);
+    /*
+     * A command naming a decoy is a use of it, whatever then becomes of the
+     * command (refused, or "no container" as for any unknown id): checked
+     * first, so it trips once and the answer is the one it would have been.
+     */
+    if (!api_canary_trip_container(r, named_container(body, "id"), r->route->cmd))
+        api_canary_trip_container(r, named_container(body, "container"), r->route->cmd);
     if (!line_and_hold_rules(r, body))
         return 0;
     cmd = json_deep_copy(body);
@@ -343,18 +385,63 @@ static int h_command(struct req *r)
 
 struct jread {
     json_t *a;
+    bool decoys; /* the caller may see decoys (security) */
     int rc;
 };
+
+/*
+ * A decoy entry (canary.*, or an alert of the canary rule) for a caller
+ * other than security: the entry stays, with its number, type, time, actor
+ * and address, but its payload (the decoy's id, its placement note, who
+ * tripped it) is emptied, and "leaf" gives the hex SHA-256 leaf hash of the
+ * stored bytes, so it still checks against the signed checkpoints.
+ */
+static int redact(json_t *e, struct bol_str entry)
+{
+    char hex[2 * BOL_HASH_LEN + 1];
+    struct bol_hash h;
+    unsigned k;
+
+    bol_merkle_leaf_hash(entry.p, entry.len, &h);
+    for (k = 0; k < BOL_HASH_LEN; k++)
+        snprintf(hex + 2 * k, 3, "%02x", h.b[k]);
+    if (json_object_set_new(e, "payload", json_object()) != 0 ||
+        json_object_set_new(e, "redacted", json_true()) != 0 ||
+        json_object_set_new(e, "leaf", json_string(hex)) != 0)
+        return BOL_E_NOMEM;
+    return 0;
+}
+
+/* canary.* entries, and the alerts of the canary rule (they name the decoy and who touched it). */
+static bool names_decoy(json_t *e, const char *type)
+{
+    const char *rule;
+
+    if (!strncmp(type, "canary.", 7))
+        return true;
+    if (strncmp(type, "alert.", 6) != 0)
+        return false;
+    rule = json_string_value(
+        json_object_get(json_object_get(json_object_get(e, "payload"), "alert"), "rule"));
+    return rule && !strcmp(rule, "canary");
+}
 
 static int take_entry(void *ctx, uint64_t seq, struct bol_str entry, const struct bol_hash *leaf)
 {
     struct jread *j = ctx;
     json_error_t je;
     json_t *e = json_loadb(entry.p, entry.len, 0, &je);
+    const char *type;
 
     (void) leaf;
     if (!e) {
         j->rc = BOL_E_CORRUPT;
+        return 1;
+    }
+    type = json_string_value(json_object_get(e, "type"));
+    if (!j->decoys && type && names_decoy(e, type) && redact(e, entry) < 0) {
+        json_decref(e);
+        j->rc = BOL_E_NOMEM;
         return 1;
     }
     json_object_set_new(e, "seq", json_integer((json_int_t) seq));
@@ -366,7 +453,7 @@ static int h_journal(struct req *r)
 {
     const char *from_s = api_query(r, "from"), *limit_s = api_query(r, "limit");
     unsigned long long from = 1, limit = 1000;
-    struct jread j = { json_array(), 0 };
+    struct jread j = { json_array(), (r->who.roles & B(SECURITY)) != 0, 0 };
     struct bol_store *s = NULL;
     struct bol_diag d;
     char *end;
@@ -800,8 +887,9 @@ const struct route bol_api_routes[] = {
       "Journal entries (?from=&limit=)", NULL },
     { "GET", "/api/v1/journal/checkpoint", h_checkpoint, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
       NULL, "The latest signed checkpoint", NULL },
-    { "GET", "/api/v1/journal/entries", h_journal_raw, B(AUDITOR) | B(SECURITY) | B(REPLICA), 0,
-      NULL, "Entries as stored, one per line (?from=&limit=): for replicas", NULL },
+    /* exact bytes, decoys included: not for the auditor (GET /api/v1/journal redacts them) */
+    { "GET", "/api/v1/journal/entries", h_journal_raw, B(SECURITY) | B(REPLICA), 0, NULL,
+      "Entries as stored, one per line (?from=&limit=): for replicas", NULL },
     { "GET", "/api/v1/journal/state-digest", h_state_digest, B(AUDITOR) | B(SECURITY) | B(REPLICA),
       0, NULL, "Digests of the state tables and the journal size they reflect (restore drills)",
       NULL },

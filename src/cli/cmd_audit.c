@@ -12,12 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "audit.h"
 #include "bol_version.h"
 #include "cli.h"
 #include "entry.h"
 #include "errors.h"
 #include "log.h"
+#include "merkle.h"
 #include "store.h"
 #include "syslog_fwd.h"
 #include "utctime.h"
@@ -48,9 +51,13 @@ const char *const cmd_audit_usage[] = {
     "RFC 5424 message.  --forward udp://HOST:PORT or tcp://HOST:PORT sends",
     "RFC 5424 messages to a collector instead (facility N, default 13, log",
     "audit; HOST in the message from --hostname, default this host's name).",
-    "--follow keeps reading new entries until interrupted.",
+    "--follow keeps reading new entries until interrupted.  What goes out as",
+    "syslog names no decoy: canary entries and canary alerts have their payload",
+    "replaced by their leaf hash.",
     NULL,
 };
+
+#define REDACTED_MAX (2 * BOL_HASH_LEN + 40) /* {"leaf":HEX,"redacted":true} */
 
 struct audit_ctx {
     struct bol_audit_filter f;
@@ -60,6 +67,8 @@ struct audit_ctx {
     char host[256];
     uint64_t limit, matched, next_seq;
     struct bol_buf msg;
+    struct bol_buf red; /* a decoy entry, redacted */
+    char red_payload[REDACTED_MAX];
     struct bol_diag d;
     int err;
 };
@@ -91,6 +100,49 @@ static void print_text(const struct bol_entry *e)
     putchar('\n');
 }
 
+/*
+ * What goes to a collector (--format syslog, --forward) names no decoy: a
+ * canary.* entry, or an alert of the canary rule, leaves with its payload
+ * replaced by {"leaf":HEX,"redacted":true}, the SHA-256 leaf hash of its
+ * stored bytes, so the collector's readers can match it against the
+ * journal without learning the decoy.  jsonl and text stay exact: they are
+ * read where the data directory, and its canary table, already is.
+ */
+static bool names_decoy(const struct bol_entry *e)
+{
+    json_t *p, *rule;
+    bool hit;
+
+    if (bol_str_starts_with(e->type, "canary."))
+        return true;
+    if (!bol_str_starts_with(e->type, "alert."))
+        return false;
+    p = json_loadb(e->payload.p, e->payload.len, 0, NULL);
+    rule = json_object_get(json_object_get(p, "alert"), "rule");
+    hit = json_is_string(rule) && !strcmp(json_string_value(rule), "canary");
+    json_decref(p);
+    return hit;
+}
+
+/* The entry with its payload (into payload) redacted, as canonical bytes into out. */
+static int redacted(const struct bol_entry *e, struct bol_str bytes, struct bol_entry *r,
+                    char payload[REDACTED_MAX], struct bol_buf *out, struct bol_diag *d)
+{
+    struct bol_hash h;
+    size_t k;
+    int n;
+
+    bol_merkle_leaf_hash(bytes.p, bytes.len, &h);
+    n = snprintf(payload, REDACTED_MAX, "{\"leaf\":\"");
+    for (k = 0; k < BOL_HASH_LEN; k++)
+        n += snprintf(payload + n, REDACTED_MAX - (size_t) n, "%02x", h.b[k]);
+    snprintf(payload + n, REDACTED_MAX - (size_t) n, "\",\"redacted\":true}");
+    *r = *e;
+    r->payload = bol_str_from(payload);
+    bol_buf_reset(out);
+    return bol_entry_encode(r, out, d);
+}
+
 static int take(void *ctx, uint64_t seq, struct bol_str bytes, const struct bol_hash *leaf)
 {
     struct audit_ctx *a = ctx;
@@ -109,8 +161,17 @@ static int take(void *ctx, uint64_t seq, struct bol_str bytes, const struct bol_
     if (!bol_audit_match(&a->f, &e))
         return 0;
     if (a->fwd || a->format == OUT_SYSLOG) {
+        struct bol_entry shown = e;
+
+        rc = 0;
+        if (names_decoy(&e)) {
+            rc = redacted(&e, bytes, &shown, a->red_payload, &a->red, &a->d);
+            bytes = bol_buf_str(&a->red);
+        }
         bol_buf_reset(&a->msg);
-        rc = bol_audit_syslog(&e, bytes, a->facility, a->host, BOLLARD_VERSION, &a->msg, &a->d);
+        if (rc == 0)
+            rc = bol_audit_syslog(&shown, bytes, a->facility, a->host, BOLLARD_VERSION, &a->msg,
+                                  &a->d);
         if (rc == 0 && a->fwd)
             rc = bol_syslog_fwd_send(a->fwd, a->msg.buf, a->msg.len, &a->d);
         else if (rc == 0)
@@ -270,6 +331,7 @@ int cmd_audit(int argc, char **argv, struct cli_ctx *ctx)
     a.facility = 13; /* log audit */
     a.next_seq = 1;
     bol_buf_init(&a.msg, NULL, BOL_ENTRY_MAX + 1024);
+    bol_buf_init(&a.red, NULL, BOL_ENTRY_MAX + 1);
     r = parse_opts(argc, argv, &a, &dir, &forward, &follow);
     if (r != 0)
         return r < 0 ? CLI_EXIT_OK : r; /* -1: the usage was asked for */
@@ -307,6 +369,7 @@ int cmd_audit(int argc, char **argv, struct cli_ctx *ctx)
     bol_store_close(s);
     bol_syslog_fwd_close(a.fwd);
     bol_buf_release(&a.msg);
+    bol_buf_release(&a.red);
     if (fflush(stdout) != 0)
         return CLI_EXIT_FAIL;
     return (r < 0 && a.err == 0) || a.err < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "ops.h"
 #include "query.h"
+#include "storeview.h"
 #include "utctime.h"
 #include "yard_addr.h"
 #include "yard_plan.h"
@@ -183,6 +184,66 @@ static int open_reader(const char *dir, struct bol_store **ret)
     if (r < 0)
         print_error("cannot open the store", r, &d);
     return r;
+}
+
+/*
+ * Decoys (canary.h): a command that reads a container that does not exist
+ * asks, while its store is open, whether the id is a decoy (out: its id),
+ * and once the store is closed journals canary.tripped as the one running
+ * the command, from "local".  What the command prints and returns does not
+ * change, and neither does it when journaling fails (the trip is then lost,
+ * which a user who cannot write the data directory could cause anyway).
+ */
+static bool is_decoy(struct bol_store *s, const char *text, char out[BOL_CONTAINER_ID_LEN + 1])
+{
+    struct bol_container_id id;
+    struct bol_store_view sv;
+    struct bol_buf b = BOL_BUF_INIT(1u << 16);
+    struct bol_diag d;
+    json_t *o;
+    bool hit;
+
+    bol_diag_init(&d);
+    if (!s || bol_container_id_normalize(bol_str_from(text), &id, &d) < 0)
+        return false;
+    bol_store_view_init(&sv, s, &d);
+    hit = sv.view.doc(sv.view.ctx, BOL_DOC_CANARY, id.s, &b) == 0;
+    o = hit ? json_loadb(b.buf, b.len, 0, NULL) : NULL;
+    hit = o && json_is_string(json_object_get(o, "kind")) &&
+          !strcmp(json_string_value(json_object_get(o, "kind")), "container");
+    json_decref(o);
+    bol_buf_release(&b);
+    if (hit)
+        snprintf(out, BOL_CONTAINER_ID_LEN + 1, "%s", id.s);
+    return hit;
+}
+
+static void trip_decoy(const char *data, const char *actor, const char *id, const char *how)
+{
+    struct bol_ops_opts oo;
+    struct bol_ops *ops = NULL;
+    struct bol_ops_call call;
+    char who[BOL_ACTOR_MAX + 1];
+
+    if (!actor)
+        cli_default_actor(who, sizeof(who));
+    else
+        snprintf(who, sizeof(who), "%s", actor);
+    memset(&oo, 0, sizeof(oo));
+    oo.data_dir = data;
+    memset(&call, 0, sizeof(call));
+    bol_diag_init(&call.diag);
+    call.cmd = json_pack("{s:s,s:s,s:s,s:s}", "cmd", "canary.trip", "kind", "container", "id", id,
+                         "how", how);
+    if (call.cmd && bol_ops_open(&oo, &ops, &call.diag) == 0) {
+        call.actor.id = bol_str_from(who);
+        call.actor.addr = bol_str_from("local");
+        call.req = bol_str_from("");
+        if (bol_ops_run_call(ops, &call) < 0)
+            bol_log_debug("a decoy's read was not journaled: %s", call.diag.msg);
+        bol_ops_close(ops);
+    }
+    json_decref(call.cmd);
 }
 
 static void print_json(json_t *o)
@@ -567,6 +628,8 @@ int cmd_container_show(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_container_id id;
     struct bol_diag d;
     json_t *res = NULL;
+    char decoy_id[BOL_CONTAINER_ID_LEN + 1];
+    bool decoy;
     int r;
 
     (void) ctx;
@@ -585,7 +648,10 @@ int cmd_container_show(int argc, char **argv, struct cli_ctx *ctx)
     if (open_reader(o.data, &s) < 0)
         return CLI_EXIT_FAIL;
     r = bol_query_container(s, id.s, bol_time_now_us(), &res, &d);
+    decoy = r == BOL_E_NOTFOUND && is_decoy(s, id.s, decoy_id);
     bol_store_close(s);
+    if (decoy)
+        trip_decoy(o.data, NULL, decoy_id, "container show");
     if (r < 0) {
         print_error("container show", r, &d);
         return CLI_EXIT_FAIL;
@@ -834,6 +900,8 @@ int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_digout dg = { 0 };
     struct bol_diag d;
     json_t *plan = NULL;
+    char decoy_id[BOL_CONTAINER_ID_LEN + 1];
+    bool decoy = false;
     int r, status = CLI_EXIT_FAIL;
 
     (void) ctx;
@@ -849,6 +917,7 @@ int cmd_yard_digout(int argc, char **argv, struct cli_ctx *ctx)
     bol_diag_init(&d);
     r = bol_ops_digout(s, argv[optind], NULL, &dg, &d);
     if (r < 0) {
+        decoy = r == BOL_E_NOTFOUND && is_decoy(s, argv[optind], decoy_id);
         print_error(argv[optind], r, &d);
         goto out;
     }
@@ -875,6 +944,8 @@ out:
     bol_digout_release(&dg);
     bol_store_close(s);
     bol_ops_close(ops);
+    if (decoy)
+        trip_decoy(o.data, actor, decoy_id, "yard digout");
     return status;
 }
 
@@ -982,6 +1053,8 @@ int cmd_yard_suggest(int argc, char **argv, struct cli_ctx *ctx)
     struct bol_slot_suggestion *g;
     struct bol_diag d;
     uint64_t count = 3;
+    char decoy_id[BOL_CONTAINER_ID_LEN + 1];
+    bool decoy;
     int r;
 
     (void) ctx;
@@ -1004,7 +1077,10 @@ int cmd_yard_suggest(int argc, char **argv, struct cli_ctx *ctx)
     }
     bol_diag_init(&d);
     r = bol_ops_slot_suggest(s, argv[optind], (unsigned) count, bol_time_now_us(), g, &d);
+    decoy = r == BOL_E_NOTFOUND && is_decoy(s, argv[optind], decoy_id);
     bol_store_close(s);
+    if (decoy)
+        trip_decoy(o.data, NULL, decoy_id, "yard suggest");
     if (r < 0) {
         print_error(argv[optind], r, &d);
         bol_free(g);
