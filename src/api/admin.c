@@ -196,6 +196,36 @@ static int list(struct req *r, enum bol_view_doc what, const char *name)
 
 /* ---- alerts ---- */
 
+/*
+ * A decoy's alert names the decoy (its number, account or key id) in the
+ * subject and the message.  Decoys are for the security role alone (as in
+ * GET /api/v1/journal): other readers see that a decoy was touched, by whom
+ * and from where, but not which decoy.  Returns a new reference.
+ */
+static json_t *alert_view(const struct req *r, json_t *v)
+{
+    const char *rule = json_string_value(json_object_get(v, "rule"));
+    static const char *const hide[] = { "container", "user", "key" };
+    json_t *o, *subj;
+    size_t i;
+
+    if ((r->who.roles & BOL_ROLE_BIT(BOL_ROLE_SECURITY)) || !rule || strcmp(rule, "canary") != 0)
+        return json_incref(v);
+    o = json_deep_copy(v);
+    subj = json_object_get(o, "subject");
+    for (i = 0; subj && i < BOL_ARRAY_SIZE(hide); i++)
+        json_object_del(subj, hide[i]);
+    if (!o ||
+        json_object_set_new(o, "message",
+                            json_string("a decoy was read or used (which "
+                                        "one: the security role)")) != 0 ||
+        json_object_set_new(o, "redacted", json_true()) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* GET /api/v1/alerts[?status=open|acknowledged]: newest first. */
 int h_alerts_list(struct req *r)
 {
@@ -218,8 +248,11 @@ int h_alerts_list(struct req *r)
     out = json_array();
     for (i = json_array_size(a); out && i-- > 0;) {
         v = json_array_get(a, i);
-        if (!status || !strcmp(json_string_value(json_object_get(v, "status")), status))
-            json_array_append(out, v);
+        if ((!status || !strcmp(json_string_value(json_object_get(v, "status")), status)) &&
+            json_array_append_new(out, alert_view(r, v)) != 0) {
+            json_decref(out);
+            out = NULL;
+        }
     }
     json_decref(a);
     return out ? api_json(r, 200, json_pack("{s:o}", "alerts", out))
@@ -230,7 +263,7 @@ int h_alert_get(struct req *r)
 {
     struct bol_store *s = NULL;
     struct bol_diag d;
-    json_t *o = NULL;
+    json_t *o = NULL, *v;
     int rc;
 
     bol_diag_init(&d);
@@ -242,7 +275,9 @@ int h_alert_get(struct req *r)
         return api_problem(r, 404, "not_found", "no alert %s", r->params[0]);
     if (rc < 0)
         return api_fail(r, rc, &d);
-    return api_json(r, 200, o);
+    v = alert_view(r, o);
+    json_decref(o);
+    return v ? api_json(r, 200, v) : api_fail(r, BOL_E_NOMEM, NULL);
 }
 
 /* POST /api/v1/alerts/{id}/ack {"note"}: the caller is who acknowledged it. */

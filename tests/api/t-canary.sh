@@ -227,6 +227,36 @@ check "the redacted entry's leaf is the hash of the replica's exact bytes" "$cle
     "$(head -1 "$tmp/body" | python3 -c 'import hashlib,sys; print(hashlib.sha256(b"\0" + sys.stdin.buffer.read().rstrip(b"\n")).hexdigest())')"
 check "the security role reads the exact entries" "200" "$(K "$sec" "$url/api/v1/journal/entries?from=$cseq&limit=1")"
 
+# ---- the alerts API: which decoy was touched is for the security role ----
+check "the auditor lists the alerts" "200" "$(K "$aud" "$url/api/v1/alerts")"
+cp "$tmp/body" "$tmp/alerts.auditor"
+check "the security role lists the alerts" "200" "$(K "$sec" "$url/api/v1/alerts")"
+cp "$tmp/body" "$tmp/alerts.security"
+python3 - "$tmp/alerts.auditor" "$tmp/alerts.security" "$decoy" >"$tmp/alerts.out" <<'EOF'
+import json, sys
+aud = json.load(open(sys.argv[1]))["alerts"]
+sec = json.load(open(sys.argv[2]))["alerts"]
+decoy = sys.argv[3]
+can = [a for a in sec if a["rule"] == "canary"]
+print("security names it", len(can) > 0 and all(decoy in json.dumps(a) for a in can))
+print("same alerts", [a["id"] for a in aud] == [a["id"] for a in sec])
+print("auditor never", decoy not in json.dumps(aud))
+red = {a["id"]: a for a in aud if a.get("redacted")}
+print("redacted", sorted(red) == sorted(a["id"] for a in can))
+print("kept", all(red[a["id"]]["subject"].get("addr") == a["subject"].get("addr") and
+                  red[a["id"]]["subject"].get("actor") == a["subject"].get("actor") and
+                  red[a["id"]]["evidence"] == a["evidence"] for a in can))
+print("others whole", all(a == b for a, b in zip(aud, sec) if a["rule"] != "canary"))
+print("one", can[0]["id"])
+EOF
+for w in "security names it" "same alerts" "auditor never" "redacted" "kept" "others whole"; do
+    check "alerts API: $w" "$w True" "$(grep "^$w " "$tmp/alerts.out")"
+done
+one=$(sed -n 's/^one //p' "$tmp/alerts.out")
+check "the auditor reads one decoy alert" "200" "$(K "$aud" "$url/api/v1/alerts/$one")"
+check "... and it names no decoy" "0" "$(grep -c "$decoy" "$tmp/body")"
+check "the security role reads it whole" "200 1" "$(K "$sec" "$url/api/v1/alerts/$one") $(grep -c "$decoy" "$tmp/body")"
+
 # ---- the audit trail as it goes to a collector ----
 B audit --data "$data" --type 'canary.*' --format syslog >"$tmp/audit.syslog"
 B audit --data "$data" --type 'canary.*' >"$tmp/audit.jsonl"
