@@ -25,18 +25,18 @@ expect() {
     (eval "$cmd") >"$tmp/actual" 2>"$tmp/stderr"
     rc=$?
     if [ "$rc" != "$want_rc" ]; then
-        echo "not ok $count - $cmd: exit status $rc, expected $want_rc"
+        printf '%s\n' "not ok $count - $cmd: exit status $rc, expected $want_rc"
         sed 's/^/#   stderr: /' "$tmp/stderr"
         failures=$((failures + 1))
         return
     fi
     if ! diff -u "$tmp/expected" "$tmp/actual" >"$tmp/diff"; then
-        echo "not ok $count - $cmd: output differs"
+        printf '%s\n' "not ok $count - $cmd: output differs"
         sed 's/^/#   /' "$tmp/diff"
         failures=$((failures + 1))
         return
     fi
-    echo "ok $count - $cmd"
+    printf '%s\n' "ok $count - $cmd"
 }
 
 # expect_stderr RC 'COMMAND' 'TEXT': exit status RC and TEXT somewhere in stderr.
@@ -48,12 +48,12 @@ expect_stderr() {
     (eval "$cmd") >"$tmp/actual" 2>"$tmp/stderr"
     rc=$?
     if [ "$rc" != "$want_rc" ] || ! grep -qF -- "$text" "$tmp/stderr"; then
-        echo "not ok $count - $cmd: exit status $rc (expected $want_rc), stderr:"
+        printf '%s\n' "not ok $count - $cmd: exit status $rc (expected $want_rc), stderr:"
         sed 's/^/#   /' "$tmp/stderr"
         failures=$((failures + 1))
         return
     fi
-    echo "ok $count - $cmd"
+    printf '%s\n' "ok $count - $cmd"
 }
 
 finish() {
