@@ -947,16 +947,46 @@ static int on_key(struct raise *x, json_t *pl)
 }
 
 /*
+ * Administration done on the host itself: the CLI's actor is local:USER
+ * (whoever runs it has the data directory, which is more than any role), so
+ * its account, key, access, decoy and epoch changes count as an admin's
+ * work.  Its other writes (a nightly EDI import from cron) do not.
+ */
+static bool prefix(struct bol_str s, const char *p);
+
+static bool local_admin(const struct bol_entry *e)
+{
+    static const char *const kinds[] = { "account.", "apikey.", "access.", "approval.", "canary." };
+    size_t i;
+
+    if (e->actor.len <= 6 || memcmp(e->actor.p, "local:", 6) != 0)
+        return false;
+    if (bol_str_eq_cstr(e->type, "journal.epoch"))
+        return true;
+    for (i = 0; i < BOL_ARRAY_SIZE(kinds); i++)
+        if (prefix(e->type, kinds[i]))
+            return true;
+    return false;
+}
+
+/*
  * Who an entry speaks for, when that is an admin or security principal: an
  * account (user:NAME), an API key (key:ID, its role from apikey.* entries),
- * or the account of a successful login (journaled by the system).
+ * the account of a successful login (journaled by the system), or an
+ * administrator on the host (local:USER, local_admin).
  */
 static struct account_info *privileged(struct bol_detect *d, const struct bol_entry *e, json_t *pl,
                                        char *who, size_t n)
 {
+    static struct account_info host_admin = { NULL,  0,     BOL_ROLE_BIT(BOL_ROLE_ADMIN),
+                                              false, false, "" };
     struct account_info *a = NULL;
     const char *user, *result;
 
+    if (local_admin(e)) {
+        snprintf(who, n, "%.*s", (int) e->actor.len, e->actor.p);
+        return &host_admin;
+    }
     if (e->actor.len > 5 && !memcmp(e->actor.p, "user:", 5)) {
         a = account_find(d, (struct bol_str){ e->actor.p + 5, e->actor.len - 5 }, false);
         snprintf(who, n, "%.*s", (int) e->actor.len, e->actor.p);

@@ -770,6 +770,39 @@ static void test_off_hours_admin(void **state)
     stop();
 }
 
+/* Administration on the host (local:USER) counts; the CLI's other writes at night do not. */
+static void test_off_hours_host_admin(void **state)
+{
+    struct bol_detect_policy p;
+    struct bol_site *s;
+    const struct bol_alert *a;
+    uint64_t seq;
+
+    (void) state;
+    bol_detect_policy_default(&p);
+    s = add_site(&p, "*", "JST-9");
+    s->work[s->nwork++] = span(MON_FRI, 8, 0, 18, 0);
+    start_with(&p);
+    /* a nightly import from cron, and administration inside hours: nothing */
+    feed(jst(0, 2, 0), "local:bollard", "local", "NCT1", "container.registered", "{}");
+    feed(jst(0, 2, 0), "local:bollard", "local", "NCT1", "hold.placed", "{}");
+    feed(jst(0, 10, 0), "local:root", "local", "", "account.created", "{}");
+    feed(jst(0, 10, 0), "local:root", "local", "", "canary.created", "{}");
+    assert_int_equal(seen.n, 0);
+    /* a key made on the host at night */
+    seq = feed(jst(0, 23, 0), "local:root", "local", "", "apikey.created", "{}");
+    a = only_alert("off_hours_admin");
+    assert_string_equal(a->subject.actor, "local:root");
+    assert_int_equal(a->evidence[0], seq);
+    assert_contains(a->message, "local:root (admin)");
+    assert_contains(a->message, "apikey.created");
+    /* another host account is its own subject; a new epoch at night is administration too */
+    feed(jst(1, 3, 0), "local:ops", "local", "", "journal.epoch", "{}");
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.a[1].subject.actor, "local:ops");
+    stop();
+}
+
 /* An apikey.created payload for a key of one role and the given terminals ("*" for all). */
 static const char *key_payload(const char *id, const char *role, const char *terminals)
 {
@@ -1432,6 +1465,7 @@ int main(void)
         cmocka_unit_test(test_key_outside_window),
         cmocka_unit_test(test_off_hours_admin),
         cmocka_unit_test(test_off_hours_keys_and_logins),
+        cmocka_unit_test(test_off_hours_host_admin),
         cmocka_unit_test(test_installation_wide_with_named_terminals),
         cmocka_unit_test(test_mass_change),
         cmocka_unit_test(test_bulk_export),
