@@ -1051,6 +1051,11 @@ int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64]
  * replica writes) is gathered and attached; a row dump ("e<epoch>") is fed
  * to the loader as it is read.
  */
+static bool meta_is_image(struct bol_str meta)
+{
+    return meta.len > 4 && !memcmp(meta.p + meta.len - 4, " img", 4);
+}
+
 struct snap_in {
     struct bol_store *into;
     int image; /* the memory file an image is gathered in, or -1 */
@@ -1064,7 +1069,7 @@ static int snap_in_meta(void *ctx, uint64_t seq, int64_t at_us, struct bol_str m
 
     (void) seq;
     (void) at_us;
-    if (meta.len > 4 && !memcmp(meta.p + meta.len - 4, " img", 4)) {
+    if (meta_is_image(meta)) {
         si->image = bol_store_image_fd(si->diag);
         return si->image < 0 ? si->image : 0;
     }
@@ -1078,6 +1083,55 @@ static int snap_in_data(void *ctx, const void *p, size_t n)
     if (si->image >= 0)
         return bol_store_image_put(si->image, p, n, si->diag);
     return bol_store_state_load_feed(si->l, p, n, si->diag);
+}
+
+static int snap_kind(void *ctx, uint64_t seq, int64_t at_us, struct bol_str meta)
+{
+    (void) seq;
+    (void) at_us;
+    *(bool *) ctx = meta_is_image(meta);
+    return 1; /* the header says it: read no further */
+}
+
+int bol_replica_snapshot_is_image(struct bol_replica *r, const char *name, bool *ret,
+                                  struct bol_diag *diag)
+{
+    *ret = false;
+    return bol_vault_snap_read(r->v, name, snap_kind, NULL, ret, diag);
+}
+
+struct snap_to_fd {
+    int fd;
+    bool image;
+    struct bol_diag *diag;
+};
+
+static int snap_fd_meta(void *ctx, uint64_t seq, int64_t at_us, struct bol_str meta)
+{
+    struct snap_to_fd *t = ctx;
+
+    (void) seq;
+    (void) at_us;
+    t->image = meta_is_image(meta);
+    return t->image ? 0 : 1;
+}
+
+static int snap_fd_data(void *ctx, const void *p, size_t n)
+{
+    struct snap_to_fd *t = ctx;
+
+    return bol_store_image_put(t->fd, p, n, t->diag);
+}
+
+int bol_replica_snapshot_image(struct bol_replica *r, const char *name, int fd,
+                               struct bol_diag *diag)
+{
+    struct snap_to_fd t = { fd, false, diag };
+    int rc = bol_vault_snap_read(r->v, name, snap_fd_meta, snap_fd_data, &t, diag);
+
+    if (rc == 0 && !t.image)
+        rc = bol_diag_fail(diag, BOL_E_INVAL, "snapshot", "%s holds rows, not an image", name);
+    return rc;
 }
 
 int bol_replica_snapshot_load(struct bol_replica *r, const char *name, struct bol_store *into,

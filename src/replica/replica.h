@@ -180,6 +180,18 @@ BOL_MUST_CHECK int bol_replica_read_all(struct bol_replica *r, uint64_t upto,
 BOL_MUST_CHECK int bol_replica_snapshot_find(struct bol_replica *r, uint64_t seq, char name[64],
                                              uint64_t *ret_seq, struct bol_diag *diag);
 /*
+ * Whether a snapshot holds a database image (bol_store_state_image) rather
+ * than the portable row dump; only its header is read.
+ */
+BOL_MUST_CHECK int bol_replica_snapshot_is_image(struct bol_replica *r, const char *name, bool *ret,
+                                                 struct bol_diag *diag);
+/*
+ * Decrypt a snapshot holding an image into fd (bol_store_image_put), as it
+ * was made: BOL_E_INVAL when it holds a row dump.
+ */
+BOL_MUST_CHECK int bol_replica_snapshot_image(struct bol_replica *r, const char *name, int fd,
+                                              struct bol_diag *diag);
+/*
  * Load a snapshot into a store whose state tables are empty (a state-only
  * store, or a store being restored); *ret_seq gets the entry it reflects.
  */

@@ -523,6 +523,7 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     struct import_ctx ic = { .diag = diag };
     struct bol_buf payload = BOL_BUF_INIT(BOL_ENTRY_MAX);
     struct bol_append_result ar;
+    bool image = false;
     char snap[64];
     int64_t t0 = bol_time_mono_us();
     uint64_t k;
@@ -565,12 +566,40 @@ int bol_restore(struct bol_replica *r, const struct bol_restore_opts *o,
     }
     if (rc < 0)
         return rc;
+    /* SQLite and an image: the image becomes the database, the state is never copied */
+    if (res->snapshot_seq && !o->db_url) {
+        rc = bol_replica_snapshot_is_image(r, snap, &image, diag);
+        if (rc < 0)
+            return rc;
+    }
+    if (image) {
+        uint64_t got = 0;
+        int fd = -1, cr;
+
+        rc = bol_store_restore_image_open(o->data_dir, &fd, diag);
+        if (rc < 0)
+            return rc;
+        rc = bol_replica_snapshot_image(r, snap, fd, diag);
+        cr = bol_store_restore_image_close(o->data_dir, fd, &got, rc == 0 ? diag : NULL);
+        if (rc == 0)
+            rc = cr;
+        if (rc == 0 && got != res->snapshot_seq)
+            rc = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "%s holds entry %" PRIu64, snap,
+                               got);
+        if (rc < 0) {
+            (void) bol_replica_rmtree(o->data_dir);
+            return rc;
+        }
+    }
     rc = bol_store_restore_init(&c, bol_replica_origin(r), o->now_us, &res->pub, &ic.s, diag);
-    if (rc < 0)
+    if (rc < 0) {
+        if (image)
+            (void) bol_replica_rmtree(o->data_dir);
         return rc;
+    }
     ic.apply_after = res->snapshot_seq;
     ic.now_us = o->now_us;
-    if (res->snapshot_seq) {
+    if (res->snapshot_seq && !image) {
         uint64_t got = 0;
 
         rc = bol_replica_snapshot_load(r, snap, ic.s, &got, diag);

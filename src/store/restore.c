@@ -21,6 +21,7 @@
  */
 #include "compat.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "errors.h"
 #include "mem.h"
 #include "sha256.h"
+#include "migrate.h"
 #include "store-int.h"
 
 #define KEY_NAME     "journal.key"
@@ -48,6 +50,129 @@ static const struct bol_sql q_insert_checkpoint = {
     "INSERT INTO checkpoint (size, at_us, note) VALUES ($1, $2, $3)"
 };
 static const struct bol_sql q_max_epoch = { "SELECT MAX(epoch) FROM journal_epoch" };
+
+/* ---- a state image as the restored database (SQLite) ---- */
+
+static bool dir_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool empty = true;
+
+    if (!d)
+        return false;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+int bol_store_restore_image_open(const char *data_dir, int *ret_fd, struct bol_diag *diag)
+{
+    char path[STORE_PATH_MAX];
+    int fd, r;
+
+    *ret_fd = -1;
+    if (mkdir(data_dir, 0700) != 0) {
+        if (errno != EEXIST)
+            return bol_diag_fail(diag, bol_err_from_errno(errno), "data",
+                                 "cannot create data directory '%s': %s", data_dir,
+                                 strerror(errno));
+        if (!dir_empty(data_dir))
+            return bol_diag_fail(diag, BOL_E_CONFLICT, "data",
+                                 "'%s' exists and is not an empty directory", data_dir);
+        if (chmod(data_dir, 0700) != 0)
+            return bol_diag_fail(diag, bol_err_from_errno(errno), "data", "cannot chmod '%s': %s",
+                                 data_dir, strerror(errno));
+    }
+    r = store_path_join(path, sizeof(path), data_dir, STORE_SQLITE_NAME, diag);
+    if (r < 0)
+        return r;
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return bol_diag_fail(diag, bol_err_from_errno(errno), "data", "cannot create '%s': %s",
+                             path, strerror(errno));
+    *ret_fd = fd;
+    return 0;
+}
+
+static const struct bol_sql q_image_meta = { "SELECT value FROM meta WHERE key = $1" };
+static const struct bol_sql q_image_fingerprint = {
+    "INSERT INTO meta (key, value) VALUES ($1, $2)"
+};
+
+static int take_value(void *ctx, const struct bol_db_row *row)
+{
+    struct bol_buf *b = ctx;
+    struct bol_str v = bol_db_row_bytes(row, 0);
+
+    bol_buf_reset(b);
+    return bol_buf_addstr(b, v) < 0 ? BOL_E_NOMEM : 1;
+}
+
+static int image_meta(struct bol_db *db, const char *key, struct bol_buf *out,
+                      struct bol_diag *diag)
+{
+    struct bol_db_val p = BOL_DBV_STR(bol_str_from(key));
+    int r;
+
+    bol_buf_reset(out);
+    r = bol_db_query(db, &q_image_meta, &p, 1, take_value, out, diag);
+    if (r < 0)
+        return r;
+    if (out->len == 0)
+        return bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image has no %s", key);
+    return 0;
+}
+
+int bol_store_restore_image_close(const char *data_dir, int fd, uint64_t *ret_seq,
+                                  struct bol_diag *diag)
+{
+    struct bol_buf v = BOL_BUF_INIT(128);
+    struct bol_db *db = NULL;
+    char path[STORE_PATH_MAX], fp[65];
+    uint64_t seq = 0;
+    int r = 0;
+
+    if (close(fd) != 0)
+        r = bol_diag_fail(diag, BOL_E_IO, "snapshot", "cannot write the image: %s",
+                          strerror(errno));
+    if (r == 0)
+        r = store_path_join(path, sizeof(path), data_dir, STORE_SQLITE_NAME, diag);
+    if (r == 0)
+        r = bol_db_open_sqlite(path, 0, NULL, &db, diag);
+    bol_state_fingerprint(fp);
+    if (r == 0)
+        r = image_meta(db, "state_fingerprint", &v, diag);
+    if (r == 0 && strcmp(v.buf, fp) != 0)
+        r = bol_diag_fail(diag, BOL_E_STATE, "snapshot",
+                          "the snapshot was made by a bollard with other state tables; replay "
+                          "the journal instead");
+    if (r == 0)
+        r = image_meta(db, "state_seq", &v, diag);
+    if (r == 0 && bol_str_to_u64(bol_buf_str(&v), &seq) < 0)
+        r = bol_diag_fail(diag, BOL_E_CORRUPT, "snapshot", "the image's state_seq is not a number");
+    /*
+     * The image's meta table was the state-only store's: it gives way to the
+     * store's schema (migrations), whose meta then says the state tables are
+     * this bollard's, so bol_store_restore_init keeps them as they are.
+     */
+    if (r == 0)
+        r = bol_db_exec_script(db, "DROP TABLE meta", diag);
+    if (r == 0)
+        r = bol_migrate(db, NULL, diag);
+    if (r == 0) {
+        struct bol_db_val p[2] = { BOL_DBV_STR(BOL_STR("state_fingerprint")),
+                                   BOL_DBV_STR(bol_str_from(fp)) };
+
+        r = bol_db_exec(db, &q_image_fingerprint, p, 2, diag);
+    }
+    bol_db_close(db);
+    bol_buf_release(&v);
+    if (r == 0 && ret_seq)
+        *ret_seq = seq;
+    return r;
+}
 
 /* ---- import mode ---- */
 

@@ -17,6 +17,7 @@
 struct bol_entry;
 
 #define STORE_PATH_MAX      4096
+#define STORE_SQLITE_NAME   "bollard.db" /* a SQLite store's database, in the data directory */
 #define STORE_SAVEPOINT_MAX 16
 
 /* Merkle subtrees of this level and above are stored in merkle_node. */

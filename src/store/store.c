@@ -26,7 +26,7 @@
 #define CONF_NAME   "bollard.conf"
 #define KEY_NAME    "journal.key"
 #define PUB_NAME    "journal.pub"
-#define SQLITE_NAME "bollard.db"
+#define SQLITE_NAME STORE_SQLITE_NAME
 #define CONF_FORMAT "1"
 
 int store_path_join(char *out, size_t n, const char *dir, const char *name, struct bol_diag *diag)

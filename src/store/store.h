@@ -413,6 +413,24 @@ BOL_MUST_CHECK int bol_store_state_load_image(struct bol_store *s, const void *i
 BOL_MUST_CHECK int bol_store_state_load_image_fd(struct bol_store *s, int fd, uint64_t *ret_seq,
                                                  struct bol_diag *diag);
 
+/*
+ * Restoring into SQLite, the fastest way: the snapshot's state image
+ * becomes the new data directory's database, so the state is written once
+ * and never copied table by table.  Before bol_store_restore_init on that
+ * directory: bol_store_restore_image_open creates it (it must not exist, or
+ * be empty) and DIR/bollard.db, and gives the descriptor to fill with
+ * bol_store_image_put; bol_store_restore_image_close closes it, checks that
+ * it is an image of this bollard's state tables (BOL_E_STATE: another state
+ * fingerprint; BOL_E_CORRUPT: not a database or without its seq), gives the
+ * entry it reflects and leaves only the state tables, which
+ * bol_store_restore_init then completes with the journal's.  On failure the
+ * caller removes the directory.
+ */
+BOL_MUST_CHECK int bol_store_restore_image_open(const char *data_dir, int *ret_fd,
+                                                struct bol_diag *diag);
+BOL_MUST_CHECK int bol_store_restore_image_close(const char *data_dir, int fd, uint64_t *ret_seq,
+                                                 struct bol_diag *diag);
+
 /* A new, empty memory file for an image (close it when done), or a negative code. */
 BOL_MUST_CHECK int bol_store_image_fd(struct bol_diag *diag);
 

@@ -931,7 +931,7 @@ static void test_state_image(void **state)
     struct bol_verifier pub;
     struct apply_ctx ac;
     struct bol_diag d;
-    uint64_t seq = 0;
+    uint64_t seq = 0, img_seq;
     unsigned i;
 
     for (i = 0; i < 40; i++)
@@ -943,6 +943,7 @@ static void test_state_image(void **state)
     assert_int_equal(bol_store_state_image(f->s, collect_image, &img, NULL, &d), BOL_E_STATE);
     assert_int_equal(bol_store_state_image(st, collect_image, &img, &seq, NULL), 0);
     assert_int_equal(seq, size_of(f->s));
+    img_seq = seq;
     digest_of(st, &a);
     bol_store_close(st);
 
@@ -969,6 +970,34 @@ static void test_state_image(void **state)
         assert_memory_equal(a.t[i].hash.b, b.t[i].hash.b, BOL_HASH_LEN);
     bol_store_close(dst);
     fixture_destroy(&t);
+
+    /* SQLite: the image as the restored database itself, no copy */
+    if (!use_pg) {
+        int fd = -1;
+
+        target_make(&t, &c);
+        assert_int_equal(bol_store_restore_image_open(t.dir, &fd, NULL), 0);
+        assert_int_equal(bol_store_image_put(fd, img.buf, img.len, NULL), 0);
+        seq = 0;
+        assert_int_equal(bol_store_restore_image_close(t.dir, fd, &seq, NULL), 0);
+        assert_int_equal(seq, img_seq);
+        assert_int_equal(bol_store_restore_init(&c, "test.example/bollard", NOW, &pub, &dst, NULL),
+                         0);
+        digest_of(dst, &b);
+        assert_same_digest(&a, &b);
+        /* it goes on as a store being restored: the journal is empty, entries import */
+        assert_int_equal(size_of(dst), 0);
+        bol_store_close(dst);
+        /* a directory with anything in it is refused, and nothing is written there */
+        assert_int_equal(bol_store_restore_image_open(t.dir, &fd, &d), BOL_E_CONFLICT);
+        fixture_destroy(&t);
+        /* not a database, and a database of other state tables (no fingerprint) */
+        target_make(&t, &c);
+        assert_int_equal(bol_store_restore_image_open(t.dir, &fd, NULL), 0);
+        assert_int_equal(bol_store_image_put(fd, "not a database", 14, NULL), 0);
+        assert_int_not_equal(bol_store_restore_image_close(t.dir, fd, &seq, &d), 0);
+        fixture_destroy(&t);
+    }
 
     /* damaged: cut short, not a database at all, the schema page's header overwritten */
     assert_int_equal(bol_store_open_state(NULL, &st, NULL), 0);
